@@ -7,6 +7,30 @@ const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin"
 
 const DEV_PORT = Number(process.env.LIFETIME_PORT || 3000);
 
+/**
+ * Certificates for https://localhost from office-addin-dev-certs. Where the CA cannot be
+ * added to the system's trust store (no sudo), the certificates it generated are still
+ * served, and the user is told which CA file to trust.
+ */
+async function httpsOptions() {
+  const devCerts = require("office-addin-dev-certs");
+  try {
+    return await devCerts.getHttpsServerOptions();
+  } catch (error) {
+    const fs = require("fs");
+    const dir = path.join(require("os").homedir(), ".office-addin-dev-certs");
+    const read = (name) => fs.readFileSync(path.join(dir, name));
+    try {
+      const options = { ca: read("ca.crt"), cert: read("localhost.crt"), key: read("localhost.key") };
+      console.warn(`The development CA could not be added to the trust store (${String(error.message).split("\n")[0]}).`);
+      console.warn(`Serving with the certificates in ${dir}; trust ${path.join(dir, "ca.crt")} in your browser or system.`);
+      return options;
+    } catch {
+      throw error;
+    }
+  }
+}
+
 module.exports = async (env, argv) => {
   const dev = argv.mode !== "production";
   const config = {
@@ -46,11 +70,11 @@ module.exports = async (env, argv) => {
     stats: { preset: "normal", assetsSort: "!size", modules: false, children: false },
   };
   if (dev && argv.env && argv.env.WEBPACK_SERVE) {
-    const devCerts = require("office-addin-dev-certs");
     config.devServer = {
+      host: "localhost",
       port: DEV_PORT,
       headers: { "Access-Control-Allow-Origin": "*" },
-      server: { type: "https", options: await devCerts.getHttpsServerOptions() },
+      server: { type: "https", options: await httpsOptions() },
       static: { directory: path.resolve(__dirname, "dist") },
       client: { overlay: false },
     };

@@ -46,13 +46,23 @@ interface Series {
 
 const isSeries = (value: PerPeriod): value is readonly number[] => typeof value !== "number";
 
+/** How a message names one value of a series: "margin (value 3 of 12)". */
+export const seriesValueName = (name: string, index: number, length: number): string => `${name} (value ${index + 1} of ${length})`;
+
 function checkSeries(name: string, value: PerPeriod, check: (name: string, v: number) => number): void {
   if (!isSeries(value)) {
     check(name, value);
     return;
   }
   if (value.length === 0) throw invalidValue(`${name} has no values`);
-  value.forEach((v, i) => check(`${name} (value ${i + 1} of ${value.length})`, v));
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i] as number;
+    try {
+      check(name, v);
+    } catch {
+      check(seriesValueName(name, i, value.length), v); // the same error, naming the value
+    }
+  }
 }
 
 /**
@@ -154,28 +164,35 @@ export function customerLifetimeValue(input: ClvInput): number {
  */
 function sumSeries(margin: Series, retention: Series, discountRate: number, horizon: number, timing: Timing): number {
   let total = 0;
-  for (const row of scheduleRows(margin, retention, discountRate, horizon, timing)) total += row.discountedMargin;
+  forEachPeriod(margin, retention, discountRate, horizon, timing, (_t, _active, _discount, discountedMargin) => {
+    total += discountedMargin;
+  });
   return total;
 }
 
-interface ScheduleRow {
-  period: number;
-  active: number;
-  discountFactor: number;
-  discountedMargin: number;
-}
-
-function* scheduleRows(margin: Series, retention: Series, discountRate: number, horizon: number, timing: Timing): Generator<ScheduleRow> {
+/**
+ * Walks the periods 1..T, handing each its share of customers paying (S(t), or S(t−1)
+ * with timing "start"), the discount factor applied and the expected discounted margin.
+ */
+function forEachPeriod(
+  margin: Series,
+  retention: Series,
+  discountRate: number,
+  horizon: number,
+  timing: Timing,
+  visit: (period: number, active: number, discountFactor: number, discountedMargin: number) => void,
+): void {
   const factor = 1 / (1 + discountRate);
+  const end = timing === "end";
   let survival = 1; // S(t−1) at the top of the loop
   let discount = 1; // (1+d)^−(t−1)
   for (let t = 1; t <= horizon; t++) {
-    if (timing === "end") {
+    if (end) {
       survival *= retention.at(t);
       discount *= factor;
     }
-    yield { period: t, active: survival, discountFactor: discount, discountedMargin: margin.at(t) * survival * discount };
-    if (timing === "start") {
+    visit(t, survival, discount, margin.at(t) * survival * discount);
+    if (!end) {
       survival *= retention.at(t);
       discount *= factor;
     }
@@ -198,10 +215,10 @@ export function clvSchedule(input: ClvInput): number[][] {
   }
   const rows: number[][] = [];
   let cumulative = -acquisitionCost;
-  for (const row of scheduleRows(series(input.margin), series(input.retention), discountRate, horizon, timing)) {
-    cumulative += row.discountedMargin;
-    rows.push([row.period, row.active, row.discountFactor, row.discountedMargin, finiteResult(cumulative, "the cumulative value")]);
-  }
+  forEachPeriod(series(input.margin), series(input.retention), discountRate, horizon, timing, (period, active, discountFactor, discountedMargin) => {
+    cumulative += discountedMargin;
+    rows.push([period, active, discountFactor, discountedMargin, finiteResult(cumulative, "the cumulative value")]);
+  });
   return rows;
 }
 

@@ -1,5 +1,5 @@
 import { describeNumber, invalidValue, LifetimeError, type ExcelErrorCode } from "../core/errors";
-import type { PerPeriod } from "../core/clv";
+import { seriesValueName, type PerPeriod } from "../core/clv";
 
 /**
  * Turning what Excel passes into what the core takes. Excel passes numbers, strings,
@@ -77,10 +77,17 @@ export function perPeriod(name: string, value: CellValue): PerPeriod {
   while (end > 0 && isBlank(cells[end - 1])) end--;
   if (end === 0) throw invalidValue(`${name} is empty; enter a number or select cells with numbers`);
   if (end === 1 && cells.length === 1) return toNumber(name, cells[0]);
-  const values = cells.slice(0, end).map((cell, i) => {
-    if (isBlank(cell)) throw invalidValue(`${name}: value ${i + 1} of the range is empty; fill it or shorten the range`);
-    return toNumber(`${name}: value ${i + 1} of the range`, cell);
-  });
+  const values = new Array<number>(end);
+  for (let i = 0; i < end; i++) {
+    const cell = cells[i];
+    if (typeof cell === "number" && Number.isFinite(cell)) {
+      values[i] = cell;
+      continue;
+    }
+    const where = seriesValueName(name, i, end);
+    if (isBlank(cell)) throw invalidValue(`${where} is empty; fill it or shorten the range`);
+    values[i] = toNumber(where, cell);
+  }
   return values;
 }
 

@@ -1,0 +1,60 @@
+// npm start: serves the add-in over HTTPS on localhost (certificates from
+// office-addin-dev-certs) and, where desktop Excel exists (Windows, macOS), sideloads
+// manifest.xml into it. Elsewhere it says what it served and how to sideload it in Excel
+// on the web. Stop with Ctrl+C.
+import { spawn } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const port = 3000; // manifest.xml names this port
+const base = `https://localhost:${port}`;
+const bin = (name) => path.join(root, "node_modules", ".bin", process.platform === "win32" ? `${name}.cmd` : name);
+const desktopExcel = process.platform === "win32" || process.platform === "darwin";
+
+const server = spawn(bin("webpack"), ["serve", "--mode", "development"], {
+  cwd: root,
+  env: { ...process.env, LIFETIME_PORT: String(port) },
+  stdio: ["ignore", "pipe", "inherit"],
+  shell: process.platform === "win32",
+});
+
+let announced = false;
+server.stdout.on("data", (chunk) => {
+  const text = chunk.toString();
+  process.stdout.write(text);
+  if (!announced && /compiled (successfully|with)/.test(text)) {
+    announced = true;
+    announce();
+  }
+});
+server.on("exit", (code) => process.exit(code ?? 0));
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+
+function announce() {
+  const certs = path.join(os.homedir(), ".office-addin-dev-certs");
+  console.log(`
+Lifetime is served at ${base}
+  task pane         ${base}/taskpane.html
+  custom functions  ${base}/functions.js and ${base}/functions.json
+  manifest          ${path.join(root, "manifest.xml")}
+`);
+  if (desktopExcel) {
+    console.log("Sideloading manifest.xml into Excel…");
+    spawn(bin("office-addin-debugging"), ["start", "manifest.xml", "desktop", "--app", "excel", "--no-debug", "--dev-server-port", String(port)], {
+      cwd: root,
+      stdio: "inherit",
+      shell: process.platform === "win32",
+    });
+    return;
+  }
+  console.log(`No desktop Excel on ${process.platform}: nothing was sideloaded. To use the add-in in Excel on the web:
+  1. Trust the development certificate authority in this browser or system:
+     ${path.join(certs, "ca.crt")}
+     (open ${base}/taskpane.html once: it must load without a certificate warning).
+  2. Open a workbook in Excel on the web, then Home > Add-ins > More Add-ins >
+     Upload My Add-in, and choose manifest.xml.
+  3. Type =LTV.CLV(100, 0.8, 0.1) in a cell (266.67), or open Lifetime from the Home tab.
+Press Ctrl+C to stop the server.`);
+}
