@@ -1,12 +1,14 @@
 /**
  * npm run bench: speed of what ships. Loads the built dist/functions.js as Excel does and
  * measures calls per second for each function with single values and with 120-period
- * ranges, then prints the size of the bundle. Results are printed; record them in
+ * ranges, then prints the size of the bundle, then the fit times of the retention models
+ * (bench/fits.ts). Results are printed; record them in
  * bench/RESULTS.md when they change.
  */
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { DIST, loadBuiltFunctionsForTiming } from "../test/support/customFunctions";
+import { benchFits } from "./fits";
 
 const fns = loadBuiltFunctionsForTiming();
 const column = (values: number[]) => values.map((v) => [v]);
@@ -61,3 +63,4 @@ const hasUi = /react|fluentui/i.test(source);
 console.log(`dist/functions.js: ${(statSync(file).size / 1024).toFixed(1)} KiB; React or Fluent UI inside: ${hasUi ? "YES" : "no"}`);
 console.log(`dist/taskpane.js:  ${(statSync(path.join(DIST, "taskpane.js")).size / 1024).toFixed(1)} KiB`);
 if (hasUi) process.exit(1);
+benchFits();

@@ -105,9 +105,15 @@ const ERROR_CODES: Record<ExcelErrorCode, CustomFunctions.ErrorCode> = {
  * never an untyped exception. A result that is not a finite number is a defect too.
  */
 export function evaluate<T extends number | number[][]>(body: () => T): T {
+  return evaluateTable(body) as T;
+}
+
+/** As {@link evaluate}, for spilled results that may hold empty cells (""). */
+export function evaluateTable<T extends number | (number | string)[][]>(body: () => T): T {
   try {
     const result = body();
-    const finite = typeof result === "number" ? Number.isFinite(result) : result.every((row) => row.every(Number.isFinite));
+    const finite =
+      typeof result === "number" ? Number.isFinite(result) : result.every((row) => row.every((v) => v === "" || (typeof v === "number" && Number.isFinite(v))));
     if (!finite) throw new LifetimeError("#NUM!", "the result is not a finite number");
     return result;
   } catch (error) {
@@ -116,4 +122,82 @@ export function evaluate<T extends number | number[][]>(body: () => T): T {
     const message = error instanceof Error ? error.message : String(error);
     throw new CustomFunctions.Error(ERROR_CODES["#VALUE!"], `could not compute: ${message}`);
   }
+}
+
+/** A cell of a parsed range: a number, or null for an empty cell. */
+export type Cell = number | null;
+
+/** Rows of cells as Excel passes a range; a single value becomes a 1×1 range. */
+function rowsOf(name: string, value: CellValue): unknown[][] {
+  if (!Array.isArray(value)) return [[value]];
+  const rows = value as unknown[];
+  if (rows.length === 0 || !rows.every(Array.isArray)) throw invalidValue(`${name} must be a number or a range of numbers`);
+  const width = (rows[0] as unknown[]).length;
+  if (width === 0 || !rows.every((r) => (r as unknown[]).length === width)) throw invalidValue(`${name} must be a rectangular range`);
+  return rows as unknown[][];
+}
+
+const position = (rows: number, columns: number, r: number, c: number) =>
+  rows > 1 && columns > 1 ? `row ${r + 1}, column ${c + 1}` : rows > 1 ? `row ${r + 1}` : columns > 1 ? `column ${c + 1}` : "";
+
+/** A range of numbers and empty cells, each cell checked; text is refused naming its place. */
+export function numberGrid(name: string, value: CellValue): Cell[][] {
+  const rows = rowsOf(name, value);
+  return rows.map((row, r) =>
+    row.map((cell, c): Cell => {
+      if (isBlank(cell)) return null;
+      if (typeof cell === "number" && Number.isFinite(cell)) return cell;
+      const where = position(rows.length, row.length, r, c);
+      return toNumber(where ? `${name} (${where})` : name, cell);
+    }),
+  );
+}
+
+/**
+ * A one-column (or one-row) range, or one value, as numbers with NaN for an empty cell. A
+ * first cell of text in a longer column is a header and reads as empty, so a whole column
+ * (A:A) with its title can be passed. Written for columns of a million customers: one
+ * typed array, no per-cell allocation.
+ */
+export function column(name: string, value: CellValue): Float64Array {
+  const rows = rowsOf(name, value);
+  const tall = rows.length > 1;
+  if (tall && rows[0]!.length > 1) {
+    throw invalidValue(`${name} must be one column (or one row); got a range of ${rows.length} rows × ${rows[0]!.length} columns`);
+  }
+  const length = tall ? rows.length : rows[0]!.length;
+  const cellAt = tall ? (i: number) => rows[i]![0] : (i: number) => rows[0]![i];
+  const first = cellAt(0);
+  const header = length > 1 && typeof first === "string" && first.trim() !== "";
+  const values = new Float64Array(length);
+  for (let i = 0; i < length; i++) {
+    const cell = cellAt(i);
+    if (typeof cell === "number" && Number.isFinite(cell)) values[i] = cell;
+    else if (isBlank(cell) || (header && i === 0)) values[i] = Number.NaN;
+    else values[i] = toNumber(length > 1 ? `${name} (row ${i + 1})` : name, cell);
+  }
+  return values;
+}
+
+/**
+ * Model parameters: one row (or column) of exactly `names.length` numbers, typically the
+ * spilled result of the matching _FIT function.
+ */
+export function paramsRow(value: CellValue, names: readonly string[], fitFunction: string): number[] {
+  const rows = rowsOf("params", value);
+  const flat = rows.length === 1 ? rows[0]! : rows[0]!.length === 1 ? rows.map((r) => r[0]) : undefined;
+  const expected = `one row of ${names.length} numbers (${names.join(", ")}), such as the result of ${fitFunction}`;
+  if (!flat || flat.length !== names.length) throw invalidValue(`params must be ${expected}`);
+  return flat.map((cell, i) => {
+    if (isBlank(cell)) throw invalidValue(`params: ${names[i]} is empty; params must be ${expected}`);
+    return toNumber(`params: ${names[i]}`, cell);
+  });
+}
+
+/** An optional yes/no argument: TRUE/FALSE or 1/0; omitted or empty is FALSE. */
+export function optionalFlag(name: string, value: CellValue): boolean {
+  if (isBlank(value)) return false;
+  if (typeof value === "boolean") return value;
+  if (value === 0 || value === 1) return value === 1;
+  throw invalidValue(`${name} must be TRUE or FALSE; got ${describeCell(value)}`);
 }

@@ -14,6 +14,7 @@ import {
   customerLifetimeValue,
   periodicRate,
   retentionRoi,
+  type ClvInput,
   type Timing,
 } from "../core/clv";
 import { evaluate, optionalChoice, optionalNumber, perPeriod, requiredNumber } from "./arguments";
@@ -24,6 +25,18 @@ const RESULT: readonly AcquisitionVersusRetention[] = [
   AcquisitionVersusRetention.BreakEvenRetentionCost,
   AcquisitionVersusRetention.ReturnDifference,
 ];
+
+/** The arguments of LTV.CLV and LTV.CLV_SCHEDULE, read from Excel's values. */
+function clvInput(margin: any[][], retention: any[][], discount_rate: any, periods: any, acquisition_cost: any, timing: any): ClvInput {
+  return {
+    margin: perPeriod("margin", margin),
+    retention: perPeriod("retention", retention),
+    discountRate: requiredNumber("discount_rate", discount_rate),
+    periods: optionalNumber("periods", periods),
+    acquisitionCost: optionalNumber("acquisition_cost", acquisition_cost),
+    timing: optionalChoice("timing", timing, TIMING, "end"),
+  };
+}
 
 /**
  * Expected discounted value of one newly acquired customer: the margin it brings each period while retained, discounted, less its acquisition cost.
@@ -37,16 +50,7 @@ const RESULT: readonly AcquisitionVersusRetention[] = [
  * @returns Customer lifetime value, in the currency of margin.
  */
 export function ltvClv(margin: any[][], retention: any[][], discount_rate: any, periods?: any, acquisition_cost?: any, timing?: any): number {
-  return evaluate(() =>
-    customerLifetimeValue({
-      margin: perPeriod("margin", margin),
-      retention: perPeriod("retention", retention),
-      discountRate: requiredNumber("discount_rate", discount_rate),
-      periods: optionalNumber("periods", periods),
-      acquisitionCost: optionalNumber("acquisition_cost", acquisition_cost),
-      timing: optionalChoice("timing", timing, TIMING, "end"),
-    }),
-  );
+  return evaluate(() => customerLifetimeValue(clvInput(margin, retention, discount_rate, periods, acquisition_cost, timing)));
 }
 
 /**
@@ -61,16 +65,7 @@ export function ltvClv(margin: any[][], retention: any[][], discount_rate: any, 
  * @returns One row per period: period, share paying, discount factor, discounted margin, cumulative value (the last is LTV.CLV).
  */
 export function ltvClvSchedule(margin: any[][], retention: any[][], discount_rate: any, periods?: any, acquisition_cost?: any, timing?: any): number[][] {
-  return evaluate(() =>
-    clvSchedule({
-      margin: perPeriod("margin", margin),
-      retention: perPeriod("retention", retention),
-      discountRate: requiredNumber("discount_rate", discount_rate),
-      periods: optionalNumber("periods", periods),
-      acquisitionCost: optionalNumber("acquisition_cost", acquisition_cost),
-      timing: optionalChoice("timing", timing, TIMING, "end"),
-    }),
-  );
+  return evaluate(() => clvSchedule(clvInput(margin, retention, discount_rate, periods, acquisition_cost, timing)));
 }
 
 /**

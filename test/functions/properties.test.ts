@@ -46,7 +46,8 @@ function checkAnswer(id: string, args: unknown[], answer: unknown, elapsedMs: nu
     return true;
   }
   if (Array.isArray(answer)) {
-    assert.ok(answer.length > 0 && answer.every((r) => Array.isArray(r) && r.every((v) => typeof v === "number" && Number.isFinite(v))), `${id} spilled a non-finite value`);
+    const ok = answer.length > 0 && answer.every((r) => Array.isArray(r) && r.length > 0 && r.every((v) => v === "" || (typeof v === "number" && Number.isFinite(v))));
+    assert.ok(ok, `${id} spilled a non-finite value: ${JSON.stringify(answer).slice(0, 200)} for ${JSON.stringify(args).slice(0, 200)}`);
     return true;
   }
   assert.ok(answer instanceof CustomFunctionError, `${id} threw ${String(answer)} for ${JSON.stringify(args).slice(0, 200)}`);
@@ -93,6 +94,69 @@ describe("every function answers every input with a finite number or an Excel er
   it("LTV.CAC_PAYBACK", () => {
     fc.assert(property("CAC_PAYBACK", fc.tuple(range, range, value, value, optional(value))), { numRuns: RUNS });
   });
+  // Fitted-model functions: columns of adversarial cells, and plausible small data sets.
+  const smallColumn = fc.array(fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 12 }) }, cell), { minLength: 1, maxLength: 12 }).map((c) => c.map((v) => [v]));
+  const params = (n: number) => fc.oneof(fc.array(fc.oneof(fc.double({ min: 0.01, max: 20, noNaN: true }), cell), { minLength: n, maxLength: n }).map((r) => [r]), range);
+  const FIT_RUNS = 400;
+  for (const id of ["BGNBD_FIT", "PNBD_FIT"]) {
+    it(`LTV.${id}`, () => {
+      fc.assert(property(id, fc.tuple(smallColumn, smallColumn, smallColumn, optional(smallColumn), optional(value))), { numRuns: FIT_RUNS });
+      // Plausible histories (recency ≤ T), so that many tuples reach the optimiser itself.
+      const customer = fc.tuple(fc.integer({ min: 0, max: 6 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0.5, max: 40, noNaN: true }));
+      const history = fc.array(customer, { minLength: 1, maxLength: 30 }).map((rows) => [
+        rows.map(([x]) => [x]),
+        rows.map(([x, f, T]) => [x === 0 ? 0 : f * T]),
+        rows.map(([, , T]) => [T]),
+      ]);
+      fc.assert(property(id, history), { numRuns: FIT_RUNS });
+    });
+  }
+  it("LTV.GG_FIT", () => {
+    fc.assert(property("GG_FIT", fc.tuple(smallColumn, smallColumn, optional(smallColumn), optional(value))), { numRuns: FIT_RUNS });
+  });
+  it("LTV.SBG_FIT", () => {
+    const survivors = fc.array(fc.array(fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 0, max: 1000 }) }, cell), { minLength: 1, maxLength: 9 }), { minLength: 1, maxLength: 4 });
+    const shrinking = fc
+      .array(fc.array(fc.double({ min: 0.3, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 4 })
+      .map((cohorts) => {
+        const width = Math.max(...cohorts.map((c) => c.length)) + 1;
+        return cohorts.map((rates) => {
+          const row: unknown[] = [1000];
+          for (const r of rates) row.push(Math.round((row[row.length - 1] as number) * r));
+          while (row.length < width) row.push("");
+          return row;
+        });
+      });
+    fc.assert(property("SBG_FIT", fc.tuple(fc.oneof(survivors, shrinking, range), optional(value))), { numRuns: FIT_RUNS });
+  });
+  for (const [id, n] of [["SBG_SURVIVAL", 2], ["SBG_RETENTION", 2]] as const) {
+    it(`LTV.${id}`, () => {
+      fc.assert(property(id, fc.tuple(params(n), range)), { numRuns: RUNS });
+    });
+  }
+  it("LTV.SBG_DERL and LTV.SBG_DEL", () => {
+    fc.assert(property("SBG_DERL", fc.tuple(params(2), value, optional(value))), { numRuns: RUNS });
+    fc.assert(property("SBG_DEL", fc.tuple(params(2), value)), { numRuns: RUNS });
+  });
+  for (const [id, n] of [["BGNBD_EXPECTED", 4], ["PNBD_EXPECTED", 4]] as const) {
+    it(`LTV.${id}`, () => {
+      fc.assert(property(id, fc.tuple(params(n), range, optional(range), optional(range), optional(range))), { numRuns: RUNS });
+    });
+  }
+  for (const [id, n] of [["BGNBD_P_ALIVE", 4], ["PNBD_P_ALIVE", 4]] as const) {
+    it(`LTV.${id}`, () => {
+      fc.assert(property(id, fc.tuple(params(n), range, range, range)), { numRuns: RUNS });
+    });
+  }
+  for (const id of ["BGNBD_CLV", "PNBD_CLV"]) {
+    it(`LTV.${id}`, () => {
+      fc.assert(property(id, fc.tuple(params(4), range, range, range, range, value, optional(value), optional(value))), { numRuns: RUNS / 4 });
+    });
+  }
+  it("LTV.GG_SPEND", () => {
+    fc.assert(property("GG_SPEND", fc.tuple(params(3), range, range)), { numRuns: RUNS });
+  });
+
   it("valid inputs mostly give numbers: the generator is not all errors", () => {
     // Guards the property above against passing only because every tuple is rejected.
     const numbers = fc.sample(

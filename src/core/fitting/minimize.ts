@@ -1,0 +1,228 @@
+/**
+ * Unconstrained minimisation by BFGS (Nocedal & Wright 2006, Algorithm 6.1) with a line
+ * search that enforces the strong Wolfe conditions (Algorithms 3.5 and 3.6, bisection
+ * zoom). Model fits call it in log-parameter space, so every parameter stays positive.
+ * Every loop is bounded; the result says whether the gradient test was met.
+ */
+
+export interface Objective {
+  /** The value and its gradient at x. A non-finite value marks x as outside the domain. */
+  (x: readonly number[]): { value: number; gradient: number[] };
+}
+
+export interface MinimizeOptions {
+  /** Iteration limit. Default 200. */
+  maxIterations?: number;
+  /** Converged when max |gradient_i| ≤ gradientTolerance × max(1, |value|). Default 1e-10. */
+  gradientTolerance?: number;
+  /** Initial inverse Hessian; default the identity scaled after the first step. */
+  inverseHessian?: number[][];
+}
+
+export interface MinimizeResult {
+  x: number[];
+  value: number;
+  gradient: number[];
+  converged: boolean;
+  iterations: number;
+  evaluations: number;
+  /** Why it stopped, in words. */
+  reason: string;
+}
+
+const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
+const maxAbs = (a: readonly number[]) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+export function minimizeBfgs(objective: Objective, start: readonly number[], options: MinimizeOptions = {}): MinimizeResult {
+  const n = start.length;
+  const maxIterations = options.maxIterations ?? 200;
+  const tolerance = options.gradientTolerance ?? 1e-10;
+  let evaluations = 0;
+  const evaluate = (x: readonly number[]) => {
+    evaluations++;
+    const r = objective(x);
+    const finite = Number.isFinite(r.value) && r.gradient.every(Number.isFinite);
+    return finite ? r : { value: Number.POSITIVE_INFINITY, gradient: r.gradient.map(() => Number.NaN) };
+  };
+
+  let x = [...start];
+  let current = evaluate(x);
+  if (!Number.isFinite(current.value)) {
+    return { x, value: current.value, gradient: current.gradient, converged: false, iterations: 0, evaluations, reason: "the starting point is outside the domain" };
+  }
+  let H = options.inverseHessian?.map((row) => [...row]) ?? identity(n);
+  let scaled = options.inverseHessian !== undefined;
+  const done = (value: number, gradient: number[]) => maxAbs(gradient) <= tolerance * Math.max(1, Math.abs(value));
+
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    if (done(current.value, current.gradient)) {
+      return { x, value: current.value, gradient: current.gradient, converged: true, iterations: iteration, evaluations, reason: "gradient below tolerance" };
+    }
+    let direction = H.map((row) => -dot(row, current.gradient));
+    let slope = dot(direction, current.gradient);
+    if (!(slope < 0)) {
+      // Not a descent direction (H lost positive definiteness to rounding): restart.
+      H = identity(n);
+      scaled = false;
+      direction = current.gradient.map((g) => -g);
+      slope = dot(direction, current.gradient);
+    }
+    // Keep the first trial step modest in log-parameter space: e^3 ≈ 20× at most.
+    const longest = maxAbs(direction);
+    const firstStep = scaled ? Math.min(1, 3 / longest) : Math.min(1, 0.5 / longest);
+    const step = wolfeLineSearch(evaluate, x, current, direction, slope, firstStep);
+    if (!step) {
+      const converged = maxAbs(current.gradient) <= 1e3 * tolerance * Math.max(1, Math.abs(current.value));
+      return {
+        x,
+        value: current.value,
+        gradient: current.gradient,
+        converged,
+        iterations: iteration,
+        evaluations,
+        reason: converged ? "no further decrease possible at the precision of the objective" : "the line search found no decrease",
+      };
+    }
+    const s = step.x.map((v, i) => v - (x[i] as number));
+    const y = step.gradient.map((g, i) => g - (current.gradient[i] as number));
+    const sy = dot(s, y);
+    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
+      if (!scaled) {
+        // Nocedal & Wright (6.20): scale the identity before the first update.
+        const gamma = sy / dot(y, y);
+        H = identity(n).map((row) => row.map((v) => v * gamma));
+        scaled = true;
+      }
+      H = bfgsUpdate(H, s, y, sy);
+    }
+    x = step.x;
+    current = step;
+  }
+  const converged = done(current.value, current.gradient);
+  return { x, value: current.value, gradient: current.gradient, converged, iterations: maxIterations, evaluations, reason: converged ? "gradient below tolerance" : "iteration limit reached" };
+}
+
+function identity(n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+}
+
+/** H⁺ = (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, ρ = 1/(yᵀs) (Nocedal & Wright 6.17). */
+function bfgsUpdate(H: number[][], s: number[], y: number[], sy: number): number[][] {
+  const n = s.length;
+  const rho = 1 / sy;
+  const Hy = H.map((row) => dot(row, y));
+  const yHy = dot(y, Hy);
+  const next: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < n; j++) {
+      row.push(
+        (H[i]![j] as number) -
+          rho * ((Hy[i] as number) * (s[j] as number) + (s[i] as number) * (Hy[j] as number)) +
+          (rho * rho * yHy + rho) * (s[i] as number) * (s[j] as number),
+      );
+    }
+    next.push(row);
+  }
+  return next;
+}
+
+interface Point {
+  x: number[];
+  value: number;
+  gradient: number[];
+}
+
+/** Strong Wolfe line search, c1 = 1e-4, c2 = 0.9; at most 40 evaluations. */
+function wolfeLineSearch(
+  evaluate: (x: readonly number[]) => { value: number; gradient: number[] },
+  x: readonly number[],
+  at: { value: number; gradient: number[] },
+  direction: readonly number[],
+  slope: number,
+  firstStep: number,
+): Point | undefined {
+  const c1 = 1e-4;
+  const c2 = 0.9;
+  const pointAt = (alpha: number): Point & { slope: number } => {
+    const trial = x.map((v, i) => v + alpha * (direction[i] as number));
+    const r = evaluate(trial);
+    return { x: trial, value: r.value, gradient: r.gradient, slope: Number.isFinite(r.value) ? dot(r.gradient, direction) : Number.NaN };
+  };
+  let budget = 40;
+  let previousAlpha = 0;
+  let previous = { value: at.value, slope };
+  let alpha = firstStep;
+
+  const zoom = (lowAlpha: number, low: { value: number; slope: number }, highAlpha: number): Point | undefined => {
+    let best: (Point & { slope: number }) | undefined;
+    while (budget-- > 0) {
+      const mid = 0.5 * (lowAlpha + highAlpha);
+      const p = pointAt(mid);
+      if (!Number.isFinite(p.value) || p.value > at.value + c1 * mid * slope || p.value >= low.value) {
+        highAlpha = mid;
+      } else {
+        best = p;
+        if (Math.abs(p.slope) <= -c2 * slope) return p;
+        if (p.slope * (highAlpha - lowAlpha) >= 0) highAlpha = lowAlpha;
+        lowAlpha = mid;
+        low = p;
+      }
+      if (Math.abs(highAlpha - lowAlpha) < 1e-16 * Math.max(1, Math.abs(lowAlpha))) break;
+    }
+    return best && best.value < at.value ? best : undefined;
+  };
+
+  while (budget-- > 0) {
+    const p = pointAt(alpha);
+    if (!Number.isFinite(p.value)) {
+      // Outside the domain: step back towards the last good point.
+      alpha = previousAlpha + 0.25 * (alpha - previousAlpha);
+      continue;
+    }
+    if (p.value > at.value + c1 * alpha * slope || (previousAlpha > 0 && p.value >= previous.value)) {
+      return zoom(previousAlpha, previous, alpha);
+    }
+    if (Math.abs(p.slope) <= -c2 * slope) return p;
+    if (p.slope >= 0) return zoom(alpha, p, previousAlpha);
+    previousAlpha = alpha;
+    previous = p;
+    alpha *= 2;
+  }
+  return undefined;
+}
+
+/**
+ * Inverse of a small symmetric positive-definite matrix by Cholesky decomposition, or
+ * undefined when it is not positive definite (a fit at a boundary, a flat likelihood).
+ */
+export function invertPositiveDefinite(matrix: readonly (readonly number[])[]): number[][] | undefined {
+  const n = matrix.length;
+  const L: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = matrix[i]![j] as number;
+      for (let k = 0; k < j; k++) sum -= L[i]![k]! * L[j]![k]!;
+      if (i === j) {
+        if (!(sum > 0)) return undefined;
+        L[i]![i] = Math.sqrt(sum);
+      } else L[i]![j] = sum / L[j]![j]!;
+    }
+  }
+  // Solve L Lᵀ X = I column by column.
+  const inverse: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let col = 0; col < n; col++) {
+    const y = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) {
+      let sum = i === col ? 1 : 0;
+      for (let k = 0; k < i; k++) sum -= L[i]![k]! * y[k]!;
+      y[i] = sum / L[i]![i]!;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let sum = y[i]!;
+      for (let k = i + 1; k < n; k++) sum -= L[k]![i]! * inverse[k]![col]!;
+      inverse[i]![col] = sum / L[i]![i]!;
+    }
+  }
+  return inverse;
+}

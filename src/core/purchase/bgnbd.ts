@@ -1,0 +1,177 @@
+import { describeNumber, invalidValue } from "../errors";
+import { fitMaximumLikelihood, type FitResult } from "../fitting/maximumLikelihood";
+import { GammaRatios } from "../special/gammaRatios";
+import { hyp2f1 } from "../special/hypergeometric";
+import { customerMeans, distinctValues, type CustomerSummary } from "./customers";
+
+/**
+ * The BG/NBD model of repeat buying (Fader, Hardie & Lee 2005, "'Counting Your Customers'
+ * the Easy Way: An Alternative to the Pareto/NBD Model", Marketing Science 24(2)).
+ * While active, a customer buys at Poisson rate λ ~ Gamma(r, α); after each purchase the
+ * customer drops out with probability p ~ Beta(a, b).
+ *
+ * Data: frequency x (repeat purchases), recency t_x, age T (see customers.ts).
+ */
+export type BgNbdParams = { r: number; alpha: number; a: number; b: number };
+export const BGNBD_PARAMS = ["r", "alpha", "a", "b"] as const;
+
+/**
+ * The log-likelihood of the data and its gradient in (r, α, a, b), paper eq. (6):
+ * L = B(a, b+x)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+T)^(r+x))
+ *   + [x > 0] B(a+1, b+x−1)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+t_x)^(r+x)),
+ * written, as in the paper's eq. (7), as A1 + A2 + ln(e^A3 + [x > 0] e^A4).
+ *
+ * Terms that depend on x alone are computed once per distinct x, ln(α+T) once per
+ * distinct T and ln(α+t_x) once per distinct t_x, so a row costs one exp and one log1p.
+ */
+export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly number[]) => { value: number; gradient: number[] } {
+  const xs = distinctValues(data.frequency);
+  const ts = distinctValues(data.T);
+  const txs = distinctValues(data.recency);
+  const nx = xs.values.length;
+  const groupWeight = new Float64Array(nx);
+  for (let i = 0; i < data.rows; i++) {
+    const k = xs.index[i] as number;
+    groupWeight[k] = (groupWeight[k] as number) + (data.weight[i] as number);
+  }
+  const gammaRatios = new GammaRatios(xs.values, 3);
+  const logA4 = new Float64Array(nx); // ln a − ln(b+x−1), x > 0
+  const invB = new Float64Array(nx); // 1/(b+x−1)
+  const logT = new Float64Array(ts.values.length);
+  const invT = new Float64Array(ts.values.length);
+  const logTx = new Float64Array(txs.values.length);
+  const invTx = new Float64Array(txs.values.length);
+
+  return (params) => {
+    const [r, alpha, a, b] = params as [number, number, number, number];
+    if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return { value: Number.NaN, gradient: [Number.NaN, Number.NaN, Number.NaN, Number.NaN] };
+    let value = 0;
+    let dr = 0;
+    let dalpha = 0;
+    let da = 0;
+    let db = 0;
+    const logAlpha = Math.log(alpha);
+    const logAParam = Math.log(a);
+    const ratios = gammaRatios.update(r, b, a + b);
+    for (let k = 0; k < nx; k++) {
+      const x = xs.values[k] as number;
+      const w = groupWeight[k] as number;
+      dr += w * logAlpha;
+      dalpha += (w * r) / alpha;
+      value += w * r * logAlpha;
+      if (x === 0) continue;
+      logA4[k] = logAParam - Math.log(b + x - 1);
+      invB[k] = 1 / (b + x - 1);
+      // ln Γ(r+x) − ln Γ(r) + ln Γ(b+x) − ln Γ(b) − (ln Γ(a+b+x) − ln Γ(a+b)), and its ψ-derivatives.
+      value += w * (ratios.log(0, x) + ratios.log(1, x) - ratios.log(2, x));
+      const psiABx = ratios.psi(2, x);
+      dr += w * ratios.psi(0, x);
+      da -= w * psiABx;
+      db += w * (ratios.psi(1, x) - psiABx);
+    }
+    for (let j = 0; j < ts.values.length; j++) {
+      logT[j] = Math.log(alpha + (ts.values[j] as number));
+      invT[j] = 1 / (alpha + (ts.values[j] as number));
+    }
+    for (let j = 0; j < txs.values.length; j++) {
+      logTx[j] = Math.log(alpha + (txs.values[j] as number));
+      invTx[j] = 1 / (alpha + (txs.values[j] as number));
+    }
+    for (let i = 0; i < data.rows; i++) {
+      const w = data.weight[i] as number;
+      const k = xs.index[i] as number;
+      const x = xs.values[k] as number;
+      const rx = r + x;
+      const jT = ts.index[i] as number;
+      const a3 = -rx * (logT[jT] as number);
+      if (x === 0) {
+        value += w * a3;
+        dr -= w * (logT[jT] as number);
+        dalpha -= w * rx * (invT[jT] as number);
+        continue;
+      }
+      const jTx = txs.index[i] as number;
+      const a4 = (logA4[k] as number) - rx * (logTx[jTx] as number);
+      // ln(e^A3 + e^A4) and the share p of the second term, from one exponential.
+      const e = Math.exp(-Math.abs(a3 - a4));
+      const p = a4 >= a3 ? 1 / (1 + e) : e / (1 + e);
+      value += w * (Math.max(a3, a4) + Math.log1p(e));
+      dr -= w * ((1 - p) * (logT[jT] as number) + p * (logTx[jTx] as number));
+      dalpha -= w * rx * ((1 - p) * (invT[jT] as number) + p * (invTx[jTx] as number));
+      da += (w * p) / a;
+      db -= w * p * (invB[k] as number);
+    }
+    return { value, gradient: [dr, dalpha, da, db] };
+  };
+}
+
+/** Fits BG/NBD by maximum likelihood. */
+export function fitBgNbd(data: CustomerSummary): FitResult<(typeof BGNBD_PARAMS)[number]> {
+  requireRepeatPurchases(data);
+  const { meanT, meanX } = customerMeans(data);
+  // Start with the mean purchase rate r/α at the observed rate and dropout odds near 1.
+  return fitMaximumLikelihood(BGNBD_PARAMS, bgnbdLogLikelihood(data), [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 1, 1], {
+    totalWeight: data.customers,
+  });
+}
+
+/** Refuses data from which no purchase model can be learned, with the reason. */
+export function requireRepeatPurchases(data: CustomerSummary): void {
+  let repeaters = 0;
+  for (let i = 0; i < data.rows; i++) if ((data.frequency[i] as number) > 0) repeaters += data.weight[i] as number;
+  if (repeaters === 0) {
+    throw invalidValue("no customer made a repeat purchase (every frequency is 0): the purchase rate cannot be estimated");
+  }
+  if (data.customers < 2) throw invalidValue("a model needs at least two customers");
+}
+
+export function requireBgNbdParams(params: readonly number[]): BgNbdParams {
+  if (params.length !== 4) throw invalidValue(`params must be the 4 values r, alpha, a, b (the result of LTV.BGNBD_FIT); got ${params.length}`);
+  const names = ["r", "alpha", "a", "b"];
+  params.forEach((v, i) => {
+    if (!(Number.isFinite(v) && v > 0)) throw invalidValue(`params: ${names[i]} must be a positive number; got ${describeNumber(v)}`);
+  });
+  const [r, alpha, a, b] = params as [number, number, number, number];
+  return { r, alpha, a, b };
+}
+
+/**
+ * Expected number of repeat purchases of a new customer in (0, t], paper eq. (9):
+ * E[X(t)] = (a+b−1)/(a−1) · [1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))].
+ */
+export function bgnbdExpectedPurchases({ r, alpha, a, b }: BgNbdParams, t: number): number {
+  if (t === 0) return 0;
+  const hyp = hyp2f1(r, b, a + b - 1, t / (alpha + t));
+  return ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp);
+}
+
+/**
+ * Expected repeat purchases in the next t of a customer with history (x, t_x, T), paper
+ * eq. (10):
+ * E[Y(t) | x, t_x, T] = (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))]
+ *                      / (1 + [x > 0] · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)).
+ */
+export function bgnbdConditionalExpectedPurchases(
+  { r, alpha, a, b }: BgNbdParams,
+  t: number,
+  frequency: number,
+  recency: number,
+  T: number,
+): number {
+  if (t === 0) return 0;
+  const x = frequency;
+  const hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
+  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t))) * hyp);
+  return numerator * bgnbdProbabilityAlive({ r, alpha, a, b }, x, recency, T);
+}
+
+/**
+ * Probability that a customer with history (x, t_x, T) is still active, paper eq. (11)
+ * (Fader, Hardie & Lee 2005, "A Note on Deriving the BG/NBD"): 1 for x = 0, else
+ * 1 / (1 + a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)).
+ */
+export function bgnbdProbabilityAlive({ r, alpha, a, b }: BgNbdParams, frequency: number, recency: number, T: number): number {
+  if (frequency === 0) return 1;
+  const logOdds = Math.log(a) - Math.log(b + frequency - 1) + (r + frequency) * (Math.log(alpha + T) - Math.log(alpha + recency));
+  return 1 / (1 + Math.exp(logOdds));
+}

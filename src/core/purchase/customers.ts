@@ -1,0 +1,215 @@
+import { describeNumber, invalidValue } from "../errors";
+
+/**
+ * Repeat-buyer data in the RFM form of the buy-till-you-die models: per customer,
+ * frequency x (repeat purchases after the first), recency t_x (time of the last purchase,
+ * from the first), and T (time from the first purchase to the end of observation), in one
+ * time unit. Customers with the same (x, t_x, T) are collapsed into one weighted row, so a
+ * summary aggregated elsewhere (GROUP BY frequency, recency, T with a count) fits exactly as
+ * the raw rows would.
+ */
+export interface CustomerSummary {
+  frequency: Float64Array;
+  recency: Float64Array;
+  T: Float64Array;
+  weight: Float64Array;
+  /** Number of distinct rows. */
+  rows: number;
+  /** Total weight: the number of customers. */
+  customers: number;
+}
+
+export interface CustomerInput {
+  frequency: ArrayLike<number>;
+  recency: ArrayLike<number>;
+  T: ArrayLike<number>;
+  /** Number of customers each row stands for; default 1 each. */
+  weights?: ArrayLike<number>;
+  /** The row number of each entry as the user sees it, for messages; default 1, 2, 3, … */
+  rowNumbers?: ArrayLike<number>;
+}
+
+/** Tolerance for a recency above T that is only rounding (recency and T rounded to 2 dp). */
+const RECENCY_SLACK = 1e-9;
+
+/**
+ * Checks one customer's history; `where` names the row in a message ("row 12"). A recency
+ * that exceeds T by rounding only (both rounded to 2 dp) is accepted.
+ */
+export function checkHistory(frequency: number, recency: number, T: number, where: string): void {
+  const fail = (message: string): never => {
+    throw invalidValue(where ? `${where}: ${message}` : message);
+  };
+  if (!Number.isFinite(frequency) || frequency < 0 || !Number.isInteger(frequency)) {
+    fail(`frequency must be a whole number of repeat purchases, 0 or more; got ${describeNumber(frequency)}`);
+  }
+  if (!Number.isFinite(T) || T <= 0) fail(`T must be a positive time; got ${describeNumber(T)}`);
+  if (!Number.isFinite(recency) || recency < 0) fail(`recency must be 0 or more; got ${describeNumber(recency)}`);
+  if (recency > T * (1 + RECENCY_SLACK)) {
+    fail(`recency (${describeNumber(recency)}) is above T (${describeNumber(T)}): a last purchase after the end of observation`);
+  }
+}
+
+export function summarizeCustomers(input: CustomerInput): CustomerSummary {
+  const n = input.frequency.length;
+  if (input.recency.length !== n || input.T.length !== n || (input.weights && input.weights.length !== n)) {
+    const lengths = [`frequency ${n}`, `recency ${input.recency.length}`, `T ${input.T.length}`];
+    if (input.weights) lengths.push(`weights ${input.weights.length}`);
+    throw invalidValue(`the columns must have the same number of rows; got ${lengths.join(", ")}`);
+  }
+  if (n === 0) throw invalidValue("there are no customers");
+
+  const table = new CollapseTable(n);
+  for (let i = 0; i < n; i++) {
+    const x = input.frequency[i] as number;
+    const t = input.T[i] as number;
+    const w = input.weights ? (input.weights[i] as number) : 1;
+    const tx = input.recency[i] as number;
+    if (!(Number.isInteger(x) && x >= 0 && t > 0 && t < Number.POSITIVE_INFINITY && tx >= 0 && tx <= t)) {
+      checkHistory(x, tx, t, `row ${input.rowNumbers ? (input.rowNumbers[i] as number) : i + 1}`);
+    }
+    if (!Number.isFinite(w) || w < 0) {
+      throw invalidValue(`row ${input.rowNumbers ? (input.rowNumbers[i] as number) : i + 1}: weight must be a count, 0 or more; got ${describeNumber(w)}`);
+    }
+    if (w === 0) continue;
+    // The models do not use t_x without repeat purchases; rounding may leave t_x a hair above T.
+    table.add(x, x === 0 ? 0 : Math.min(tx, t), t, w);
+  }
+  const summary = table.result();
+  if (summary.rows === 0) throw invalidValue("every weight is 0: there are no customers");
+  return summary;
+}
+
+/** Mean age T and mean repeat purchases x over the customers: the scale of a fit's starting point. */
+export function customerMeans(data: CustomerSummary): { meanT: number; meanX: number } {
+  let meanT = 0;
+  let meanX = 0;
+  for (let i = 0; i < data.rows; i++) {
+    meanT += (data.weight[i] as number) * (data.T[i] as number);
+    meanX += (data.weight[i] as number) * (data.frequency[i] as number);
+  }
+  return { meanT: meanT / data.customers, meanX: meanX / data.customers };
+}
+
+/** Open-addressing hash table keyed by the exact triple (x, t_x, T). */
+class CollapseTable {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  private readonly x: Float64Array;
+  private readonly tx: Float64Array;
+  private readonly t: Float64Array;
+  private readonly w: Float64Array;
+  private count = 0;
+  private readonly bits = new Float64Array(3);
+  private readonly words = new Int32Array(this.bits.buffer);
+
+  constructor(capacity: number) {
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    this.x = new Float64Array(capacity);
+    this.tx = new Float64Array(capacity);
+    this.t = new Float64Array(capacity);
+    this.w = new Float64Array(capacity);
+  }
+
+  add(x: number, tx: number, t: number, w: number): void {
+    this.bits[0] = x;
+    this.bits[1] = tx;
+    this.bits[2] = t;
+    let h = 0x9e3779b9 | 0;
+    for (let k = 0; k < 6; k++) h = mixWord(h, this.words[k] as number);
+    let slot = finalMix(h) & this.mask;
+    for (;;) {
+      const at = this.slots[slot] as number;
+      if (at === -1) {
+        this.slots[slot] = this.count;
+        this.x[this.count] = x;
+        this.tx[this.count] = tx;
+        this.t[this.count] = t;
+        this.w[this.count] = w;
+        this.count++;
+        return;
+      }
+      if (this.x[at] === x && this.tx[at] === tx && this.t[at] === t) {
+        this.w[at] = (this.w[at] as number) + w;
+        return;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  result(): CustomerSummary {
+    const n = this.count;
+    let customers = 0;
+    for (let i = 0; i < n; i++) customers += this.w[i] as number;
+    return {
+      frequency: this.x.slice(0, n),
+      recency: this.tx.slice(0, n),
+      T: this.t.slice(0, n),
+      weight: this.w.slice(0, n),
+      rows: n,
+      customers,
+    };
+  }
+}
+
+/** Distinct values of a column and, for each row, the index of its value among them. */
+export interface DistinctValues {
+  values: Float64Array;
+  index: Int32Array;
+}
+
+/** Distinct values in order of first appearance; O(n) expected. */
+export function distinctValues(column: Float64Array): DistinctValues {
+  const n = column.length;
+  let size = 16;
+  while (size < n * 2) size *= 2;
+  const slots = new Int32Array(size).fill(-1);
+  const mask = size - 1;
+  const values = new Float64Array(n);
+  const index = new Int32Array(n);
+  const bits = new Float64Array(1);
+  const words = new Int32Array(bits.buffer);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const v = column[i] as number;
+    bits[0] = v;
+    let slot = finalMix(mixWord(mixWord(0x9e3779b9 | 0, words[0] as number), words[1] as number)) & mask;
+    for (;;) {
+      const at = slots[slot] as number;
+      if (at === -1) {
+        slots[slot] = count;
+        values[count] = v;
+        index[i] = count++;
+        break;
+      }
+      if (values[at] === v) {
+        index[i] = at;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return { values: values.slice(0, count), index };
+}
+
+/** One 32-bit word into a running hash: MurmurHash3's block step (Appleby). */
+function mixWord(h: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** MurmurHash3's finaliser: every input bit reaches the low bits used as the slot. */
+function finalMix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}

@@ -1,0 +1,145 @@
+import { describeNumber, invalidValue, notANumber } from "../errors";
+import { fitMaximumLikelihood, type FitResult } from "../fitting/maximumLikelihood";
+import { digamma, logGamma } from "../special/gamma";
+import { distinctValues } from "./customers";
+
+/**
+ * The Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005, "RFM and CLV:
+ * Using Iso-Value Curves for Customer Base Analysis", JMR 42(4); Fader & Hardie 2013,
+ * "The Gamma-Gamma Model of Monetary Value"). A customer's transaction values are
+ * Gamma(p, ν) with ν ~ Gamma(q, γ) across customers, independent of the purchase process.
+ * Data: for each repeat customer, x repeat transactions and their mean value m.
+ */
+export type GammaGammaParams = { p: number; q: number; gamma: number };
+export const GAMMA_GAMMA_PARAMS = ["p", "q", "gamma"] as const;
+
+export interface SpendInput {
+  frequency: ArrayLike<number>;
+  monetaryValue: ArrayLike<number>;
+  weights?: ArrayLike<number>;
+  /** The row number of each entry as the user sees it, for messages; default 1, 2, 3, … */
+  rowNumbers?: ArrayLike<number>;
+}
+
+/** Repeat customers only (x > 0), collapsed by (x, m); weights are customer counts. */
+interface SpendData {
+  x: Float64Array;
+  m: Float64Array;
+  weight: Float64Array;
+  customers: number;
+}
+
+/**
+ * Validates the data (rows named from 1) and keeps the customers with repeat transactions:
+ * the model describes the mean of x ≥ 1 transaction values; customers with x = 0 have none.
+ */
+export function spendData(input: SpendInput): SpendData {
+  const n = input.frequency.length;
+  if (input.monetaryValue.length !== n || (input.weights && input.weights.length !== n)) {
+    throw invalidValue(`frequency and monetary_value${input.weights ? " and weights" : ""} must have the same number of rows`);
+  }
+  const x: number[] = [];
+  const m: number[] = [];
+  const w: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = input.rowNumbers ? (input.rowNumbers[i] as number) : i + 1;
+    const xi = input.frequency[i] as number;
+    const mi = input.monetaryValue[i] as number;
+    const wi = input.weights ? (input.weights[i] as number) : 1;
+    if (!(Number.isFinite(xi) && xi >= 0 && Number.isInteger(xi))) throw invalidValue(`row ${row}: frequency must be a whole number, 0 or more; got ${describeNumber(xi)}`);
+    if (!(Number.isFinite(wi) && wi >= 0)) throw invalidValue(`row ${row}: weight must be a count, 0 or more; got ${describeNumber(wi)}`);
+    if (xi === 0 || wi === 0) continue;
+    if (!(Number.isFinite(mi) && mi > 0)) {
+      throw invalidValue(`row ${row}: monetary_value must be a positive mean spend for a customer with repeat purchases; got ${describeNumber(mi)}`);
+    }
+    x.push(xi);
+    m.push(mi);
+    w.push(wi);
+  }
+  const customers = w.reduce((s, v) => s + v, 0);
+  if (x.length === 0) throw invalidValue("no customer has repeat purchases: spend per transaction cannot be estimated");
+  return { x: Float64Array.from(x), m: Float64Array.from(m), weight: Float64Array.from(w), customers };
+}
+
+/**
+ * Log-likelihood and gradient in (p, q, γ) (Fader & Hardie 2013, eq. 5):
+ * ln f(m | x) = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + (px−1) ln m + px ln x − (px+q) ln(γ + m x).
+ */
+function gammaGammaLogLikelihood(data: SpendData) {
+  const xs = distinctValues(data.x);
+  const nx = xs.values.length;
+  const logM = data.m.map(Math.log);
+  const logX = data.x.map(Math.log);
+  const lgPart = new Float64Array(nx);
+  const psiPart = new Float64Array(nx); // ψ(px+q)
+  const psiPx = new Float64Array(nx);
+  return (params: readonly number[]) => {
+    const [p, q, gamma] = params as [number, number, number];
+    for (let k = 0; k < nx; k++) {
+      const px = p * (xs.values[k] as number);
+      lgPart[k] = logGamma(px + q) - logGamma(px);
+      psiPart[k] = digamma(px + q);
+      psiPx[k] = digamma(px);
+    }
+    const lgQ = logGamma(q);
+    const psiQ = digamma(q);
+    const logGammaParam = Math.log(gamma);
+    let value = 0;
+    let dp = 0;
+    let dq = 0;
+    let dg = 0;
+    for (let i = 0; i < data.x.length; i++) {
+      const w = data.weight[i] as number;
+      const k = xs.index[i] as number;
+      const x = data.x[i] as number;
+      const px = p * x;
+      const base = gamma + (data.m[i] as number) * x;
+      const logBase = Math.log(base);
+      value += w * ((lgPart[k] as number) - lgQ + q * logGammaParam + (px - 1) * (logM[i] as number) + px * (logX[i] as number) - (px + q) * logBase);
+      dp += w * x * ((psiPart[k] as number) - (psiPx[k] as number) + (logM[i] as number) + (logX[i] as number) - logBase);
+      dq += w * ((psiPart[k] as number) - psiQ + logGammaParam - logBase);
+      dg += w * (q / gamma - (px + q) / base);
+    }
+    return { value, gradient: [dp, dq, dg] };
+  };
+}
+
+export function fitGammaGamma(input: SpendInput): FitResult<(typeof GAMMA_GAMMA_PARAMS)[number]> {
+  const data = spendData(input);
+  if (data.customers < 2) throw invalidValue("the spend model needs at least two customers with repeat purchases");
+  let mean = 0;
+  for (let i = 0; i < data.x.length; i++) mean += (data.weight[i] as number) * (data.m[i] as number);
+  mean /= data.customers;
+  // Start with E[spend] = pγ/(q−1) equal to the observed mean, at p = 1, q = 2.
+  return fitMaximumLikelihood(GAMMA_GAMMA_PARAMS, gammaGammaLogLikelihood(data), [1, 2, mean], { totalWeight: data.customers });
+}
+
+export function requireGammaGammaParams(params: readonly number[]): GammaGammaParams {
+  if (params.length !== 3) throw invalidValue(`params must be the 3 values p, q, gamma (the result of LTV.GG_FIT); got ${params.length}`);
+  const names = ["p", "q", "gamma"];
+  params.forEach((v, i) => {
+    if (!(Number.isFinite(v) && v > 0)) throw invalidValue(`params: ${names[i]} must be a positive number; got ${describeNumber(v)}`);
+  });
+  const [p, q, gamma] = params as [number, number, number];
+  return { p, q, gamma };
+}
+
+/**
+ * Expected mean spend per transaction of a customer with x repeat transactions of mean m
+ * (Fader, Hardie & Lee 2005b, eq. 3): E[M | x, m] = p(γ + x m)/(px + q − 1), a weighted
+ * mean of the population mean pγ/(q−1) and the customer's own m. For x = 0 it is the
+ * population mean, defined for q > 1.
+ */
+export function gammaGammaExpectedSpend({ p, q, gamma }: GammaGammaParams, frequency: number, monetaryValue: number): number {
+  if (!(Number.isFinite(frequency) && frequency >= 0 && Number.isInteger(frequency))) {
+    throw invalidValue(`frequency must be a whole number, 0 or more; got ${describeNumber(frequency)}`);
+  }
+  const x = frequency;
+  const m = x === 0 ? 0 : monetaryValue;
+  if (x > 0 && !(Number.isFinite(m) && m > 0)) throw invalidValue(`monetary_value must be a positive mean spend; got ${describeNumber(monetaryValue)}`);
+  const denominator = p * x + q - 1;
+  if (!(denominator > 0)) {
+    throw notANumber(`the expected spend is infinite: p·frequency + q − 1 = ${describeNumber(denominator)} is not positive (q must exceed 1 for a customer without repeat purchases)`);
+  }
+  return (p * (gamma + x * m)) / denominator;
+}

@@ -1,0 +1,317 @@
+/*
+ * Custom functions for the repeat-buyer models: BG/NBD, Pareto/NBD and Gamma-Gamma spend.
+ * Ids and argument orders are a public contract.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any -- Excel hands over untyped cell values; arguments.ts checks them. */
+import { describeNumber, invalidValue } from "../core/errors";
+import {
+  bgnbdConditionalExpectedPurchases,
+  bgnbdExpectedPurchases,
+  bgnbdProbabilityAlive,
+  fitBgNbd,
+  requireBgNbdParams,
+} from "../core/purchase/bgnbd";
+import { checkHistory, summarizeCustomers } from "../core/purchase/customers";
+import { discountedCustomerValue } from "../core/purchase/customerValue";
+import { fitGammaGamma, gammaGammaExpectedSpend, requireGammaGammaParams } from "../core/purchase/gammaGamma";
+import {
+  fitParetoNbd,
+  paretoNbdConditionalExpectedPurchases,
+  paretoNbdExpectedPurchases,
+  paretoNbdProbabilityAlive,
+  requireParetoNbdParams,
+} from "../core/purchase/paretoNbd";
+import { evaluateTable, optionalFlag, optionalNumber, paramsRow, requiredNumber, type CellValue } from "./arguments";
+import { fitTable } from "./fitTable";
+import { at, customerColumns, elementwise } from "./tables";
+
+const BGNBD_NAMES = ["r", "alpha", "a", "b"];
+const PNBD_NAMES = ["r", "alpha", "s", "beta"];
+const GG_NAMES = ["p", "q", "gamma"];
+
+function customers(frequency: CellValue, recency: CellValue, T: CellValue, weights: CellValue) {
+  const { values, rowNumbers } = customerColumns({ frequency, recency, T, weights }, ["weights"]);
+  return summarizeCustomers({ frequency: values.frequency, recency: values.recency, T: values.T, weights: values.weights, rowNumbers });
+}
+
+const omitted = (value: CellValue) => value === null || value === undefined || value === "";
+
+/** Predictions for new customers (history omitted) or for customers with a history (all three given). */
+function predict(
+  t: CellValue,
+  history: { frequency: CellValue; recency: CellValue; T: CellValue },
+  unconditional: (t: number) => number,
+  conditional: (t: number, x: number, tx: number, T: number) => number,
+): (number | string)[][] {
+  const given = [history.frequency, history.recency, history.T].filter((v) => !omitted(v)).length;
+  const checkT = (value: number) => {
+    if (!(Number.isFinite(value) && value >= 0)) throw invalidValue(`t must be a length of time, 0 or more; got ${describeNumber(value)}`);
+    return value;
+  };
+  if (given === 0) return elementwise([{ name: "t", value: t }], ([time], where) => at(where, () => unconditional(checkT(time as number))));
+  if (given < 3) throw invalidValue("give frequency, recency and T together for a customer's history, or none of them for a new customer");
+  return elementwise(
+    [
+      { name: "t", value: t },
+      { name: "frequency", value: history.frequency },
+      { name: "recency", value: history.recency },
+      { name: "T", value: history.T },
+    ],
+    ([time, x, tx, age], where) =>
+      at(where, () => {
+        checkHistory(x as number, tx as number, age as number, "");
+        return conditional(checkT(time as number), x as number, Math.min(tx as number, age as number), age as number);
+      }),
+  );
+}
+
+function probabilityAlive(frequency: CellValue, recency: CellValue, T: CellValue, compute: (x: number, tx: number, T: number) => number) {
+  return elementwise(
+    [
+      { name: "frequency", value: frequency },
+      { name: "recency", value: recency },
+      { name: "T", value: T },
+    ],
+    ([x, tx, age], where) =>
+      at(where, () => {
+        checkHistory(x as number, tx as number, age as number, "");
+        return compute(x as number, Math.min(tx as number, age as number), age as number);
+      }),
+  );
+}
+
+/**
+ * Fits the BG/NBD model of repeat buying to customers' frequency, recency and age; returns [r, alpha, a, b].
+ * @customfunction BGNBD_FIT
+ * @param frequency Repeat purchases of each customer (purchases after the first), a column of whole numbers.
+ * @param recency Time from each customer's first purchase to the last (t_x in Fader, Hardie & Lee 2005), in the time unit of T; 0 without repeat purchases.
+ * @param T Time from each customer's first purchase to the end of observation, in weeks, days or any one unit.
+ * @param [weights] Number of customers each row stands for, for a summary grouped by frequency, recency and T. Empty: 1 each.
+ * @param [details] TRUE adds a row of standard errors and a row with the log-likelihood and the number of iterations.
+ * @returns [r, alpha, a, b]: purchase-rate shape and scale, dropout-probability shapes.
+ */
+export function ltvBgnbdFit(frequency: any[][], recency: any[][], T: any[][], weights?: any[][], details?: any): any[][] {
+  return evaluateTable(() => fitTable(fitBgNbd(customers(frequency, recency, T, weights)), BGNBD_NAMES, optionalFlag("details", details)));
+}
+
+/**
+ * Expected repeat purchases in a period of length t under a fitted BG/NBD: of a new customer, or, given a history, of that customer in the next t.
+ * @customfunction BGNBD_EXPECTED
+ * @param params [r, alpha, a, b], the result of LTV.BGNBD_FIT.
+ * @param t Length of the period, in the time unit of the fit (0 or more): a number or a range.
+ * @param [frequency] The customer's repeat purchases; with recency and T, for a customer with a history. A column gives a column of results.
+ * @param [recency] Time from the customer's first purchase to the last.
+ * @param [T] Time from the customer's first purchase to the end of observation.
+ * @returns Expected number of purchases.
+ */
+export function ltvBgnbdExpected(params: any[][], t: any[][], frequency?: any[][], recency?: any[][], T?: any[][]): any[][] {
+  return evaluateTable(() => {
+    const p = requireBgNbdParams(paramsRow(params, BGNBD_NAMES, "LTV.BGNBD_FIT"));
+    return predict(
+      t,
+      { frequency, recency, T },
+      (time) => bgnbdExpectedPurchases(p, time),
+      (time, x, tx, age) => bgnbdConditionalExpectedPurchases(p, time, x, tx, age),
+    );
+  });
+}
+
+/**
+ * Probability that a customer with the given history is still active, under a fitted BG/NBD.
+ * @customfunction BGNBD_P_ALIVE
+ * @param params [r, alpha, a, b], the result of LTV.BGNBD_FIT.
+ * @param frequency The customer's repeat purchases: a number or a column.
+ * @param recency Time from the customer's first purchase to the last.
+ * @param T Time from the customer's first purchase to the end of observation.
+ * @returns Probability, between 0 and 1.
+ */
+export function ltvBgnbdPAlive(params: any[][], frequency: any[][], recency: any[][], T: any[][]): any[][] {
+  return evaluateTable(() => {
+    const p = requireBgNbdParams(paramsRow(params, BGNBD_NAMES, "LTV.BGNBD_FIT"));
+    return probabilityAlive(frequency, recency, T, (x, tx, age) => bgnbdProbabilityAlive(p, x, tx, age));
+  });
+}
+
+/**
+ * Fits the Pareto/NBD model of repeat buying to customers' frequency, recency and age; returns [r, alpha, s, beta].
+ * @customfunction PNBD_FIT
+ * @param frequency Repeat purchases of each customer (purchases after the first), a column of whole numbers.
+ * @param recency Time from each customer's first purchase to the last, in the time unit of T; 0 without repeat purchases.
+ * @param T Time from each customer's first purchase to the end of observation, in weeks, days or any one unit.
+ * @param [weights] Number of customers each row stands for, for a summary grouped by frequency, recency and T. Empty: 1 each.
+ * @param [details] TRUE adds a row of standard errors and a row with the log-likelihood and the number of iterations.
+ * @returns [r, alpha, s, beta]: purchase-rate shape and scale, dropout-rate shape and scale.
+ */
+export function ltvPnbdFit(frequency: any[][], recency: any[][], T: any[][], weights?: any[][], details?: any): any[][] {
+  return evaluateTable(() => fitTable(fitParetoNbd(customers(frequency, recency, T, weights)), PNBD_NAMES, optionalFlag("details", details)));
+}
+
+/**
+ * Expected repeat purchases in a period of length t under a fitted Pareto/NBD: of a new customer, or, given a history, of that customer in the next t.
+ * @customfunction PNBD_EXPECTED
+ * @param params [r, alpha, s, beta], the result of LTV.PNBD_FIT.
+ * @param t Length of the period, in the time unit of the fit (0 or more): a number or a range.
+ * @param [frequency] The customer's repeat purchases; with recency and T, for a customer with a history. A column gives a column of results.
+ * @param [recency] Time from the customer's first purchase to the last.
+ * @param [T] Time from the customer's first purchase to the end of observation.
+ * @returns Expected number of purchases.
+ */
+export function ltvPnbdExpected(params: any[][], t: any[][], frequency?: any[][], recency?: any[][], T?: any[][]): any[][] {
+  return evaluateTable(() => {
+    const p = requireParetoNbdParams(paramsRow(params, PNBD_NAMES, "LTV.PNBD_FIT"));
+    return predict(
+      t,
+      { frequency, recency, T },
+      (time) => paretoNbdExpectedPurchases(p, time),
+      (time, x, tx, age) => paretoNbdConditionalExpectedPurchases(p, time, x, tx, age),
+    );
+  });
+}
+
+/**
+ * Probability that a customer with the given history is still active, under a fitted Pareto/NBD.
+ * @customfunction PNBD_P_ALIVE
+ * @param params [r, alpha, s, beta], the result of LTV.PNBD_FIT.
+ * @param frequency The customer's repeat purchases: a number or a column.
+ * @param recency Time from the customer's first purchase to the last.
+ * @param T Time from the customer's first purchase to the end of observation.
+ * @returns Probability, between 0 and 1.
+ */
+export function ltvPnbdPAlive(params: any[][], frequency: any[][], recency: any[][], T: any[][]): any[][] {
+  return evaluateTable(() => {
+    const p = requireParetoNbdParams(paramsRow(params, PNBD_NAMES, "LTV.PNBD_FIT"));
+    return probabilityAlive(frequency, recency, T, (x, tx, age) => paretoNbdProbabilityAlive(p, x, tx, age));
+  });
+}
+
+/**
+ * Fits the Gamma-Gamma model of spend per transaction to repeat customers' frequency and mean spend; returns [p, q, gamma].
+ * @customfunction GG_FIT
+ * @param frequency Repeat purchases of each customer; customers with 0 are left out, as the model describes repeat transactions.
+ * @param monetary_value Each customer's mean value of repeat transactions, in currency.
+ * @param [weights] Number of customers each row stands for. Empty: 1 each.
+ * @param [details] TRUE adds a row of standard errors and a row with the log-likelihood and the number of iterations.
+ * @returns [p, q, gamma]: transaction-value shape, and the shape and scale of its rate across customers.
+ */
+export function ltvGgFit(frequency: any[][], monetary_value: any[][], weights?: any[][], details?: any): any[][] {
+  return evaluateTable(() => {
+    const { values, rowNumbers } = customerColumns({ frequency, monetary_value, weights }, ["weights"]);
+    const fit = fitGammaGamma({ frequency: values.frequency, monetaryValue: values.monetary_value, weights: values.weights, rowNumbers });
+    return fitTable(fit, GG_NAMES, optionalFlag("details", details));
+  });
+}
+
+/**
+ * Expected mean spend per transaction of a customer, from a fitted Gamma-Gamma model: a blend of the customer's own mean and the population's.
+ * @customfunction GG_SPEND
+ * @param params [p, q, gamma], the result of LTV.GG_FIT.
+ * @param frequency The customer's repeat purchases: a number or a column.
+ * @param monetary_value The customer's mean value of repeat transactions, in currency (ignored when frequency is 0).
+ * @returns Expected spend per transaction, in currency.
+ */
+export function ltvGgSpend(params: any[][], frequency: any[][], monetary_value: any[][]): any[][] {
+  return evaluateTable(() => {
+    const p = requireGammaGammaParams(paramsRow(params, GG_NAMES, "LTV.GG_FIT"));
+    return elementwise(
+      [
+        { name: "frequency", value: frequency },
+        { name: "monetary_value", value: monetary_value },
+      ],
+      ([x, m], where) => at(where, () => gammaGammaExpectedSpend(p, x as number, m as number)),
+    );
+  });
+}
+
+/** Discounted value of customers' future purchases under a purchase model, cell by cell. */
+function customerValues(
+  spend: CellValue,
+  history: { frequency: CellValue; recency: CellValue; T: CellValue },
+  horizon: { steps: CellValue; stepLength: CellValue; discountRate: CellValue },
+  conditional: (t: number, x: number, tx: number, T: number) => number,
+) {
+  const steps = requiredNumber("steps", horizon.steps);
+  const stepLength = optionalNumber("step_length", horizon.stepLength) ?? 1;
+  const discountRate = optionalNumber("discount_rate", horizon.discountRate) ?? 0;
+  return elementwise(
+    [
+      { name: "spend", value: spend },
+      { name: "frequency", value: history.frequency },
+      { name: "recency", value: history.recency },
+      { name: "T", value: history.T },
+    ],
+    ([m, x, tx, age], where) =>
+      at(where, () => {
+        checkHistory(x as number, tx as number, age as number, "");
+        const recency = Math.min(tx as number, age as number);
+        return discountedCustomerValue({
+          expectedPurchases: (t) => conditional(t, x as number, recency, age as number),
+          spend: m as number,
+          steps,
+          stepLength,
+          discountRate,
+        });
+      }),
+  );
+}
+
+/**
+ * Discounted value of a customer's future purchases under a fitted BG/NBD, as lifetimes' customer_lifetime_value computes it: expected purchases in each step, times spend, discounted per step.
+ * @customfunction BGNBD_CLV
+ * @param params [r, alpha, a, b], the result of LTV.BGNBD_FIT.
+ * @param spend Expected spend per purchase, in currency (for example from LTV.GG_SPEND): a number or a column.
+ * @param frequency The customer's repeat purchases: a number or a column.
+ * @param recency Time from the customer's first purchase to the last.
+ * @param T Time from the customer's first purchase to the end of observation.
+ * @param steps Number of steps in the horizon (12 for a year of months).
+ * @param [step_length] Length of a step in the data's time unit (4.345 for months of weekly data). Empty: 1.
+ * @param [discount_rate] Discount rate per step, as a fraction (1% a month is 0.01). Empty: 0.
+ * @returns Discounted value of future purchases, in the currency of spend.
+ */
+export function ltvBgnbdClv(
+  params: any[][],
+  spend: any[][],
+  frequency: any[][],
+  recency: any[][],
+  T: any[][],
+  steps: any,
+  step_length?: any,
+  discount_rate?: any,
+): any[][] {
+  return evaluateTable(() => {
+    const p = requireBgNbdParams(paramsRow(params, BGNBD_NAMES, "LTV.BGNBD_FIT"));
+    return customerValues(spend, { frequency, recency, T }, { steps, stepLength: step_length, discountRate: discount_rate }, (t, x, tx, age) =>
+      bgnbdConditionalExpectedPurchases(p, t, x, tx, age),
+    );
+  });
+}
+
+/**
+ * Discounted value of a customer's future purchases under a fitted Pareto/NBD, as lifetimes' customer_lifetime_value computes it: expected purchases in each step, times spend, discounted per step.
+ * @customfunction PNBD_CLV
+ * @param params [r, alpha, s, beta], the result of LTV.PNBD_FIT.
+ * @param spend Expected spend per purchase, in currency (for example from LTV.GG_SPEND): a number or a column.
+ * @param frequency The customer's repeat purchases: a number or a column.
+ * @param recency Time from the customer's first purchase to the last.
+ * @param T Time from the customer's first purchase to the end of observation.
+ * @param steps Number of steps in the horizon (12 for a year of months).
+ * @param [step_length] Length of a step in the data's time unit (4.345 for months of weekly data). Empty: 1.
+ * @param [discount_rate] Discount rate per step, as a fraction (1% a month is 0.01). Empty: 0.
+ * @returns Discounted value of future purchases, in the currency of spend.
+ */
+export function ltvPnbdClv(
+  params: any[][],
+  spend: any[][],
+  frequency: any[][],
+  recency: any[][],
+  T: any[][],
+  steps: any,
+  step_length?: any,
+  discount_rate?: any,
+): any[][] {
+  return evaluateTable(() => {
+    const p = requireParetoNbdParams(paramsRow(params, PNBD_NAMES, "LTV.PNBD_FIT"));
+    return customerValues(spend, { frequency, recency, T }, { steps, stepLength: step_length, discountRate: discount_rate }, (t, x, tx, age) =>
+      paretoNbdConditionalExpectedPurchases(p, t, x, tx, age),
+    );
+  });
+}

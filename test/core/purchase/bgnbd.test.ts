@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  bgnbdConditionalExpectedPurchases,
+  bgnbdExpectedPurchases,
+  bgnbdLogLikelihood,
+  bgnbdProbabilityAlive,
+  fitBgNbd,
+} from "../../../src/core/purchase/bgnbd";
+import { summarizeCustomers } from "../../../src/core/purchase/customers";
+import { LifetimeError } from "../../../src/core/errors";
+import { logGamma } from "../../../src/core/special/gamma";
+import { numericalGradient, readCsvColumns, reference, relativeError } from "../../support/fixtures";
+
+const cdnow = readCsvColumns("cdnow_customers_summary.csv");
+const data = summarizeCustomers({ frequency: cdnow.frequency!, recency: cdnow.recency!, T: cdnow.T! });
+const ref = reference.bgnbd;
+const asArray = (p: Record<string, number>) => [p.r!, p.alpha!, p.a!, p.b!];
+
+/** The paper's eq. (6), customer by customer over the raw rows: an independent evaluation. */
+function naiveLogLikelihood([r, alpha, a, b]: number[]): number {
+  let total = 0;
+  for (let i = 0; i < cdnow.frequency!.length; i++) {
+    const x = cdnow.frequency![i]!;
+    const tx = cdnow.recency![i]!;
+    const T = cdnow.T![i]!;
+    const lnA1 = logGamma(r! + x) - logGamma(r!) + r! * Math.log(alpha!);
+    const lnA2 = logGamma(a! + b!) + logGamma(b! + x) - logGamma(b!) - logGamma(a! + b! + x);
+    const A3 = Math.pow(alpha! + T, -(r! + x));
+    const A4 = x > 0 ? (a! / (b! + x - 1)) * Math.pow(alpha! + tx, -(r! + x)) : 0;
+    total += lnA1 + lnA2 + Math.log(A3 + A4);
+  }
+  return total;
+}
+
+describe("BG/NBD on CDNOW (Fader, Hardie & Lee 2005)", () => {
+  const fit = fitBgNbd(data);
+
+  it("collapses the 2,357 customers into 1,016 distinct rows", () => {
+    assert.equal(data.rows, reference.data["cdnow_customers_summary.csv"].unique_x_tx_T_triples);
+    assert.equal(data.customers, 2357);
+  });
+
+  it("fits the published r = 0.243, α = 4.414, a = 0.793, b = 2.426", () => {
+    assert.ok(fit.converged, fit.reason);
+    assert.deepEqual(
+      asArray(fit.params).map((v) => Number(v.toFixed(3))),
+      [0.243, 4.414, 0.793, 2.426],
+    );
+    asArray(fit.params).forEach((v, i) => assert.ok(relativeError(v, asArray(ref.fit.params)[i]!) < 1e-5, `param ${i}: ${v}`));
+  });
+
+  it("reports a log-likelihood equal to an independent evaluation at its own parameters (1e-6 relative), and the published −9582.4", () => {
+    assert.ok(relativeError(fit.logLikelihood, naiveLogLikelihood(asArray(fit.params))) < 1e-6);
+    assert.ok(relativeError(fit.logLikelihood, ref.fit.ll_mpmath_at_fit.value) < 1e-9);
+    assert.equal(fit.logLikelihood.toFixed(1), "-9582.4");
+  });
+
+  it("evaluates the log-likelihood as mpmath does at fixed points (1e-12 relative)", () => {
+    const ll = bgnbdLogLikelihood(data);
+    for (const point of ref.ll_evaluations) {
+      assert.ok(relativeError(ll(asArray(point.params)).value, point.ll_mpmath.value) < 1e-12, point.label);
+    }
+  });
+
+  it("has an analytic gradient that matches finite differences", () => {
+    const ll = bgnbdLogLikelihood(data);
+    for (const p of [asArray(ref.fit.params), [0.5, 5, 1, 3], [0.2, 3, 0.5, 2]]) {
+      const analytic = ll(p).gradient;
+      const numeric = numericalGradient((q) => ll(q).value, p);
+      analytic.forEach((g, j) => assert.ok(Math.abs(g - numeric[j]!) <= 1e-5 * Math.max(1, Math.abs(numeric[j]!)), `∂/∂θ${j}: ${g} vs ${numeric[j]}`));
+    }
+  });
+
+  it("gives standard errors that match the inverse Hessian of an independent fit", () => {
+    const se = fit.standardErrors!;
+    // The reference holds standard errors of ln θ; by the delta method SE(θ) = θ · SE(ln θ).
+    const logSe: number[] = ref.fit.std_error_log_params_inverse_hessian;
+    asArray(se).forEach((v, i) => assert.ok(relativeError(v, asArray(fit.params)[i]! * logSe[i]!) < 1e-3, `se ${i}: ${v}`));
+  });
+
+  it("predicts as mpmath computes, and E[X(t)] as numerical integration over the mixing distributions", () => {
+    const params = ref.fit.params;
+    for (const row of ref.expected_purchases_new_customer) {
+      assert.ok(relativeError(bgnbdExpectedPurchases(params, row.t), Number(row.mp)) < 1e-12, `E[X(${row.t})]`);
+      assert.ok(relativeError(bgnbdExpectedPurchases(params, row.t), row.numerical_integration) < 1e-10);
+    }
+    for (const c of ref.conditional) {
+      assert.ok(relativeError(bgnbdConditionalExpectedPurchases(params, c.t, c.x, c.t_x, c.T), Number(c.expected_purchases_mp)) < 1e-12, JSON.stringify(c));
+      assert.ok(relativeError(bgnbdProbabilityAlive(params, c.x, c.t_x, c.T), Number(c.p_alive_mp)) < 1e-13);
+    }
+    // The paper's worked example: a customer with x = 2, t_x = 30.43, T = 38.86 buys 1.226 times in the next 39 weeks.
+    assert.equal(bgnbdConditionalExpectedPurchases(fit.params, 39, 2, 30.43, 38.86).toFixed(3), "1.226");
+  });
+
+  it("keeps P(alive) between 0 and 1 and E[X(t)] rising in t", () => {
+    let previous = 0;
+    for (let t = 1; t <= 520; t += 7) {
+      const e = bgnbdExpectedPurchases(fit.params, t);
+      assert.ok(e > previous);
+      previous = e;
+    }
+    for (const [x, tx, T] of [[0, 0, 1], [300, 0.5, 500], [300, 500, 500], [1, 0, 1e6]]) {
+      const p = bgnbdProbabilityAlive(fit.params, x!, tx!, T!);
+      assert.ok(p >= 0 && p <= 1, `${p}`);
+    }
+  });
+});
+
+describe("BG/NBD fits on degenerate data end in bounded time with an answer or a clear error", () => {
+  it("refuses data in which nobody made a repeat purchase", () => {
+    assert.throws(
+      () => fitBgNbd(summarizeCustomers({ frequency: [0, 0, 0], recency: [0, 0, 0], T: [10, 20, 30] })),
+      (e: unknown) => e instanceof LifetimeError && /no customer made a repeat purchase/.test(e.message),
+    );
+  });
+  it("refuses a single customer", () => {
+    assert.throws(() => fitBgNbd(summarizeCustomers({ frequency: [3], recency: [5], T: [10] })), (e: unknown) => e instanceof LifetimeError);
+  });
+  it("reports whether a fit on two customers converged, never NaN", () => {
+    const fit = fitBgNbd(summarizeCustomers({ frequency: [1, 0], recency: [5, 0], T: [10, 10] }));
+    assert.ok(Number.isFinite(fit.logLikelihood));
+    assert.equal(typeof fit.converged, "boolean");
+    if (fit.converged) Object.values(fit.params).forEach((v) => assert.ok(Number.isFinite(v) && v > 0));
+  });
+});

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { summarizeCustomers } from "../../../src/core/purchase/customers";
+import {
+  fitParetoNbd,
+  logHyp2f1AOnePlusA,
+  paretoNbdConditionalExpectedPurchases,
+  paretoNbdExpectedPurchases,
+  paretoNbdLogLikelihood,
+  paretoNbdProbabilityAlive,
+} from "../../../src/core/purchase/paretoNbd";
+import { logGamma } from "../../../src/core/special/gamma";
+import { hyp2f1 } from "../../../src/core/special/hypergeometric";
+import { numericalGradient, readCsvColumns, reference, relativeError } from "../../support/fixtures";
+
+const cdnow = readCsvColumns("cdnow_customers_summary.csv");
+const data = summarizeCustomers({ frequency: cdnow.frequency!, recency: cdnow.recency!, T: cdnow.T! });
+const ref = reference.paretonbd;
+const asArray = (p: Record<string, number>) => [p.r!, p.alpha!, p.s!, p.beta!];
+
+/** Fader & Hardie (2005) eq. (16)-(18) with the general 2F1, customer by customer: an independent evaluation. */
+function naiveLogLikelihood([r, alpha, s, beta]: number[]): number {
+  let total = 0;
+  for (let i = 0; i < cdnow.frequency!.length; i++) {
+    const x = cdnow.frequency![i]!;
+    const tx = cdnow.recency![i]!;
+    const T = cdnow.T![i]!;
+    const a = r! + s! + x;
+    let A0: number;
+    if (alpha! >= beta!) {
+      const F = (t: number) => hyp2f1(a, s! + 1, a + 1, (alpha! - beta!) / (alpha! + t)) / Math.pow(alpha! + t, a);
+      A0 = F(tx) - F(T);
+    } else {
+      const F = (t: number) => hyp2f1(a, r! + x, a + 1, (beta! - alpha!) / (beta! + t)) / Math.pow(beta! + t, a);
+      A0 = F(tx) - F(T);
+    }
+    const bracket = 1 / (Math.pow(alpha! + T, r! + x) * Math.pow(beta! + T, s!)) + (s! / a) * A0;
+    total += logGamma(r! + x) - logGamma(r!) + r! * Math.log(alpha!) + s! * Math.log(beta!) + Math.log(bracket);
+  }
+  return total;
+}
+
+describe("Pareto/NBD on CDNOW (Schmittlein, Morrison & Colombo 1987; Fader, Hardie & Lee 2005)", () => {
+  const fit = fitParetoNbd(data);
+
+  it("fits the published r = 0.553, α = 10.578, s = 0.606, β = 11.669 (β: the exact MLE is 11.668)", () => {
+    assert.ok(fit.converged, fit.reason);
+    const [r, alpha, s, beta] = asArray(fit.params);
+    assert.deepEqual([r, alpha, s].map((v) => Number(v!.toFixed(3))), [0.553, 10.578, 0.606]);
+    // The published 11.669 is 0.001 off the maximum: the likelihood is flat in β (SE ≈ 6).
+    assert.ok(Math.abs(beta! - 11.669) < 0.002);
+    asArray(fit.params).forEach((v, i) => assert.ok(relativeError(v, asArray(ref.fit.params)[i]!) < 1e-4, `param ${i}: ${v}`));
+  });
+
+  it("reports a log-likelihood equal to an independent evaluation (1e-6 relative), and the published −9595.0", () => {
+    assert.ok(relativeError(fit.logLikelihood, naiveLogLikelihood(asArray(fit.params))) < 1e-6);
+    assert.ok(relativeError(fit.logLikelihood, ref.fit.ll_mpmath_at_fit.value) < 1e-9);
+    assert.equal(fit.logLikelihood.toFixed(1), "-9595.0");
+  });
+
+  it("evaluates the log-likelihood as mpmath does at fixed points on both branches (α ≥ β and α < β)", () => {
+    const ll = paretoNbdLogLikelihood(data);
+    for (const point of ref.ll_evaluations) {
+      assert.ok(relativeError(ll(asArray(point.params)).value, point.ll_mpmath.value) < 1e-11, point.label);
+    }
+  });
+
+  it("has an analytic gradient that matches finite differences on both branches", () => {
+    const ll = paretoNbdLogLikelihood(data);
+    for (const p of [asArray(ref.fit.params), [0.5, 12, 0.8, 8], [0.3, 5, 0.4, 9]]) {
+      const analytic = ll(p).gradient;
+      const numeric = numericalGradient((q) => ll(q).value, p);
+      // Central differences of a sum near 1e4 carry an error near 1e-4; a wrong term would be far larger.
+      analytic.forEach((g, j) => assert.ok(Math.abs(g - numeric[j]!) <= 2e-4 + 1e-5 * Math.abs(numeric[j]!), `∂/∂θ${j} at ${p}: ${g} vs ${numeric[j]}`));
+    }
+  });
+
+  it("sums 2F1(a, b; a+1; z) as the general hypergeometric function does, for z up to 0.99", () => {
+    const out = new Float64Array(3);
+    // The likelihood's cases: a = r+s+x with b = s+1 or b = r+x, so a + 1 − b > 0.
+    for (const [a, b, z] of [[1.2, 1.6, 0.1], [30.5, 1.6, 0.5], [30.5, 29.4, 0.9], [0.8, 0.3, 0.99], [300, 250, 0.2], [2.1, 1.7, 0.999]]) {
+      const log = logHyp2f1AOnePlusA(a!, b!, z!, out);
+      assert.ok(relativeError(log, Math.log(hyp2f1(a!, b!, a! + 1, z!))) < 1e-12, `${a}, ${b}, ${z}`);
+    }
+  });
+
+  it("predicts P(alive), E[X(t)] and E[Y(t) | history] as mpmath computes", () => {
+    const params = ref.fit.params;
+    for (const row of ref.expected_purchases_new_customer) {
+      assert.ok(relativeError(paretoNbdExpectedPurchases(params, row.t), Number(row.mp)) < 1e-12);
+    }
+    for (const c of ref.conditional) {
+      assert.ok(relativeError(paretoNbdProbabilityAlive(params, c.x, c.t_x, c.T), Number(c.p_alive_mp)) < 1e-10, JSON.stringify(c));
+      assert.ok(relativeError(paretoNbdConditionalExpectedPurchases(params, c.t, c.x, c.t_x, c.T), Number(c.expected_purchases_mp)) < 1e-10);
+    }
+  });
+
+  it("agrees with P(alive) integrated numerically from its definition", () => {
+    for (const check of ref.p_alive_two_methods) {
+      const value = paretoNbdProbabilityAlive(ref.fit.params, check.x, check.t_x, check.T);
+      const integrated = check.numerical_integration ?? check.p_alive_numerical_integration ?? check.integration;
+      assert.ok(relativeError(value, integrated) < 1e-9, JSON.stringify(check));
+    }
+  });
+
+  it("E[X(t)] is continuous through s = 1", () => {
+    const at = (s: number) => paretoNbdExpectedPurchases({ r: 0.5, alpha: 10, s, beta: 12 }, 39);
+    assert.ok(relativeError(at(1), 0.5 * 12 / 10 * Math.log(1 + 39 / 12)) < 1e-14);
+    assert.ok(relativeError(at(1 + 1e-9), at(1)) < 1e-8 && relativeError(at(1 - 1e-9), at(1)) < 1e-8);
+  });
+});
