@@ -12,8 +12,8 @@ import { simulateBgNbd } from "./synthetic";
 const mode = process.argv[2] ?? "core";
 const data = simulateBgNbd(1_000_000, { r: 0.25, alpha: 4, a: 0.8, b: 2.5 });
 let ms: number;
-let rows = 0;
-let converged = false;
+let rows: number;
+let converged: boolean;
 if (mode === "core") {
   const start = performance.now();
   const summary = summarizeCustomers({ frequency: data.frequency, recency: data.recency, T: data.T });

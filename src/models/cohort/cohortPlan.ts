@@ -1,0 +1,330 @@
+import { z } from "zod";
+import { cohortModel, projectionOffset, type CohortModel } from "../../core/retention/cohortModel";
+import type { Cohort } from "../../core/retention/shiftedBetaGeometric";
+import { cellAddress, columnLetter, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type WorkbookPlan } from "../plan";
+
+/**
+ * The cohort retention model as a workbook: inputs, the sBG fit (as values), and every
+ * result as a live formula over named inputs, so the workbook recalculates without the
+ * add-in. Formulas keep to functions that Excel 2016+, Excel on the web and LibreOffice 7.4
+ * all compute (INDEX, SUM, SUMPRODUCT, COUNT, COUNTIF, IF): no LET, LAMBDA or dynamic arrays.
+ */
+export const PERIODS_PER_YEAR = { month: 12, quarter: 4, year: 1 } as const;
+
+export const cohortInputSchema = z
+  .object({
+    cohorts: z
+      .array(
+        z.object({
+          label: z.string().max(255),
+          customers: z.number().positive(),
+          survivors: z.array(z.number().nonnegative()),
+        }),
+      )
+      .min(1, "there are no cohorts"),
+    revenue: z.number().nonnegative("revenue must be 0 or more"),
+    margin: z.number().min(0, "margin must be between 0 and 1").max(1, "margin must be between 0 and 1 (40% is 0.4)"),
+    cac: z.number().nonnegative("cac must be 0 or more"),
+    annualDiscount: z.number().gt(-1, "discount must be above -1").max(1, "discount must be an annual rate as a fraction, at most 1 (10% is 0.1)"),
+    period: z.enum(["month", "quarter", "year"]),
+    horizon: z.number().int("horizon must be a whole number of periods").min(1, "horizon must be at least 1 period").max(600, "horizon must be at most 600 periods"),
+    timing: z.enum(["start", "end"]),
+  })
+  .superRefine((input, ctx) => {
+    input.cohorts.forEach((c, i) => {
+      let previous = c.customers;
+      c.survivors.forEach((n, t) => {
+        if (n > previous) ctx.addIssue({ code: "custom", path: ["cohorts", i, "survivors", t], message: `cohort ${c.label}: period ${t + 1} has ${n} customers, more than ${previous} before; counts never rise` });
+        previous = n;
+      });
+    });
+  });
+
+export type CohortModelSettings = z.infer<typeof cohortInputSchema>;
+
+export interface CohortFit {
+  alpha: number;
+  beta: number;
+  logLikelihood: number;
+  /** When the fit was made, ISO 8601. */
+  fittedOn: string;
+}
+
+/** The plan, and for each formula cell the value the core computes for it (for the tests). */
+export interface CohortPlanResult {
+  plan: WorkbookPlan;
+  expected: Map<string, number | string>;
+  model: CohortModel;
+}
+
+const FORMAT = { money: "#,##0.00", share: "0.00%", rate: "0.000%", count: "#,##0.0", number: "0.0000", whole: "0" };
+
+export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit): CohortPlanResult {
+  const periodsPerYear = PERIODS_PER_YEAR[settings.period];
+  const discountRate = Math.expm1(Math.log1p(settings.annualDiscount) / periodsPerYear);
+  const cohorts: Cohort[] = settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors }));
+  const H = settings.horizon;
+  const model = cohortModel({
+    cohorts,
+    params: { alpha: fit.alpha, beta: fit.beta },
+    margin: settings.revenue * settings.margin,
+    acquisitionCost: settings.cac,
+    discountRate,
+    horizon: H,
+    timing: settings.timing,
+  });
+  const N = cohorts.length;
+  const maxAge = cohorts.reduce((m, c) => Math.max(m, c.survivors.length), 0);
+  const T = maxAge + H;
+
+  const writes: RangeWrite[] = [];
+  const names: DefinedName[] = [];
+  const expected = new Map<string, number | string>();
+  const label = (at: string, text: string, bold = false) => writes.push({ at, values: [[text]], style: bold ? { bold: true } : undefined });
+  const formulas = (at: string, grid: (string | null)[][], numberFormat?: string, values?: (number | string | undefined)[][]) => {
+    writes.push({ at, formulas: grid, numberFormat });
+    if (!values) return;
+    const { row, column } = rc(at);
+    values.forEach((r, i) => r.forEach((v, j) => v !== undefined && grid[i]?.[j] && expected.set(cellAddress(row + i, column + j), v)));
+  };
+  const rc = (at: string) => {
+    const m = /^([A-Z]+)(\d+)$/.exec(at) as RegExpExecArray;
+    let column = 0;
+    for (const ch of m[1] as string) column = column * 26 + ch.charCodeAt(0) - 64;
+    return { row: Number(m[2]), column };
+  };
+  const col = (c: number) => columnLetter(c);
+
+  // Title and inputs (B5:B17), each a sheet-scoped name.
+  label("A1", "Cohort retention model (shifted-beta-geometric)", true);
+  label("A2", "Every figure below is a formula over the inputs in column B: change an input and the model recalculates.");
+  label("A4", "Inputs", true);
+  const inputs: [string, string, CellContent, string | undefined, string?][] = [
+    ["Revenue", `Revenue per active customer per ${settings.period}`, settings.revenue, FORMAT.money],
+    ["Margin", "Gross margin (fraction of revenue)", settings.margin, FORMAT.share],
+    ["MarginPerPeriod", `Margin per active customer per ${settings.period}`, "=Revenue*Margin", FORMAT.money],
+    ["CAC", "Acquisition cost per customer (CAC)", settings.cac, FORMAT.money],
+    ["AnnualDiscount", "Annual discount rate", settings.annualDiscount, FORMAT.share],
+    ["PeriodsPerYear", `Periods per year (${settings.period}s)`, periodsPerYear, FORMAT.whole],
+    ["DiscountRate", `Discount rate per ${settings.period}: (1 + annual)^(1/periods) − 1`, "=(1+AnnualDiscount)^(1/PeriodsPerYear)-1", FORMAT.rate],
+    ["Horizon", `Projection horizon (${settings.period}s; up to ${H} as built)`, H, FORMAT.whole],
+    ["Timing", 'Margin paid at the "start" or "end" of each period', settings.timing, undefined],
+    ["Alpha", "Fitted alpha (sBG, maximum likelihood)", fit.alpha, FORMAT.number],
+    ["Beta", "Fitted beta (sBG, maximum likelihood)", fit.beta, FORMAT.number],
+    ["LogLikelihood", "Log-likelihood of the fit", fit.logLikelihood, FORMAT.number],
+    ["FittedOn", "Fitted on", fit.fittedOn, undefined],
+  ];
+  inputs.forEach(([name, text, value, format], i) => {
+    const row = 5 + i;
+    label(`A${row}`, text);
+    const at = `B${row}`;
+    if (typeof value === "string" && value.startsWith("=")) {
+      writes.push({ at, formulas: [[value]], numberFormat: format });
+      if (name === "MarginPerPeriod") expected.set(at, settings.revenue * settings.margin);
+      if (name === "DiscountRate") expected.set(at, discountRate);
+    } else {
+      writes.push({ at, values: [[value]], numberFormat: format, text: typeof value === "string", style: { fill: "#FFF2CC" } });
+    }
+    names.push({ name, ref: `$B$${row}` });
+  });
+
+  // Fitted curve: t = 0..T in C27.., retention, survival and discount factors below.
+  const firstPeriodColumn = 3; // C
+  const lastPeriodColumn = firstPeriodColumn + T;
+  const periodRange = (row: number) => `$${col(firstPeriodColumn)}$${row}:$${col(lastPeriodColumn)}$${row}`;
+  label("A26", "Fitted curve", true);
+  label("A27", "Period t");
+  writes.push({ at: "C27", values: [Array.from({ length: T + 1 }, (_, t) => t)], style: { bold: true } });
+  label("A28", "Fitted retention r(t) = (β+t−1)/(α+β+t−1)");
+  formulas("D28", [Array.from({ length: T }, (_, i) => `=(Beta+${col(firstPeriodColumn + 1 + i)}27-1)/(Alpha+Beta+${col(firstPeriodColumn + 1 + i)}27-1)`)], FORMAT.share, [model.retention.slice(1)]);
+  label("A29", "Fitted survival S(t) = B(α, β+t)/B(α, β)");
+  writes.push({ at: "C29", values: [[1]], numberFormat: FORMAT.share });
+  formulas("D29", [Array.from({ length: T }, (_, i) => `=${col(firstPeriodColumn + i)}29*${col(firstPeriodColumn + 1 + i)}28`)], FORMAT.share, [model.survival.slice(1)]);
+  label("A30", "Discount factor 1/(1+d)^t");
+  formulas("C30", [Array.from({ length: T + 1 }, (_, i) => `=1/(1+DiscountRate)^${col(firstPeriodColumn + i)}27`)], FORMAT.number, [model.discountFactor]);
+  names.push({ name: "PeriodT", ref: periodRange(27) }, { name: "Survival", ref: periodRange(29) }, { name: "DiscountFactor", ref: periodRange(30) });
+
+  // Observed cohorts (values) from row 33.
+  const dataHeader = 33;
+  const dataRow = (i: number) => dataHeader + 1 + i;
+  label(`A${dataHeader - 1}`, "Observed cohorts: customers still active after each period", true);
+  writes.push({ at: `A${dataHeader}`, values: [["Cohort", "Customers", ...Array.from({ length: maxAge }, (_, t) => t + 1)]], style: { bold: true } });
+  writes.push({ at: `A${dataRow(0)}`, values: settings.cohorts.map((c) => [c.label]), text: true });
+  writes.push({
+    at: `B${dataRow(0)}`,
+    values: settings.cohorts.map((c) => [c.customers, ...Array.from({ length: maxAge }, (_, t) => c.survivors[t] ?? null)]),
+    numberFormat: "#,##0",
+  });
+  const countsRange = (i: number) => `$C$${dataRow(i)}:$${col(2 + Math.max(maxAge, 1))}$${dataRow(i)}`;
+
+  // Observed survival triangle, and the fitted one beside it.
+  const triangleHeader = dataRow(N) + 1;
+  const triangleRow = (i: number) => triangleHeader + 1 + i;
+  const fittedStart = firstPeriodColumn + maxAge + 2;
+  label(`A${triangleHeader}`, "Observed survival (share of the cohort still active)", true);
+  writes.push({ at: `C${triangleHeader}`, values: [Array.from({ length: maxAge + 1 }, (_, t) => t)], style: { bold: true } });
+  writes.push({ at: `${col(fittedStart)}${triangleHeader - 1}`, values: [["Fitted survival S(t)"]], style: { bold: true } });
+  writes.push({ at: `${col(fittedStart)}${triangleHeader}`, values: [Array.from({ length: maxAge + 1 }, (_, t) => t)], style: { bold: true } });
+  cohorts.forEach((c, i) => {
+    const r = triangleRow(i);
+    formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
+    const observed = [`=B${dataRow(i)}/B${dataRow(i)}`, ...c.survivors.map((_, t) => `=${col(3 + t)}${dataRow(i)}/$B${dataRow(i)}`)];
+    formulas(`C${r}`, [observed], FORMAT.share, [[1, ...c.survivors.map((n) => n / c.size)]]);
+    const fitted = Array.from({ length: c.survivors.length + 1 }, (_, t) => `=INDEX(Survival,${t + 1})`);
+    formulas(`${col(fittedStart)}${r}`, [fitted], FORMAT.share, [model.survival.slice(0, c.survivors.length + 1)]);
+  });
+
+  // Projection: active customers per cohort per future period j = 1..H, conditioned on each cohort's own survivors.
+  const projHeader = triangleRow(N) + 2;
+  const projRow = (i: number) => projHeader + 2 + i;
+  const firstJ = 4; // D
+  const lastJ = firstJ + H - 1;
+  const jCell = (j: number) => `${col(firstJ + j - 1)}$${projHeader}`;
+  const kCell = (j: number) => `${col(firstJ + j - 1)}$${projHeader + 1}`;
+  label(`A${projHeader - 1}`, "Projected active customers (each cohort from its own survivors: n_a × S(a+k)/S(a))", true);
+  writes.push({ at: `A${projHeader}`, values: [["Cohort", "Age a (periods observed)", "Active today n_a", ...Array.from({ length: H }, (_, j) => j + 1)]], style: { bold: true } });
+  label(`C${projHeader + 1}`, "k: periods from today");
+  formulas(
+    `D${projHeader + 1}`,
+    [Array.from({ length: H }, (_, j) => `=${col(firstJ + j)}${projHeader}-IF(Timing="start",1,0)`)],
+    FORMAT.whole,
+    [Array.from({ length: H }, (_, j) => projectionOffset(j + 1, settings.timing))],
+  );
+  cohorts.forEach((c, i) => {
+    const r = projRow(i);
+    const result = model.cohorts[i]!;
+    formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
+    formulas(`B${r}`, [[`=COUNT(${countsRange(i)})`]], FORMAT.whole, [[result.age]]);
+    formulas(`C${r}`, [[`=IF(B${r}=0,B${dataRow(i)},INDEX(${countsRange(i)},B${r}))`]], FORMAT.count, [[result.active]]);
+    formulas(
+      `D${r}`,
+      [Array.from({ length: H }, (_, j) => `=IF(${jCell(j + 1)}>Horizon,0,$C${r}*INDEX(Survival,$B${r}+${kCell(j + 1)}+1)/INDEX(Survival,$B${r}+1))`)],
+      FORMAT.count,
+      [result.projected],
+    );
+  });
+
+  // Layer cake: margin per cohort per period, discounted to today.
+  const cakeHeader = projRow(N) + 2;
+  const cakeRow = (i: number) => cakeHeader + 1 + i;
+  label(`A${cakeHeader - 1}`, "Margin by cohort, discounted to today (the layer cake)", true);
+  writes.push({ at: `A${cakeHeader}`, values: [["Cohort"]], style: { bold: true } });
+  writes.push({ at: `D${cakeHeader}`, values: [Array.from({ length: H }, (_, j) => j + 1)], style: { bold: true } });
+  cohorts.forEach((_, i) => {
+    const r = cakeRow(i);
+    formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
+    formulas(
+      `D${r}`,
+      [Array.from({ length: H }, (_, j) => `=${col(firstJ + j)}${projRow(i)}*MarginPerPeriod/(1+DiscountRate)^${kCell(j + 1)}`)],
+      FORMAT.money,
+      [model.cohorts[i]!.discountedMargin],
+    );
+  });
+  const cakeTotal = cakeRow(N);
+  label(`A${cakeTotal}`, "Total", true);
+  formulas(
+    `D${cakeTotal}`,
+    [Array.from({ length: H }, (_, j) => `=SUM(${col(firstJ + j)}${cakeRow(0)}:${col(firstJ + j)}${cakeRow(N - 1)})`)],
+    FORMAT.money,
+    [Array.from({ length: H }, (_, j) => model.cohorts.reduce((s, c) => s + (c.discountedMargin[j] as number), 0))],
+  );
+
+  // Cumulative margin per acquired customer by age p = 1..T, for CLV and payback per cohort.
+  const cumHeader = cakeTotal + 3;
+  const cumRow = (i: number) => cumHeader + 2 + i;
+  const lastCum = firstPeriodColumn + T - 1;
+  label(`A${cumHeader - 1}`, "Cumulative margin per acquired customer, discounted to acquisition, by age (observed, then projected)", true);
+  writes.push({ at: `A${cumHeader}`, values: [["Cohort", "Age p"]], style: { bold: true } });
+  writes.push({ at: `C${cumHeader}`, values: [Array.from({ length: T }, (_, p) => p + 1)], style: { bold: true } });
+  label(`B${cumHeader + 1}`, "t: payment time");
+  formulas(
+    `C${cumHeader + 1}`,
+    [Array.from({ length: T }, (_, p) => `=${col(firstPeriodColumn + p)}${cumHeader}-IF(Timing="start",1,0)`)],
+    FORMAT.whole,
+    [Array.from({ length: T }, (_, p) => (settings.timing === "start" ? p : p + 1))],
+  );
+  cohorts.forEach((_, i) => {
+    const r = cumRow(i);
+    const pr = projRow(i);
+    const dr = dataRow(i);
+    formulas(`A${r}`, [[`=A${dr}`]], undefined, [[settings.cohorts[i]!.label]]);
+    const cells = Array.from({ length: T }, (_, p) => {
+      const here = col(firstPeriodColumn + p);
+      const previous = p === 0 ? "0" : `${col(firstPeriodColumn + p - 1)}${r}`;
+      const t = `${here}$${cumHeader + 1}`;
+      const share = `IF(${t}<=$B$${pr},IF(${t}=0,1,INDEX(${countsRange(i)},${t})/$B$${dr}),$C$${pr}/$B$${dr}*INDEX(Survival,${t}+1)/INDEX(Survival,$B$${pr}+1))`;
+      return `=${previous}+IF(${here}$${cumHeader}>$B$${pr}+Horizon,0,MarginPerPeriod*${share}/(1+DiscountRate)^${t})`;
+    });
+    formulas(`C${r}`, [cells], FORMAT.money, [model.cohorts[i]!.cumulative]);
+  });
+
+  // Per-cohort results.
+  const resHeader = cumRow(N) + 2;
+  const resRow = (i: number) => resHeader + 1 + i;
+  label(`A${resHeader - 1}`, "Results by cohort", true);
+  writes.push({
+    at: `A${resHeader}`,
+    values: [["Cohort", "Value of active customers", "CLV per acquired customer", "LTV:CAC", `Payback (${settings.period}s)`]],
+    style: { bold: true },
+  });
+  cohorts.forEach((_, i) => {
+    const r = resRow(i);
+    const result = model.cohorts[i]!;
+    const cum = `$C$${cumRow(i)}:$${col(lastCum)}$${cumRow(i)}`;
+    const total = `$${col(lastCum)}$${cumRow(i)}`;
+    formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
+    formulas(`B${r}`, [[`=SUM($D$${cakeRow(i)}:$${col(lastJ)}$${cakeRow(i)})`, `=${total}-CAC`]], FORMAT.money, [[result.value, result.clvPerCustomer]]);
+    formulas(`D${r}`, [[`=IF(CAC>0,${total}/CAC,"no CAC")`]], "0.00", [[result.ltvToCac ?? "no CAC"]]);
+    formulas(`E${r}`, [[`=IF(CAC<=0,0,IF(${total}<CAC,"beyond horizon",COUNTIF(${cum},"<"&CAC)+1))`]], FORMAT.whole, [[result.paybackPeriods ?? "beyond horizon"]]);
+  });
+
+  // Headline results, named.
+  label("A19", "Results", true);
+  const cakeBlock = `$D$${cakeRow(0)}:$${col(lastJ)}$${cakeRow(N - 1)}`;
+  const headline: [string, string, string, number | string, string][] = [
+    ["CLV_NewCustomer", "CLV of a newly acquired customer", `=MarginPerPeriod*SUMPRODUCT((PeriodT>=IF(Timing="start",0,1))*(PeriodT<IF(Timing="start",0,1)+Horizon)*Survival*DiscountFactor)-CAC`, model.clvNewCustomer, FORMAT.money],
+    ["CustomerEquity", "Customer equity: value of the customers active today", `=SUM(${cakeBlock})`, model.customerEquity, FORMAT.money],
+    ["ActiveToday", "Customers active today", `=SUM($C$${projRow(0)}:$C$${projRow(N - 1)})`, model.activeToday, "#,##0"],
+    ["LTV_CAC", "LTV:CAC of a newly acquired customer", `=IF(CAC>0,(CLV_NewCustomer+CAC)/CAC,"no CAC")`, model.ltvToCacNewCustomer ?? "no CAC", "0.00"],
+  ];
+  headline.forEach(([name, text, formula, value, format], i) => {
+    const row = 20 + i;
+    label(`A${row}`, text);
+    formulas(`B${row}`, [[formula]], format, [[value]]);
+    names.push({ name, ref: `$B$${row}` });
+  });
+
+  const charts: ChartPlan[] = [
+    {
+      kind: "line",
+      title: "Survival: observed by cohort and fitted",
+      categories: `C${triangleHeader}:${col(firstPeriodColumn + maxAge)}${triangleHeader}`,
+      series: [
+        { name: "Fitted S(t)", values: `C29:${col(firstPeriodColumn + maxAge)}29` },
+        ...cohorts.slice(-12).map((c, k) => {
+          const i = N - Math.min(12, N) + k;
+          return { name: settings.cohorts[i]!.label, values: `C${triangleRow(i)}:${col(firstPeriodColumn + c.survivors.length)}${triangleRow(i)}` };
+        }),
+      ],
+      from: `${col(fittedStart + maxAge + 3)}3`,
+      to: `${col(fittedStart + maxAge + 11)}20`,
+    },
+    {
+      kind: "areaStacked",
+      title: "Margin by cohort, discounted, stacked over time",
+      categories: `D${cakeHeader}:${col(lastJ)}${cakeHeader}`,
+      series: cohorts.map((_, i) => ({ name: settings.cohorts[i]!.label, values: `D${cakeRow(i)}:${col(lastJ)}${cakeRow(i)}` })),
+      from: `${col(fittedStart + maxAge + 3)}22`,
+      to: `${col(fittedStart + maxAge + 11)}40`,
+    },
+  ];
+
+  return {
+    plan: {
+      modelId: "cohort",
+      sheets: [{ name: "Cohort model", writes, names, charts, freeze: { rows: 0, columns: 1 }, columnWidths: { A: 48, B: 16, C: 14 } }],
+    },
+    expected,
+    model,
+  };
+}

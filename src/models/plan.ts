@@ -1,0 +1,99 @@
+/**
+ * A workbook plan: what a model writes into a workbook, as plain data. `src/host` applies
+ * it (Office.js in Excel, an .xlsx file elsewhere); nothing here calls Office.
+ *
+ * Cells are written as whole rectangular ranges. A range carries either values or
+ * formulas (a formula cell starts with "="); `text` marks values that came from users and
+ * must stay text even when they start with "=" (they are never evaluated).
+ */
+export type CellContent = string | number | boolean | null;
+
+export interface RangeWrite {
+  /** Top-left cell, A1 style, e.g. "B4". The range's size is that of `values` or `formulas`. */
+  at: string;
+  values?: CellContent[][];
+  formulas?: (string | null)[][];
+  /** One number format for the whole range, e.g. "#,##0.00" or "0.0%". */
+  numberFormat?: string;
+  /** Values from users, written as text whatever their first character. */
+  text?: boolean;
+  style?: { bold?: boolean; italic?: boolean; fill?: string; fontColor?: string };
+}
+
+export interface DefinedName {
+  /** A name valid in Excel: letters, digits, underscores, not a cell reference. */
+  name: string;
+  /** A1 reference on the sheet, e.g. "$B$14" or "$D$29:$Z$29". */
+  ref: string;
+  comment?: string;
+}
+
+export interface ChartSeries {
+  name: string;
+  /** Range on the sheet holding the series values, e.g. "D29:Z29". */
+  values: string;
+}
+
+export interface ChartPlan {
+  kind: "line" | "areaStacked";
+  title: string;
+  /** Range holding the category labels (the x axis). */
+  categories: string;
+  series: ChartSeries[];
+  /** Where the chart sits: its top-left and bottom-right cells. */
+  from: string;
+  to: string;
+}
+
+export interface SheetPlan {
+  /** The sheet's name as the model wants it; the host makes it unique in the workbook. */
+  name: string;
+  writes: RangeWrite[];
+  /** Sheet-scoped defined names. */
+  names: DefinedName[];
+  charts: ChartPlan[];
+  freeze?: { rows: number; columns: number };
+  /** Column widths in characters, by column letter. */
+  columnWidths?: Record<string, number>;
+}
+
+export interface WorkbookPlan {
+  /** Identifies the model, so a rebuild can find and replace its own sheet. */
+  modelId: string;
+  sheets: SheetPlan[];
+}
+
+/** Column letters of a 1-based column number: 1 → A, 27 → AA. */
+export function columnLetter(column: number): string {
+  let n = column;
+  let letters = "";
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    letters = String.fromCharCode(65 + r) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
+}
+
+/** A1 address of a 1-based row and column; `absolute` adds the $ signs. */
+export function cellAddress(row: number, column: number, absolute = false): string {
+  return absolute ? `$${columnLetter(column)}$${row}` : `${columnLetter(column)}${row}`;
+}
+
+/** Row and column (1-based) of an A1 address such as "B4" or "$B$4". */
+export function parseAddress(address: string): { row: number; column: number } {
+  const match = /^\$?([A-Z]+)\$?(\d+)$/.exec(address);
+  if (!match) throw new Error(`not a cell address: ${address}`);
+  let column = 0;
+  for (const ch of match[1] as string) column = column * 26 + (ch.charCodeAt(0) - 64);
+  return { row: Number(match[2]), column };
+}
+
+/** The A1 range covered by a write. */
+export function writeRange(write: RangeWrite): string {
+  const grid = write.values ?? write.formulas ?? [[]];
+  const { row, column } = parseAddress(write.at);
+  const rows = grid.length;
+  const columns = grid[0]?.length ?? 0;
+  return `${write.at}:${cellAddress(row + rows - 1, column + columns - 1)}`;
+}

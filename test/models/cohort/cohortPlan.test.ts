@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import JSZip from "jszip";
+import { sbgSurvival } from "../../../src/core/retention/shiftedBetaGeometric";
+import { fitShiftedBetaGeometric } from "../../../src/core/retention/shiftedBetaGeometric";
+import { writeXlsx } from "../../../src/host/xlsx/writeXlsx";
+import { buildCohortPlan, type CohortModelSettings } from "../../../src/models/cohort/cohortPlan";
+import { readValues, recalculateWithLibreOffice, type ReadCell } from "../../support/libreoffice";
+
+/**
+ * The cohort model's formulas, computed by a real spreadsheet engine: each plan is written
+ * to .xlsx, recalculated by LibreOffice Calc on load, and every formula cell compared with
+ * the core's value for it (1e-9 relative).
+ */
+const base = { revenue: 50, margin: 0.6, cac: 150, annualDiscount: 0.1, period: "month" as const, horizon: 24, timing: "start" as const };
+
+/** Survivors drawn from an sBG curve, rounded, for a triangle of `count` cohorts. */
+function triangle(count: number, size: number, alpha: number, beta: number, maxAge: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const age = Math.max(1, maxAge - i);
+    return {
+      label: `2025-${String(i + 1).padStart(2, "0")}`,
+      customers: size,
+      survivors: Array.from({ length: age }, (_, t) => Math.round(size * sbgSurvival({ alpha, beta }, t + 1))),
+    };
+  });
+}
+
+const cases: [string, CohortModelSettings][] = [
+  [
+    "a ragged triangle, a label that looks like a formula",
+    {
+      ...base,
+      cohorts: [
+        { label: "2025-01", customers: 1000, survivors: [631, 468, 382, 326, 289, 262, 241] },
+        { label: "2025-02", customers: 800, survivors: [505, 374, 306, 261] },
+        { label: "=SUM(A1:A9)", customers: 600, survivors: [379, 281] },
+      ],
+    },
+  ],
+  ["a single cohort, margins at the end of each period", { ...base, timing: "end", period: "year", horizon: 10, cohorts: [{ label: "Regular", customers: 1000, survivors: [631, 468, 382, 326, 289, 262, 241] }] }],
+  ["no acquisition cost, quarterly", { ...base, cac: 0, period: "quarter", horizon: 8, cohorts: triangle(6, 500, 0.9, 2.5, 6) }],
+  ["a payback beyond the horizon", { ...base, cac: 5000, horizon: 6, cohorts: triangle(4, 300, 1.2, 1.5, 5) }],
+  ["twelve cohorts over a year", { ...base, horizon: 36, cohorts: triangle(12, 1200, 0.7, 1.9, 12) }],
+];
+
+let results: { name: string; expected: Map<string, number | string>; values: Map<string, ReadCell>; xlsx: Buffer }[] = [];
+
+before(async () => {
+  const built = await Promise.all(
+    cases.map(async ([name, settings]) => {
+      const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
+      const { plan, expected } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "2026-11-24" });
+      return { name, expected, xlsx: await writeXlsx(plan) };
+    }),
+  );
+  const files = recalculateWithLibreOffice(built.map((b) => b.xlsx));
+  results = await Promise.all(built.map(async (b, i) => ({ ...b, values: await readValues(files[i]!, "Cohort model") })));
+});
+
+describe("cohort model workbooks recalculated by LibreOffice Calc", { timeout: 600_000 }, () => {
+  cases.forEach(([name], index) => {
+    it(`${name}: every formula cell equals the core`, () => {
+      const { expected, values } = results[index]!;
+      assert.ok(expected.size > 50, `only ${expected.size} cells checked`);
+      const wrong: string[] = [];
+      for (const [address, want] of expected) {
+        const got = values.get(address);
+        const ok =
+          typeof want === "number"
+            ? typeof got === "number" && Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want))
+            : got === want;
+        if (!ok) wrong.push(`${address}: expected ${want}, LibreOffice computed ${JSON.stringify(got)}`);
+      }
+      assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} of ${expected.size} cells differ`);
+    });
+  });
+
+  it("keeps a user's label that starts with = as text, never a formula", () => {
+    const values = results[0]!.values;
+    assert.ok([...values.values()].includes("=SUM(A1:A9)"));
+  });
+
+  it("defines Alpha, Beta, LogLikelihood, CLV_NewCustomer and CustomerEquity scoped to the model's sheet", async () => {
+    const zip = await JSZip.loadAsync(results[0]!.xlsx);
+    const workbook = await zip.file("xl/workbook.xml")!.async("string");
+    for (const name of ["Alpha", "Beta", "LogLikelihood", "CLV_NewCustomer", "CustomerEquity"]) {
+      assert.match(workbook, new RegExp(`<definedName name="${name}" localSheetId="0">(&apos;|')Cohort model(&apos;|')!\\$B\\$\\d+</definedName>`));
+    }
+  });
+});
+
+describe("cohort model formulas", () => {
+  it("use only functions that Excel 2016, Excel on the web and LibreOffice 7.4 all compute", () => {
+    const [, settings] = cases[4]!;
+    const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
+    const { plan } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "2026-11-24" });
+    const allowed = new Set(["IF", "INDEX", "SUM", "SUMPRODUCT", "COUNT", "COUNTIF"]);
+    const used = new Set<string>();
+    for (const write of plan.sheets[0]!.writes) {
+      for (const row of write.formulas ?? []) for (const f of row) for (const m of (f ?? "").matchAll(/([A-Z][A-Z0-9.]*)\(/g)) used.add(m[1]!);
+    }
+    assert.deepEqual([...used].filter((f) => !allowed.has(f)), []);
+  });
+});
