@@ -38,6 +38,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["**/*.cjs", "webpack.config.js"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["src/core/**"],
     rules: {
       "no-restricted-globals": ["error", ...OFFICE_GLOBALS, ...DOM_GLOBALS],
