@@ -9,6 +9,7 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { DIST, loadBuiltFunctionsForTiming } from "../test/support/customFunctions";
 import { benchFits } from "./fits";
+import { benchPlans } from "./plans";
 
 const fns = loadBuiltFunctionsForTiming();
 const column = (values: number[]) => values.map((v) => [v]);
@@ -64,3 +65,4 @@ console.log(`dist/functions.js: ${(statSync(file).size / 1024).toFixed(1)} KiB; 
 console.log(`dist/taskpane.js:  ${(statSync(path.join(DIST, "taskpane.js")).size / 1024).toFixed(1)} KiB`);
 if (hasUi) process.exit(1);
 benchFits();
+void benchPlans();

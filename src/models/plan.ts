@@ -9,10 +9,16 @@
 export type CellContent = string | number | boolean | null;
 
 export interface RangeWrite {
-  /** Top-left cell, A1 style, e.g. "B4". The range's size is that of `values` or `formulas`. */
+  /** Top-left cell, A1 style, e.g. "B4". The range's size is that of `values`, `formulas` or `fill`. */
   at: string;
   values?: CellContent[][];
   formulas?: (string | null)[][];
+  /**
+   * One formula, written for the top-left cell and filled across the range as Excel fills
+   * a selection: relative references move with each cell, $-anchored ones stay. Keeps a
+   * plan's size independent of the model's.
+   */
+  fill?: { formula: string; rows: number; columns: number };
   /** One number format for the whole range, e.g. "#,##0.00" or "0.0%". */
   numberFormat?: string;
   /** Values from users, written as text whatever their first character. */
@@ -89,11 +95,50 @@ export function parseAddress(address: string): { row: number; column: number } {
   return { row: Number(match[2]), column };
 }
 
+/** Rows and columns covered by a write. */
+export function writeSize(write: RangeWrite): { rows: number; columns: number } {
+  if (write.fill) return { rows: write.fill.rows, columns: write.fill.columns };
+  const grid = write.values ?? write.formulas ?? [[]];
+  return { rows: grid.length, columns: grid[0]?.length ?? 0 };
+}
+
 /** The A1 range covered by a write. */
 export function writeRange(write: RangeWrite): string {
-  const grid = write.values ?? write.formulas ?? [[]];
   const { row, column } = parseAddress(write.at);
-  const rows = grid.length;
-  const columns = grid[0]?.length ?? 0;
+  const { rows, columns } = writeSize(write);
   return `${write.at}:${cellAddress(row + rows - 1, column + columns - 1)}`;
+}
+
+/** A cell reference in a formula: not inside a name or a function name, not followed by "(". */
+const REFERENCE = /(^|[^A-Za-z0-9_.$])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![A-Za-z0-9_(])/g;
+
+/**
+ * The formula as it reads `rows` below and `columns` right of where it was written:
+ * relative row and column references move, $-anchored ones stay (Excel's fill). Text in
+ * double quotes is left alone.
+ */
+export function shiftFormula(formula: string, rows: number, columns: number): string {
+  if (rows === 0 && columns === 0) return formula;
+  return formula
+    .split(/("(?:[^"]|"")*")/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(REFERENCE, (_, before: string, colAbs: string, letters: string, rowAbs: string, digits: string) => {
+            let column = 0;
+            for (const ch of letters) column = column * 26 + ch.charCodeAt(0) - 64;
+            const newColumn = colAbs ? column : column + columns;
+            const newRow = rowAbs ? Number(digits) : Number(digits) + rows;
+            return `${before}${colAbs}${columnLetter(newColumn)}${rowAbs}${newRow}`;
+          }),
+    )
+    .join("");
+}
+
+/** The formulas of a write, cell by cell, fills expanded. */
+export function writeFormulas(write: RangeWrite): (string | null)[][] | undefined {
+  if (write.formulas) return write.formulas;
+  const fill = write.fill;
+  if (!fill) return undefined;
+  return Array.from({ length: fill.rows }, (_, i) => Array.from({ length: fill.columns }, (_, j) => shiftFormula(fill.formula, i, j)));
 }

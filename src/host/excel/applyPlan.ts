@@ -1,4 +1,4 @@
-import { writeRange, type SheetPlan, type WorkbookPlan } from "../../models/plan";
+import { writeFormulas, writeRange, writeSize, type SheetPlan, type WorkbookPlan } from "../../models/plan";
 
 /**
  * Writes a workbook plan into the open workbook with Office.js: one Excel.run, three
@@ -111,11 +111,12 @@ export async function applyPlan(plan: WorkbookPlan, options: ApplyOptions = {}):
 function renderSheet(ws: Excel.Worksheet, sheet: SheetPlan): void {
   for (const write of sheet.writes) {
     const range = ws.getRange(writeRange(write));
-    const grid = write.formulas ?? write.values ?? [];
-    const fill = <T>(value: T) => grid.map((row) => row.map(() => value));
-    if (write.text) range.numberFormat = fill("@"); // user text stays text, even "=…"
-    else if (write.numberFormat) range.numberFormat = fill(write.numberFormat);
-    if (write.formulas) range.formulas = write.formulas.map((row) => row.map((f) => f ?? ""));
+    const { rows, columns } = writeSize(write);
+    const every = <T>(value: T) => Array.from({ length: rows }, () => new Array<T>(columns).fill(value));
+    if (write.text) range.numberFormat = every("@"); // user text stays text, even "=…"
+    else if (write.numberFormat) range.numberFormat = every(write.numberFormat);
+    const formulas = writeFormulas(write);
+    if (formulas) range.formulas = formulas.map((row) => row.map((f) => f ?? ""));
     else if (write.values) range.values = write.values.map((row) => row.map((v) => (v === null ? "" : v)));
     if (write.style?.bold) range.format.font.bold = true;
     if (write.style?.italic) range.format.font.italic = true;

@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { parseAddress, type WorkbookPlan } from "../../models/plan";
+import { parseAddress, writeFormulas, type WorkbookPlan } from "../../models/plan";
 
 /**
  * Renders a workbook plan to an .xlsx file, for the command line and for checking plans in
@@ -17,12 +17,13 @@ export async function writeXlsx(plan: WorkbookPlan): Promise<Buffer> {
     const ws = workbook.addWorksheet(sheet.name);
     for (const write of sheet.writes) {
       const { row, column } = parseAddress(write.at);
-      const grid = write.formulas ?? write.values ?? [];
+      const formulas = writeFormulas(write);
+      const grid = formulas ?? write.values ?? [];
       grid.forEach((cells, i) =>
         cells.forEach((content, j) => {
           if (content === null || content === undefined) return;
           const cell = ws.getCell(row + i, column + j);
-          if (write.formulas) cell.value = { formula: String(content).replace(/^=/, "") } as ExcelJS.CellFormulaValue;
+          if (formulas) cell.value = { formula: String(content).replace(/^=/, "") } as ExcelJS.CellFormulaValue;
           else cell.value = content as ExcelJS.CellValue; // strings stay text: exceljs never parses "=" in a value
           if (write.numberFormat) cell.numFmt = write.numberFormat;
           else if (write.text) cell.numFmt = "@";

@@ -50,7 +50,7 @@ export interface CohortFit {
   fittedOn: string;
 }
 
-/** The plan, and for each formula cell the value the core computes for it (for the tests). */
+/** The plan, the core's model, and (on request) for each formula cell the value the core computes for it. */
 export interface CohortPlanResult {
   plan: WorkbookPlan;
   expected: Map<string, number | string>;
@@ -59,7 +59,11 @@ export interface CohortPlanResult {
 
 const FORMAT = { money: "#,##0.00", share: "0.00%", rate: "0.000%", count: "#,##0.0", number: "0.0000", whole: "0" };
 
-export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit): CohortPlanResult {
+/**
+ * Builds the plan. `withExpected` also returns, for every formula cell, the value the core
+ * computes for it, which the tests compare with a spreadsheet engine's results.
+ */
+export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, { withExpected = false } = {}): CohortPlanResult {
   const periodsPerYear = PERIODS_PER_YEAR[settings.period];
   const discountRate = Math.expm1(Math.log1p(settings.annualDiscount) / periodsPerYear);
   const cohorts: Cohort[] = settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors }));
@@ -83,9 +87,15 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit): 
   const label = (at: string, text: string, bold = false) => writes.push({ at, values: [[text]], style: bold ? { bold: true } : undefined });
   const formulas = (at: string, grid: (string | null)[][], numberFormat?: string, values?: (number | string | undefined)[][]) => {
     writes.push({ at, formulas: grid, numberFormat });
-    if (!values) return;
+    if (!values || !withExpected) return;
     const { row, column } = rc(at);
     values.forEach((r, i) => r.forEach((v, j) => v !== undefined && grid[i]?.[j] && expected.set(cellAddress(row + i, column + j), v)));
+  };
+  const fillFormula = (at: string, rows: number, columns: number, formula: string, numberFormat?: string, values?: (number | string | undefined)[][]) => {
+    writes.push({ at, fill: { formula, rows, columns }, numberFormat });
+    if (!values || !withExpected) return;
+    const { row, column } = rc(at);
+    values.forEach((r, i) => r.forEach((v, j) => v !== undefined && expected.set(cellAddress(row + i, column + j), v)));
   };
   const rc = (at: string) => {
     const m = /^([A-Z]+)(\d+)$/.exec(at) as RegExpExecArray;
@@ -93,7 +103,8 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit): 
     for (const ch of m[1] as string) column = column * 26 + ch.charCodeAt(0) - 64;
     return { row: Number(m[2]), column };
   };
-  const col = (c: number) => columnLetter(c);
+  const letters: string[] = [];
+  const col = (c: number) => (letters[c] ??= columnLetter(c)); // memoised: formulas ask for the same columns thousands of times
 
   // Title and inputs (B5:B17), each a sheet-scoped name.
   label("A1", "Cohort retention model (shifted-beta-geometric)", true);
@@ -120,8 +131,8 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit): 
     const at = `B${row}`;
     if (typeof value === "string" && value.startsWith("=")) {
       writes.push({ at, formulas: [[value]], numberFormat: format });
-      if (name === "MarginPerPeriod") expected.set(at, settings.revenue * settings.margin);
-      if (name === "DiscountRate") expected.set(at, discountRate);
+      if (name === "MarginPerPeriod" && withExpected) expected.set(at, settings.revenue * settings.margin);
+      if (name === "DiscountRate" && withExpected) expected.set(at, discountRate);
     } else {
       writes.push({ at, values: [[value]], numberFormat: format, text: typeof value === "string", style: { fill: "#FFF2CC" } });
     }
@@ -136,12 +147,12 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit): 
   label("A27", "Period t");
   writes.push({ at: "C27", values: [Array.from({ length: T + 1 }, (_, t) => t)], style: { bold: true } });
   label("A28", "Fitted retention r(t) = (β+t−1)/(α+β+t−1)");
-  formulas("D28", [Array.from({ length: T }, (_, i) => `=(Beta+${col(firstPeriodColumn + 1 + i)}27-1)/(Alpha+Beta+${col(firstPeriodColumn + 1 + i)}27-1)`)], FORMAT.share, [model.retention.slice(1)]);
+  fillFormula("D28", 1, T, "=(Beta+D27-1)/(Alpha+Beta+D27-1)", FORMAT.share, [model.retention.slice(1)]);
   label("A29", "Fitted survival S(t) = B(α, β+t)/B(α, β)");
   writes.push({ at: "C29", values: [[1]], numberFormat: FORMAT.share });
-  formulas("D29", [Array.from({ length: T }, (_, i) => `=${col(firstPeriodColumn + i)}29*${col(firstPeriodColumn + 1 + i)}28`)], FORMAT.share, [model.survival.slice(1)]);
+  fillFormula("D29", 1, T, "=C29*D28", FORMAT.share, [model.survival.slice(1)]);
   label("A30", "Discount factor 1/(1+d)^t");
-  formulas("C30", [Array.from({ length: T + 1 }, (_, i) => `=1/(1+DiscountRate)^${col(firstPeriodColumn + i)}27`)], FORMAT.number, [model.discountFactor]);
+  fillFormula("C30", 1, T + 1, "=1/(1+DiscountRate)^C27", FORMAT.number, [model.discountFactor]);
   names.push({ name: "PeriodT", ref: periodRange(27) }, { name: "Survival", ref: periodRange(29) }, { name: "DiscountFactor", ref: periodRange(30) });
 
   // Observed cohorts (values) from row 33.
@@ -168,10 +179,9 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit): 
   cohorts.forEach((c, i) => {
     const r = triangleRow(i);
     formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
-    const observed = [`=B${dataRow(i)}/B${dataRow(i)}`, ...c.survivors.map((_, t) => `=${col(3 + t)}${dataRow(i)}/$B${dataRow(i)}`)];
-    formulas(`C${r}`, [observed], FORMAT.share, [[1, ...c.survivors.map((n) => n / c.size)]]);
-    const fitted = Array.from({ length: c.survivors.length + 1 }, (_, t) => `=INDEX(Survival,${t + 1})`);
-    formulas(`${col(fittedStart)}${r}`, [fitted], FORMAT.share, [model.survival.slice(0, c.survivors.length + 1)]);
+    formulas(`C${r}`, [[`=B${dataRow(i)}/B${dataRow(i)}`]], FORMAT.share, [[1]]);
+    if (c.survivors.length > 0) fillFormula(`D${r}`, 1, c.survivors.length, `=C${dataRow(i)}/$B${dataRow(i)}`, FORMAT.share, [c.survivors.map((n) => n / c.size)]);
+    fillFormula(`${col(fittedStart)}${r}`, 1, c.survivors.length + 1, `=INDEX(Survival,${col(fittedStart)}$${triangleHeader}+1)`, FORMAT.share, [model.survival.slice(0, c.survivors.length + 1)]);
   });
 
   // Projection: active customers per cohort per future period j = 1..H, conditioned on each cohort's own survivors.
@@ -179,8 +189,6 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit): 
   const projRow = (i: number) => projHeader + 2 + i;
   const firstJ = 4; // D
   const lastJ = firstJ + H - 1;
-  const jCell = (j: number) => `${col(firstJ + j - 1)}$${projHeader}`;
-  const kCell = (j: number) => `${col(firstJ + j - 1)}$${projHeader + 1}`;
   label(`A${projHeader - 1}`, "Projected active customers (each cohort from its own survivors: n_a × S(a+k)/S(a))", true);
   writes.push({ at: `A${projHeader}`, values: [["Cohort", "Age a (periods observed)", "Active today n_a", ...Array.from({ length: H }, (_, j) => j + 1)]], style: { bold: true } });
   label(`C${projHeader + 1}`, "k: periods from today");
@@ -196,13 +204,16 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit): 
     formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
     formulas(`B${r}`, [[`=COUNT(${countsRange(i)})`]], FORMAT.whole, [[result.age]]);
     formulas(`C${r}`, [[`=IF(B${r}=0,B${dataRow(i)},INDEX(${countsRange(i)},B${r}))`]], FORMAT.count, [[result.active]]);
-    formulas(
-      `D${r}`,
-      [Array.from({ length: H }, (_, j) => `=IF(${jCell(j + 1)}>Horizon,0,$C${r}*INDEX(Survival,$B${r}+${kCell(j + 1)}+1)/INDEX(Survival,$B${r}+1))`)],
-      FORMAT.count,
-      [result.projected],
-    );
   });
+
+  fillFormula(
+    `D${projRow(0)}`,
+    N,
+    H,
+    `=IF(D$${projHeader}>Horizon,0,$C${projRow(0)}*INDEX(Survival,$B${projRow(0)}+D$${projHeader + 1}+1)/INDEX(Survival,$B${projRow(0)}+1))`,
+    FORMAT.count,
+    model.cohorts.map((c) => c.projected),
+  );
 
   // Layer cake: margin per cohort per period, discounted to today.
   const cakeHeader = projRow(N) + 2;
@@ -213,13 +224,8 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit): 
   cohorts.forEach((_, i) => {
     const r = cakeRow(i);
     formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
-    formulas(
-      `D${r}`,
-      [Array.from({ length: H }, (_, j) => `=${col(firstJ + j)}${projRow(i)}*MarginPerPeriod/(1+DiscountRate)^${kCell(j + 1)}`)],
-      FORMAT.money,
-      [model.cohorts[i]!.discountedMargin],
-    );
   });
+  fillFormula(`D${cakeRow(0)}`, N, H, `=D${projRow(0)}*MarginPerPeriod/(1+DiscountRate)^D$${projHeader + 1}`, FORMAT.money, model.cohorts.map((c) => c.discountedMargin));
   const cakeTotal = cakeRow(N);
   label(`A${cakeTotal}`, "Total", true);
   formulas(
@@ -243,20 +249,23 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit): 
     FORMAT.whole,
     [Array.from({ length: T }, (_, p) => (settings.timing === "start" ? p : p + 1))],
   );
-  cohorts.forEach((_, i) => {
-    const r = cumRow(i);
-    const pr = projRow(i);
-    const dr = dataRow(i);
-    formulas(`A${r}`, [[`=A${dr}`]], undefined, [[settings.cohorts[i]!.label]]);
-    const cells = Array.from({ length: T }, (_, p) => {
-      const here = col(firstPeriodColumn + p);
-      const previous = p === 0 ? "0" : `${col(firstPeriodColumn + p - 1)}${r}`;
-      const t = `${here}$${cumHeader + 1}`;
-      const share = `IF(${t}<=$B$${pr},IF(${t}=0,1,INDEX(${countsRange(i)},${t})/$B$${dr}),$C$${pr}/$B$${dr}*INDEX(Survival,${t}+1)/INDEX(Survival,$B$${pr}+1))`;
-      return `=${previous}+IF(${here}$${cumHeader}>$B$${pr}+Horizon,0,MarginPerPeriod*${share}/(1+DiscountRate)^${t})`;
-    });
-    formulas(`C${r}`, [cells], FORMAT.money, [model.cohorts[i]!.cumulative]);
-  });
+  cohorts.forEach((_, i) => formulas(`A${cumRow(i)}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]));
+  {
+    // Column B of these rows is empty (0), the cumulative value before age 1.
+    const pr = projRow(0);
+    const dr = dataRow(0);
+    const t = `C$${cumHeader + 1}`;
+    const counts = `$C${dr}:$${col(2 + Math.max(maxAge, 1))}${dr}`;
+    const share = `IF(${t}<=$B${pr},IF(${t}=0,1,INDEX(${counts},${t})/$B${dr}),$C${pr}/$B${dr}*INDEX(Survival,${t}+1)/INDEX(Survival,$B${pr}+1))`;
+    fillFormula(
+      `C${cumRow(0)}`,
+      N,
+      T,
+      `=B${cumRow(0)}+IF(C$${cumHeader}>$B${pr}+Horizon,0,MarginPerPeriod*${share}/(1+DiscountRate)^${t})`,
+      FORMAT.money,
+      model.cohorts.map((c) => c.cumulative),
+    );
+  }
 
   // Per-cohort results.
   const resHeader = cumRow(N) + 2;

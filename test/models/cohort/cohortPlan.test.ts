@@ -50,7 +50,7 @@ before(async () => {
   const built = await Promise.all(
     cases.map(async ([name, settings]) => {
       const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
-      const { plan, expected } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "2026-11-24" });
+      const { plan, expected } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "2026-11-24" }, { withExpected: true });
       return { name, expected, xlsx: await writeXlsx(plan) };
     }),
   );
