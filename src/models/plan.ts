@@ -51,6 +51,14 @@ export interface ChartPlan {
   to: string;
 }
 
+export interface TablePlan {
+  /** A workbook-unique table name; the host adds a suffix when it is taken. */
+  name: string;
+  /** The range it covers, header row included, e.g. "A33:J40". */
+  range: string;
+  style?: string;
+}
+
 export interface SheetPlan {
   /** The sheet's name as the model wants it; the host makes it unique in the workbook. */
   name: string;
@@ -58,6 +66,8 @@ export interface SheetPlan {
   /** Sheet-scoped defined names. */
   names: DefinedName[];
   charts: ChartPlan[];
+  /** Excel tables over ranges the plan writes (their header row must hold distinct labels). */
+  tables?: TablePlan[];
   freeze?: { rows: number; columns: number };
   /** Column widths in characters, by column letter. */
   columnWidths?: Record<string, number>;

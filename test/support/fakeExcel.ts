@@ -12,6 +12,7 @@ export interface FakeSheet {
   cells: Map<string, { value?: unknown; formula?: string; numberFormat?: string }>;
   names: Map<string, string>;
   charts: { type: string; title?: string; series: string[] }[];
+  tables?: { range: string; name?: string; style?: string }[];
   frozenColumns: number;
 }
 
@@ -109,6 +110,13 @@ export function installFakeExcel(sheetNames: string[] = ["Sheet1"]): FakeExcel {
           },
           setPosition: () => undefined,
         };
+      },
+    },
+    tables: {
+      add: (range: { address: string }) => {
+        const table: { range: string; name?: string; style?: string } = { range: range.address };
+        (sheet.tables ??= []).push(table);
+        return table;
       },
     },
     freezePanes: { freezeColumns: (n: number) => void (sheet.frozenColumns = n), freezeRows: () => undefined },

@@ -139,6 +139,11 @@ function renderSheet(ws: Excel.Worksheet, sheet: SheetPlan): void {
     }
     chart.setPosition(chartPlan.from, chartPlan.to);
   }
+  for (const table of sheet.tables ?? []) {
+    const added = ws.tables.add(ws.getRange(table.range), true);
+    added.name = `${table.name}_${ws.name.replace(/[^A-Za-z0-9]/g, "")}`.slice(0, 255); // table names are workbook-wide
+    if (table.style) added.style = table.style;
+  }
   if (sheet.freeze?.rows) ws.freezePanes.freezeRows(sheet.freeze.rows);
   if (sheet.freeze?.columns) ws.freezePanes.freezeColumns(sheet.freeze.columns);
   for (const [letter, width] of Object.entries(sheet.columnWidths ?? {})) {

@@ -159,7 +159,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   const dataHeader = 33;
   const dataRow = (i: number) => dataHeader + 1 + i;
   label(`A${dataHeader - 1}`, "Observed cohorts: customers still active after each period", true);
-  writes.push({ at: `A${dataHeader}`, values: [["Cohort", "Customers", ...Array.from({ length: maxAge }, (_, t) => t + 1)]], style: { bold: true } });
+  writes.push({ at: `A${dataHeader}`, values: [["Cohort", "Customers", ...Array.from({ length: maxAge }, (_, t) => `Period ${t + 1}`)]], style: { bold: true } });
   writes.push({ at: `A${dataRow(0)}`, values: settings.cohorts.map((c) => [c.label]), text: true });
   writes.push({
     at: `B${dataRow(0)}`,
@@ -331,7 +331,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   return {
     plan: {
       modelId: "cohort",
-      sheets: [{ name: "Cohort model", writes, names, charts, freeze: { rows: 0, columns: 1 }, columnWidths: { A: 48, B: 16, C: 14 } }],
+      sheets: [{ name: "Cohort model", writes, names, charts, tables: [{ name: "LifetimeCohorts", range: `A${dataHeader}:${col(2 + Math.max(maxAge, 1))}${dataRow(N - 1)}`, style: "TableStyleLight9" }], freeze: { rows: 0, columns: 1 }, columnWidths: { A: 48, B: 16, C: 14 } }],
     },
     expected,
     model,

@@ -52,6 +52,7 @@ describe("applyPlan (Office.js)", () => {
     assert.equal(label.numberFormat, "@");
     assert.equal(label.formula, undefined);
     assert.deepEqual(sheet.charts.map((c) => c.type), ["Line", "AreaStacked"]);
+    assert.deepEqual(sheet.tables, [{ range: "Cohort model!A33:I35", name: "LifetimeCohorts_Cohortmodel", style: "TableStyleLight9" }]);
   });
 
   it("replaces its own sheet on a rebuild, only when asked, and keeps the others", async () => {
