@@ -49,17 +49,29 @@ export function parseCsv(text: string): string[][] {
 const where = (row: number, column: number, header?: string) => `row ${row}, column ${column}${header ? ` (${header})` : ""}`;
 
 export function readCohortCsv(text: string): CohortRow[] {
-  const rows = parseCsv(text);
+  return readCohortTable(parseCsv(text));
+}
+
+/**
+ * Reads a cohort table from rows of cells: CSV fields, or a range's values (numbers, text,
+ * and "" or null for empty cells). Empty rows at the end of a selected range are ignored.
+ */
+export function readCohortTable(cells: readonly (readonly unknown[])[]): CohortRow[] {
+  const asText = (v: unknown) => (v === null || v === undefined ? "" : typeof v === "number" ? String(v) : String(v));
+  const rows = cells.map((r) => r.map(asText)).filter((r) => r.some((f) => f.trim() !== ""));
   if (rows.length === 0) throw invalidValue("the file is empty: expected a header row `cohort,customers,1,2,…` and one row per cohort");
   const header = rows[0]!.map((h) => h.trim());
   if (header[0]?.toLowerCase() !== "cohort") throw invalidValue(`row 1, column 1: the first column must be "cohort"; got "${header[0] ?? ""}"`);
+  while (header.length > 2 && header[header.length - 1] === "") header.pop(); // a selection wider than the table
   if (header[1]?.toLowerCase() !== "customers") throw invalidValue(`row 1, column 2: the second column must be "customers"; got "${header[1] ?? ""}"`);
   header.slice(2).forEach((h, i) => {
     if (h !== String(i + 1)) throw invalidValue(`row 1, column ${i + 3}: period columns must be numbered 1, 2, 3, …; expected "${i + 1}", got "${h}"`);
   });
   if (rows.length === 1) throw invalidValue("the file has a header but no cohorts");
   return rows.slice(1).map((fields, index) => {
+    fields = [...fields];
     const rowNumber = index + 2;
+    while (fields.length > header.length && (fields[fields.length - 1] ?? "").trim() === "") fields.pop();
     if (fields.length > header.length) throw invalidValue(`row ${rowNumber}: ${fields.length} fields, more than the ${header.length} columns of the header`);
     const label = (fields[0] ?? "").trim();
     if (label === "") throw invalidValue(`${where(rowNumber, 1, "cohort")}: the cohort label is empty`);

@@ -181,7 +181,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
     formulas(`C${r}`, [[`=B${dataRow(i)}/B${dataRow(i)}`]], FORMAT.share, [[1]]);
     if (c.survivors.length > 0) fillFormula(`D${r}`, 1, c.survivors.length, `=C${dataRow(i)}/$B${dataRow(i)}`, FORMAT.share, [c.survivors.map((n) => n / c.size)]);
-    fillFormula(`${col(fittedStart)}${r}`, 1, c.survivors.length + 1, `=INDEX(Survival,${col(fittedStart)}$${triangleHeader}+1)`, FORMAT.share, [model.survival.slice(0, c.survivors.length + 1)]);
+    fillFormula(`${col(fittedStart)}${r}`, 1, c.survivors.length + 1, `=INDEX(Survival,1,${col(fittedStart)}$${triangleHeader}+1)`, FORMAT.share, [model.survival.slice(0, c.survivors.length + 1)]);
   });
 
   // Projection: active customers per cohort per future period j = 1..H, conditioned on each cohort's own survivors.
@@ -203,14 +203,14 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     const result = model.cohorts[i]!;
     formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
     formulas(`B${r}`, [[`=COUNT(${countsRange(i)})`]], FORMAT.whole, [[result.age]]);
-    formulas(`C${r}`, [[`=IF(B${r}=0,B${dataRow(i)},INDEX(${countsRange(i)},B${r}))`]], FORMAT.count, [[result.active]]);
+    formulas(`C${r}`, [[`=IF(B${r}=0,B${dataRow(i)},INDEX(${countsRange(i)},1,B${r}))`]], FORMAT.count, [[result.active]]);
   });
 
   fillFormula(
     `D${projRow(0)}`,
     N,
     H,
-    `=IF(D$${projHeader}>Horizon,0,$C${projRow(0)}*INDEX(Survival,$B${projRow(0)}+D$${projHeader + 1}+1)/INDEX(Survival,$B${projRow(0)}+1))`,
+    `=IF(D$${projHeader}>Horizon,0,$C${projRow(0)}*INDEX(Survival,1,$B${projRow(0)}+D$${projHeader + 1}+1)/INDEX(Survival,1,$B${projRow(0)}+1))`,
     FORMAT.count,
     model.cohorts.map((c) => c.projected),
   );
@@ -256,7 +256,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     const dr = dataRow(0);
     const t = `C$${cumHeader + 1}`;
     const counts = `$C${dr}:$${col(2 + Math.max(maxAge, 1))}${dr}`;
-    const share = `IF(${t}<=$B${pr},IF(${t}=0,1,INDEX(${counts},${t})/$B${dr}),$C${pr}/$B${dr}*INDEX(Survival,${t}+1)/INDEX(Survival,$B${pr}+1))`;
+    const share = `IF(${t}<=$B${pr},IF(${t}=0,1,INDEX(${counts},1,${t})/$B${dr}),$C${pr}/$B${dr}*INDEX(Survival,1,${t}+1)/INDEX(Survival,1,$B${pr}+1))`;
     fillFormula(
       `C${cumRow(0)}`,
       N,
