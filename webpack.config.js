@@ -4,8 +4,11 @@ const path = require("path");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
 const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin");
+const { generateCustomFunctionsMetadata } = require("custom-functions-metadata");
+const { DefinePlugin } = require("webpack");
 
 const DEV_PORT = Number(process.env.LIFETIME_PORT || 3000);
+const FUNCTION_FILES = ["./src/functions/clv.ts", "./src/functions/retentionModels.ts", "./src/functions/purchaseModels.ts"];
 
 /**
  * Certificates for https://localhost from office-addin-dev-certs. Where the CA cannot be
@@ -33,11 +36,19 @@ async function httpsOptions() {
 
 module.exports = async (env, argv) => {
   const dev = argv.mode !== "production";
+  // The task pane's function gallery shows the same metadata Excel does (functions.json).
+  const metadata = await generateCustomFunctionsMetadata(FUNCTION_FILES.map((f) => path.resolve(__dirname, f)), false);
+  const functionsForPane = JSON.parse(metadata.metadataJson).functions.map((f) => ({
+    id: f.id,
+    description: f.description,
+    parameters: f.parameters.map((p) => ({ name: p.name, description: p.description, optional: p.optional })),
+  }));
   const config = {
     devtool: dev ? "source-map" : false,
     entry: {
       functions: "./src/functions/functions.ts",
       taskpane: "./src/taskpane/index.tsx",
+      preview: "./src/preview/index.tsx",
     },
     output: {
       path: path.resolve(__dirname, "dist"),
@@ -56,13 +67,15 @@ module.exports = async (env, argv) => {
     },
     performance: { hints: false },
     plugins: [
+      new DefinePlugin({ __LTV_FUNCTIONS__: JSON.stringify(functionsForPane) }),
       new CustomFunctionsMetadataPlugin({
         output: "functions.json",
-        input: ["./src/functions/clv.ts", "./src/functions/retentionModels.ts", "./src/functions/purchaseModels.ts"],
+        input: FUNCTION_FILES,
       }),
       new HtmlWebpackPlugin({ filename: "functions.html", template: "./src/functions/functions.html", chunks: ["functions"] }),
       new HtmlWebpackPlugin({ filename: "taskpane.html", template: "./src/taskpane/taskpane.html", chunks: ["taskpane"] }),
       new HtmlWebpackPlugin({ filename: "commands.html", template: "./src/taskpane/commands.html", chunks: [] }),
+      new HtmlWebpackPlugin({ filename: "preview.html", template: "./src/preview/preview.html", chunks: ["preview"] }),
       new CopyWebpackPlugin({
         patterns: [
           { from: "assets/*.png", to: "assets/[name][ext]" },

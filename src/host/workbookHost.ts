@@ -8,6 +8,8 @@ export interface WorkbookHost {
   readonly kind: "excel" | "preview";
   /** The values of the selected range, and its address. */
   readSelection(): Promise<{ address: string; values: unknown[][] }>;
+  /** The values of a range by address ("Data!A1:I8"), or of a named range or an Excel table by name. */
+  readRange(reference: string): Promise<{ address: string; values: unknown[][] }>;
   /** Writes a plan (see src/host/excel/applyPlan.ts for the rules both hosts keep). */
   applyPlan(plan: WorkbookPlan, options?: { replace?: boolean }): Promise<{ sheetNames: string[]; replaced: boolean }>;
   /** Writes a formula into the selected cell. */

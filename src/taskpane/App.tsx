@@ -1,21 +1,9 @@
-import {
-  Body1,
-  Caption1,
-  FluentProvider,
-  makeStyles,
-  Subtitle2,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Title2,
-  tokens,
-  webDarkTheme,
-  webLightTheme,
-} from "@fluentui/react-components";
-import type { HostEnvironment } from "../host/environment";
+import { FluentProvider, makeStyles, MessageBar, MessageBarBody, Tab, TabList, Title2, tokens, webDarkTheme, webLightTheme } from "@fluentui/react-components";
+import { useState } from "react";
+import type { WorkbookHost } from "../host/workbookHost";
+import { CohortModelForm } from "./cohort/CohortModelForm";
+import { FunctionGallery } from "./functions/FunctionGallery";
+import { Home } from "./home/Home";
 
 const useStyles = makeStyles({
   root: {
@@ -26,47 +14,35 @@ const useStyles = makeStyles({
     flexDirection: "column",
     gap: tokens.spacingVerticalM,
     backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
+    minWidth: "280px",
   },
-  code: { fontFamily: tokens.fontFamilyMonospace },
 });
 
-const FUNCTIONS: readonly [string, string][] = [
-  ["LTV.CLV", "Lifetime value of a new customer"],
-  ["LTV.CLV_SCHEDULE", "The value period by period (spills)"],
-  ["LTV.RETENTION_ROI", "Return on a retention program"],
-  ["LTV.ACQ_VS_RETAIN", "Acquire or retain: where the next dollar goes"],
-  ["LTV.CAC_PAYBACK", "Periods to repay the acquisition cost"],
-  ["LTV.PERIODIC_RATE", "Annual rate to a monthly or quarterly one"],
-];
+type View = "home" | "cohort" | "functions";
 
-export function App({ host }: { host: HostEnvironment }) {
+export function App({ host, dark }: { host: WorkbookHost; dark: boolean }) {
   const styles = useStyles();
+  const [view, setView] = useState<View>("home");
+  const [error, setError] = useState<string>();
+  const insert = (formula: string) => host.insertFormula(formula).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   return (
-    <FluentProvider theme={host.dark ? webDarkTheme : webLightTheme}>
+    <FluentProvider theme={dark ? webDarkTheme : webLightTheme}>
       <main className={styles.root}>
         <Title2 as="h1">Lifetime</Title2>
-        <Body1>Customer lifetime value and retention models, in your cells.</Body1>
-        <Subtitle2 as="h2">Functions</Subtitle2>
-        <Table aria-label="Lifetime functions" size="small">
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>Function</TableHeaderCell>
-              <TableHeaderCell>What it gives</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {FUNCTIONS.map(([name, what]) => (
-              <TableRow key={name}>
-                <TableCell className={styles.code}>{name}</TableCell>
-                <TableCell>{what}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-        <Caption1>
-          Type <span className={styles.code}>=LTV.</span> in a cell to see each function&apos;s help.
-          {host.kind === "browser" ? " Open this page from Excel to use the functions." : ""}
-        </Caption1>
+        <TabList selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Views">
+          <Tab value="home">Home</Tab>
+          <Tab value="cohort">Cohort model</Tab>
+          <Tab value="functions">Functions</Tab>
+        </TabList>
+        {error && (
+          <MessageBar intent="error">
+            <MessageBarBody>{error}</MessageBarBody>
+          </MessageBar>
+        )}
+        {view === "home" && <Home onOpen={setView} />}
+        {view === "cohort" && <CohortModelForm host={host} />}
+        {view === "functions" && <FunctionGallery onInsert={(f) => void insert(f)} />}
       </main>
     </FluentProvider>
   );

@@ -111,6 +111,11 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore): Wo
       const { sheet, range } = workbook.selection;
       return { address: `${sheet}!${range}`, values: workbook.values(sheet, range) };
     },
+    async readRange(reference) {
+      const [sheet, range] = reference.includes("!") ? (reference.split("!") as [string, string]) : [workbook.selection.sheet, reference];
+      const name = sheet.replace(/^'|'$/g, "").replace(/''/g, "'");
+      return { address: `${name}!${range}`, values: workbook.values(name, range.replace(/\$/g, "")) };
+    },
     async applyPlan(plan, options) {
       return workbook.applyPlan(plan, options?.replace);
     },

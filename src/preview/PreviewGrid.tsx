@@ -1,0 +1,102 @@
+import { Button, Input, makeStyles, Tab, TabList, tokens } from "@fluentui/react-components";
+import { useEffect, useState } from "react";
+import { cellAddress, columnLetter, parseAddress } from "../models/plan";
+import type { PreviewWorkbook } from "../host/preview/previewHost";
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0, flexGrow: 1 },
+  bar: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center" },
+  formula: { flexGrow: 1, fontFamily: tokens.fontFamilyMonospace },
+  scroller: { overflow: "auto", border: `1px solid ${tokens.colorNeutralStroke1}`, maxHeight: "calc(100vh - 140px)" },
+  table: { borderCollapse: "collapse", fontSize: tokens.fontSizeBase200, fontVariantNumeric: "tabular-nums" },
+  head: { backgroundColor: tokens.colorNeutralBackground3, position: "sticky", top: 0, padding: "2px 6px", fontWeight: tokens.fontWeightSemibold },
+  cell: { border: `1px solid ${tokens.colorNeutralStroke2}`, padding: "2px 6px", whiteSpace: "nowrap", maxWidth: "240px", overflow: "hidden", textOverflow: "ellipsis", cursor: "cell" },
+  selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: "-2px", backgroundColor: tokens.colorBrandBackground2 },
+});
+
+function display(value: unknown, format: string | undefined): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "object" && "value" in (value as object)) return String((value as { value: unknown }).value); // #VALUE! and friends
+  if (typeof value !== "number") return String(value);
+  if (format?.endsWith("%")) return `${(value * 100).toFixed((format.split(".")[1] ?? "").replace("%", "").length)}%`;
+  if (format?.includes("#,##0")) return value.toLocaleString("en-US", { maximumFractionDigits: (format.split(".")[1] ?? "").length });
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(10)));
+}
+
+/** The preview workbook as a grid with sheet tabs and a formula bar; click to select, shift-click to extend. */
+export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
+  const styles = useStyles();
+  const [, setVersion] = useState(0);
+  useEffect(() => workbook.onChange(() => setVersion((v) => v + 1)), [workbook]);
+  const sheet = workbook.selection.sheet;
+  const id = workbook.sheetId(sheet);
+  const size = workbook.hf.getSheetDimensions(id);
+  const rows = Math.min(Math.max(size.height, 20) + 2, 400);
+  const columns = Math.min(Math.max(size.width, 10) + 1, 60);
+  const [start, end = start] = workbook.selection.range.split(":") as [string, string?];
+  const a = parseAddress(start);
+  const b = parseAddress(end!);
+  const inSelection = (r: number, c: number) => r >= Math.min(a.row, b.row) && r <= Math.max(a.row, b.row) && c >= Math.min(a.column, b.column) && c <= Math.max(a.column, b.column);
+  const active = { sheet: id, row: a.row - 1, col: a.column - 1 };
+  const current = workbook.hf.getCellFormula(active) ?? String(workbook.hf.getCellValue(active) ?? "");
+  const [draft, setDraft] = useState(current);
+  useEffect(() => setDraft(current), [current, start, sheet]);
+
+  const select = (r: number, c: number, extend: boolean) => {
+    workbook.selection = { sheet, range: extend ? `${start}:${cellAddress(r, c)}` : cellAddress(r, c) };
+    workbook.changed();
+  };
+  const commit = () => {
+    const content = draft.trim() === "" ? null : draft.startsWith("=") || Number.isNaN(Number(draft)) ? draft : Number(draft);
+    workbook.setCells(sheet, start, [[content]]);
+    workbook.changed();
+  };
+
+  return (
+    <section className={styles.root} aria-label="Preview workbook">
+      <TabList selectedValue={sheet} onTabSelect={(_, d) => { workbook.selection = { sheet: String(d.value), range: "A1" }; workbook.changed(); }} aria-label="Sheets">
+        {workbook.hf.getSheetNames().map((name) => (
+          <Tab key={name} value={name}>{name}</Tab>
+        ))}
+      </TabList>
+      <div className={styles.bar}>
+        <span aria-label="Selected range" data-testid="selection">{workbook.selection.range}</span>
+        <Input className={styles.formula} aria-label="Formula bar" value={draft} onChange={(_, d) => setDraft(d.value)} onKeyDown={(e) => e.key === "Enter" && commit()} />
+        <Button onClick={commit}>Enter</Button>
+      </div>
+      <div className={styles.scroller}>
+        <table className={styles.table} data-testid="grid">
+          <thead>
+            <tr>
+              <th className={styles.head} />
+              {Array.from({ length: columns }, (_, c) => (
+                <th key={c} className={styles.head} scope="col">{columnLetter(c + 1)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {Array.from({ length: rows }, (_, r) => (
+              <tr key={r}>
+                <th className={styles.head} scope="row">{r + 1}</th>
+                {Array.from({ length: columns }, (_, c) => {
+                  const value = workbook.hf.getCellValue({ sheet: id, row: r, col: c });
+                  const address = cellAddress(r + 1, c + 1);
+                  return (
+                    <td
+                      key={c}
+                      data-cell={address}
+                      className={inSelection(r + 1, c + 1) ? `${styles.cell} ${styles.selected}` : styles.cell}
+                      onClick={(e) => select(r + 1, c + 1, e.shiftKey)}
+                    >
+                      {display(value, workbook.formats.get(`${sheet}!${r + 1}:${c + 1}`))}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

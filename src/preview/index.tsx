@@ -1,0 +1,42 @@
+import "./runtime";
+import "../functions/functions";
+import { HyperFormula } from "hyperformula";
+import { createRoot } from "react-dom/client";
+import { FluentProvider, makeStyles, tokens, webDarkTheme, webLightTheme } from "@fluentui/react-components";
+import { registerLtvFunctions } from "../host/preview/customFunctions";
+import { previewHost } from "../host/preview/previewHost";
+import { sampleWorkbook } from "../host/preview/sampleWorkbook";
+import { App } from "../taskpane/App";
+import { PreviewGrid } from "./PreviewGrid";
+import { ltvFunctions } from "./runtime";
+
+/**
+ * The preview: the real task pane beside a workbook computed by HyperFormula, for trying
+ * Lifetime in a browser without Excel. Settings persist in the browser's local storage.
+ */
+registerLtvFunctions(HyperFormula, ltvFunctions);
+const workbook = sampleWorkbook();
+const host = previewHost(workbook, window.localStorage);
+const params = new URLSearchParams(window.location.search);
+const dark = params.get("theme") === "dark" || (params.get("theme") !== "light" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+
+const useStyles = makeStyles({
+  layout: { display: "flex", gap: tokens.spacingHorizontalL, padding: tokens.spacingHorizontalM, backgroundColor: tokens.colorNeutralBackground2, minHeight: "100vh", boxSizing: "border-box" },
+  pane: { width: "360px", flexShrink: 0, borderLeft: `1px solid ${tokens.colorNeutralStroke1}` },
+});
+
+function Preview() {
+  const styles = useStyles();
+  return (
+    <FluentProvider theme={dark ? webDarkTheme : webLightTheme}>
+      <div className={styles.layout}>
+        <PreviewGrid workbook={workbook} />
+        <aside className={styles.pane} aria-label="Lifetime task pane" data-testid="pane">
+          <App host={host} dark={dark} />
+        </aside>
+      </div>
+    </FluentProvider>
+  );
+}
+
+createRoot(document.getElementById("root")!).render(<Preview />);

@@ -1,0 +1,109 @@
+import {
+  Button,
+  Card,
+  CardHeader,
+  Field,
+  Input,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Radio,
+  RadioGroup,
+  Select,
+  Spinner,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import type { WorkbookHost } from "../../host/workbookHost";
+import { useCohortModel, type CohortForm } from "./useCohortModel";
+
+const useStyles = makeStyles({
+  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "end", flexWrap: "wrap" },
+  grow: { flexGrow: 1, minWidth: "120px" },
+  actions: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
+});
+
+const money = (n: number) => n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** The cohort model builder: source, economics, Build, and the result. */
+export function CohortModelForm({ host }: { host: WorkbookHost }) {
+  const styles = useStyles();
+  const model = useCohortModel(host);
+  const { form, setForm, messages } = model;
+  const set = (field: keyof CohortForm) => (_: unknown, data: { value: string }) => setForm({ ...form, [field]: data.value });
+  const numberField = (field: "revenue" | "margin" | "cac" | "annualDiscount" | "horizon", label: string, hint: string) => (
+    <Field label={label} hint={hint} validationMessage={messages[field]} validationState={messages[field] ? "error" : "none"}>
+      <Input value={form[field]} onChange={set(field)} inputMode="decimal" />
+    </Field>
+  );
+  const building = model.status === "building";
+
+  return (
+    <form className={styles.form} onSubmit={(e) => e.preventDefault()} aria-label="Cohort model">
+      <Text as="h2" weight="semibold" size={400}>
+        Cohort retention model
+      </Text>
+      {model.notice && (
+        <MessageBar intent="warning">
+          <MessageBarBody>{model.notice}</MessageBarBody>
+        </MessageBar>
+      )}
+      <div className={styles.row}>
+        <Field className={styles.grow} label="Cohort table" hint="A range, a named range or a table: cohort, customers, then the customers still active after each period." validationMessage={form.source.trim() === "" ? "Select the table, then Use selection" : undefined}>
+          <Input value={form.source} onChange={set("source")} placeholder="Data!A1:I8" />
+        </Field>
+        <Button onClick={() => void model.useSelection()}>Use selection</Button>
+      </div>
+      {numberField("revenue", "Revenue per customer per period", "Currency, per active customer")}
+      {numberField("margin", "Gross margin", "A fraction: 70% is 0.7")}
+      {numberField("cac", "Acquisition cost (CAC)", "Currency, per customer")}
+      {numberField("annualDiscount", "Annual discount rate", "A fraction: 10% is 0.1")}
+      <Field label="Period">
+        <Select value={form.period} onChange={(_, d) => setForm({ ...form, period: d.value as CohortForm["period"] })}>
+          <option value="month">Month</option>
+          <option value="quarter">Quarter</option>
+          <option value="year">Year</option>
+        </Select>
+      </Field>
+      {numberField("horizon", "Horizon", "Periods to project")}
+      <Field label="Margin is paid at the">
+        <RadioGroup value={form.timing} onChange={(_, d) => setForm({ ...form, timing: d.value as CohortForm["timing"] })} layout="horizontal">
+          <Radio value="start" label="Start of each period" />
+          <Radio value="end" label="End" />
+        </RadioGroup>
+      </Field>
+      <div className={styles.actions}>
+        <Button appearance="primary" disabled={!model.valid || building} onClick={() => void model.build(false)}>
+          Build model
+        </Button>
+        {model.savedSheet && (
+          <Button disabled={!model.valid || building} onClick={() => void model.build(true)}>
+            Rebuild “{model.savedSheet}”
+          </Button>
+        )}
+      </div>
+      {building && <Spinner size="small" label="Fitting the model and writing the sheet…" />}
+      {model.error && (
+        <MessageBar intent="error">
+          <MessageBarBody>
+            <MessageBarTitle>Could not build the model</MessageBarTitle>
+            {model.error}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {model.result && model.status === "done" && (
+        <Card aria-label="Result">
+          <CardHeader header={<Text weight="semibold">Written to “{model.result.sheetName}”</Text>} />
+          <Text>
+            Fit: α {model.result.alpha.toFixed(3)}, β {model.result.beta.toFixed(3)} (log-likelihood {model.result.logLikelihood.toFixed(2)})
+          </Text>
+          <Text>CLV of a new customer: {money(model.result.clvNewCustomer)}</Text>
+          <Text data-testid="customer-equity">Customer equity: {money(model.result.customerEquity)}</Text>
+          <Text>Customers active today: {model.result.activeToday.toLocaleString("en-US")}</Text>
+        </Card>
+      )}
+    </form>
+  );
+}

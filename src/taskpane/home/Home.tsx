@@ -1,0 +1,28 @@
+import { Body1, Button, Card, CardHeader, Caption1, makeStyles, Text, tokens } from "@fluentui/react-components";
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+});
+
+/** What Lifetime does, and the model builders. */
+export function Home({ onOpen }: { onOpen: (view: "cohort" | "functions") => void }) {
+  const styles = useStyles();
+  return (
+    <section className={styles.root} aria-label="Home">
+      <Body1>
+        Customer lifetime value and retention models, in your cells: functions you type like any other, and models written into the workbook as formulas your
+        colleagues can recalculate without the add-in.
+      </Body1>
+      <Card>
+        <CardHeader header={<Text weight="semibold">Cohort retention model</Text>} description={<Caption1>Fit a shifted-beta-geometric curve to your cohorts; project CLV, payback and customer equity.</Caption1>} />
+        <Button appearance="primary" onClick={() => onOpen("cohort")}>
+          Build a cohort model
+        </Button>
+      </Card>
+      <Card>
+        <CardHeader header={<Text weight="semibold">Functions</Text>} description={<Caption1>LTV.CLV, retention ROI, CAC payback, and fitted BG/NBD, Pareto/NBD, Gamma-Gamma and sBG models.</Caption1>} />
+        <Button onClick={() => onOpen("functions")}>Browse the functions</Button>
+      </Card>
+    </section>
+  );
+}
