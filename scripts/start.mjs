@@ -36,6 +36,7 @@ function announce() {
   const certs = path.join(os.homedir(), ".office-addin-dev-certs");
   console.log(`
 Lifetime is served at ${base}
+  preview           ${base}/preview.html  (the task pane beside a workbook, in any browser)
   task pane         ${base}/taskpane.html
   custom functions  ${base}/functions.js and ${base}/functions.json
   manifest          ${path.join(root, "manifest.xml")}
@@ -49,7 +50,9 @@ Lifetime is served at ${base}
     });
     return;
   }
-  console.log(`No desktop Excel on ${process.platform}: nothing was sideloaded. To use the add-in in Excel on the web:
+  console.log(`No desktop Excel on ${process.platform}: nothing was sideloaded. Try Lifetime now in the preview:
+  ${base}/preview.html
+To use the add-in in Excel on the web:
   1. Trust the development certificate authority in this browser or system:
      ${path.join(certs, "ca.crt")}
      (open ${base}/taskpane.html once: it must load without a certificate warning).

@@ -8,7 +8,7 @@ const useStyles = makeStyles({
   bar: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center" },
   formula: { flexGrow: 1, fontFamily: tokens.fontFamilyMonospace },
   scroller: { overflow: "auto", border: `1px solid ${tokens.colorNeutralStroke1}`, maxHeight: "calc(100vh - 140px)" },
-  table: { borderCollapse: "collapse", fontSize: tokens.fontSizeBase200, fontVariantNumeric: "tabular-nums" },
+  table: { borderCollapse: "collapse", userSelect: "none", fontSize: tokens.fontSizeBase200, fontVariantNumeric: "tabular-nums" },
   head: { backgroundColor: tokens.colorNeutralBackground3, position: "sticky", top: 0, padding: "2px 6px", fontWeight: tokens.fontWeightSemibold },
   cell: { border: `1px solid ${tokens.colorNeutralStroke2}`, padding: "2px 6px", whiteSpace: "nowrap", maxWidth: "240px", overflow: "hidden", textOverflow: "ellipsis", cursor: "cell" },
   selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: "-2px", backgroundColor: tokens.colorBrandBackground2 },
