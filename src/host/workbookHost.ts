@@ -12,6 +12,8 @@ export interface WorkbookHost {
   readRange(reference: string): Promise<{ address: string; values: unknown[][] }>;
   /** Writes a plan (see src/host/excel/applyPlan.ts for the rules both hosts keep). */
   applyPlan(plan: WorkbookPlan, options?: { replace?: boolean }): Promise<{ sheetNames: string[]; replaced: boolean }>;
+  /** Shows a sheet, for the link to a model the pane has written. */
+  activateSheet(name: string): Promise<void>;
   /** Writes a formula into the selected cell. */
   insertFormula(formula: string): Promise<void>;
   /** The model settings saved in the workbook, as stored (unvalidated), or undefined. */

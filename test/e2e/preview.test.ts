@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { customerLifetimeValue } from "../../src/core/clv";
 import { fitShiftedBetaGeometric } from "../../src/core/retention/shiftedBetaGeometric";
 import { SAMPLE_COHORTS } from "../../src/host/preview/sampleWorkbook";
+import { assumedCohorts, assumedParams } from "../../src/models/cohort/assumptions";
 import { readCohortTable } from "../../src/models/cohort/cohortCsv";
 import { buildCohortPlan, cohortInputSchema } from "../../src/models/cohort/cohortPlan";
 import { DEFAULT_FORM } from "../../src/taskpane/cohort/useCohortModel";
@@ -102,6 +103,36 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     const shown = Number(await cell(page, "K2").textContent());
     const expected = customerLifetimeValue({ margin: 100, retention: 0.8, discountRate: 0.1 });
     assert.ok(Math.abs(shown - expected) < 1e-7 * expected, `${shown} vs ${expected}`);
+    await page.close();
+  });
+
+  it("builds from assumptions, and inserts a gallery example into the selected cell", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors = await open(page, "light");
+    const pane = page.getByTestId("pane");
+    await pane.getByRole("tab", { name: "Cohort model" }).click();
+    await pane.getByRole("radio", { name: "Assumptions" }).check();
+    await pane.getByRole("textbox", { name: /Retention per period/ }).fill("0.8");
+    await pane.getByRole("button", { name: "Build model" }).click();
+    await pane.getByTestId("customer-equity").waitFor();
+    const settings = cohortInputSchema.parse({
+      cohorts: assumedCohorts({ kind: "assumptions", cohorts: Number(DEFAULT_FORM.cohorts), customersPerCohort: Number(DEFAULT_FORM.customersPerCohort), curve: { kind: "constant", retention: 0.8 } }),
+      revenue: Number(DEFAULT_FORM.revenue),
+      margin: Number(DEFAULT_FORM.margin),
+      cac: Number(DEFAULT_FORM.cac),
+      annualDiscount: Number(DEFAULT_FORM.annualDiscount),
+      period: DEFAULT_FORM.period,
+      horizon: Number(DEFAULT_FORM.horizon),
+      timing: DEFAULT_FORM.timing,
+    });
+    const { model } = buildCohortPlan(settings, { ...assumedParams({ kind: "constant", retention: 0.8 }), logLikelihood: undefined, fittedOn: "" });
+    assert.equal(Number((await cell(page, "B21").textContent())!.replace(/,/g, "")), Number(model.customerEquity.toFixed(2)));
+
+    await cell(page, "H5").click();
+    await pane.getByRole("tab", { name: "Functions" }).click();
+    await pane.getByRole("button", { name: "Insert =LTV.PERIODIC_RATE(0.1, 12) into the selected cell" }).click();
+    assert.equal(Number(await cell(page, "H5").textContent()), Number(Math.expm1(Math.log1p(0.1) / 12).toPrecision(10)));
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

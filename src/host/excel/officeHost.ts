@@ -37,6 +37,12 @@ export function officeHost(): WorkbookHost {
       });
     },
     applyPlan,
+    async activateSheet(name) {
+      await Excel.run(async (context) => {
+        context.workbook.worksheets.getItem(name).activate();
+        await context.sync();
+      });
+    },
     async insertFormula(formula) {
       await Excel.run(async (context) => {
         const cell = context.workbook.getActiveCell();

@@ -119,6 +119,10 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore): Wo
     async applyPlan(plan, options) {
       return workbook.applyPlan(plan, options?.replace);
     },
+    async activateSheet(name) {
+      workbook.selection = { sheet: name, range: "A1" };
+      workbook.changed();
+    },
     async insertFormula(formula) {
       const { sheet, range } = workbook.selection;
       workbook.setCells(sheet, range.split(":")[0] as string, [[formula]]);

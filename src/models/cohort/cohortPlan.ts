@@ -45,7 +45,8 @@ export type CohortModelSettings = z.infer<typeof cohortInputSchema>;
 export interface CohortFit {
   alpha: number;
   beta: number;
-  logLikelihood: number;
+  /** Undefined when α and β are assumptions rather than a fit. */
+  logLikelihood: number | undefined;
   /** When the fit was made, ISO 8601. */
   fittedOn: string;
 }
@@ -120,9 +121,9 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     ["DiscountRate", `Discount rate per ${settings.period}: (1 + annual)^(1/periods) − 1`, "=(1+AnnualDiscount)^(1/PeriodsPerYear)-1", FORMAT.rate],
     ["Horizon", `Projection horizon (${settings.period}s; up to ${H} as built)`, H, FORMAT.whole],
     ["Timing", 'Margin paid at the "start" or "end" of each period', settings.timing, undefined],
-    ["Alpha", "Fitted alpha (sBG, maximum likelihood)", fit.alpha, FORMAT.number],
-    ["Beta", "Fitted beta (sBG, maximum likelihood)", fit.beta, FORMAT.number],
-    ["LogLikelihood", "Log-likelihood of the fit", fit.logLikelihood, FORMAT.number],
+    ["Alpha", fit.logLikelihood === undefined ? "Alpha (sBG, assumed)" : "Fitted alpha (sBG, maximum likelihood)", fit.alpha, FORMAT.number],
+    ["Beta", fit.logLikelihood === undefined ? "Beta (sBG, assumed)" : "Fitted beta (sBG, maximum likelihood)", fit.beta, FORMAT.number],
+    ["LogLikelihood", "Log-likelihood of the fit", fit.logLikelihood ?? "assumed, not fitted", FORMAT.number],
     ["FittedOn", "Fitted on", fit.fittedOn, undefined],
   ];
   inputs.forEach(([name, text, value, format], i) => {

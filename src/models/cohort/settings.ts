@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { assumptionsSchema } from "./assumptions";
 import { cohortInputSchema } from "./cohortPlan";
 
 /**
@@ -12,8 +13,8 @@ const economics = cohortInputSchema.innerType().omit({ cohorts: true });
 
 export const cohortSettingsSchema = z.object({
   version: z.literal(1),
-  /** Where the cohort table comes from: an address such as Data!A1:I8. */
-  source: z.object({ kind: z.literal("range"), address: z.string().min(1) }),
+  /** Where the cohorts come from: a range (an address such as Data!A1:I8, a name or a table), or assumptions. */
+  source: z.discriminatedUnion("kind", [z.object({ kind: z.literal("range"), address: z.string().min(1) }), assumptionsSchema]),
   economics,
   /** The sheet the model was written to, for the link and for Rebuild. */
   sheetName: z.string().optional(),

@@ -4,6 +4,7 @@ import {
   CardHeader,
   Field,
   Input,
+  Link,
   makeStyles,
   MessageBar,
   MessageBarBody,
@@ -16,7 +17,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import type { WorkbookHost } from "../../host/workbookHost";
-import { useCohortModel, type CohortForm } from "./useCohortModel";
+import { useCohortModel, type CohortForm, type NumberField } from "./useCohortModel";
 
 const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -33,7 +34,7 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
   const model = useCohortModel(host);
   const { form, setForm, messages } = model;
   const set = (field: keyof CohortForm) => (_: unknown, data: { value: string }) => setForm({ ...form, [field]: data.value });
-  const numberField = (field: "revenue" | "margin" | "cac" | "annualDiscount" | "horizon", label: string, hint: string) => (
+  const numberField = (field: NumberField, label: string, hint: string) => (
     <Field label={label} hint={hint} validationMessage={messages[field]} validationState={messages[field] ? "error" : "none"}>
       <Input value={form[field]} onChange={set(field)} inputMode="decimal" />
     </Field>
@@ -50,12 +51,39 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
           <MessageBarBody>{model.notice}</MessageBarBody>
         </MessageBar>
       )}
-      <div className={styles.row}>
-        <Field className={styles.grow} label="Cohort table" hint="A range, a named range or a table: cohort, customers, then the customers still active after each period." validationMessage={form.source.trim() === "" ? "Select the table, then Use selection" : undefined}>
-          <Input value={form.source} onChange={set("source")} placeholder="Data!A1:I8" />
-        </Field>
-        <Button onClick={() => void model.useSelection()}>Use selection</Button>
-      </div>
+      <Field label="Cohorts from">
+        <RadioGroup value={form.sourceKind} onChange={(_, d) => setForm({ ...form, sourceKind: d.value as CohortForm["sourceKind"] })}>
+          <Radio value="range" label="A cohort table in the workbook" />
+          <Radio value="assumptions" label="Assumptions" />
+        </RadioGroup>
+      </Field>
+      {form.sourceKind === "range" ? (
+        <div className={styles.row}>
+          <Field className={styles.grow} label="Cohort table" hint="A range, a named range or a table: cohort, customers, then the customers still active after each period." validationMessage={form.source.trim() === "" ? "Select the table, then Use selection" : undefined}>
+            <Input value={form.source} onChange={set("source")} placeholder="Data!A1:I8" />
+          </Field>
+          <Button onClick={() => void model.useSelection()}>Use selection</Button>
+        </div>
+      ) : (
+        <>
+          {numberField("cohorts", "Cohorts acquired so far", "One per period, the oldest first")}
+          {numberField("customersPerCohort", "Customers acquired per period", "Customers in each cohort")}
+          <Field label="Retention curve">
+            <RadioGroup value={form.curve} onChange={(_, d) => setForm({ ...form, curve: d.value as CohortForm["curve"] })} layout="horizontal">
+              <Radio value="constant" label="Constant" />
+              <Radio value="sbg" label="sBG (alpha, beta)" />
+            </RadioGroup>
+          </Field>
+          {form.curve === "constant" ? (
+            numberField("retention", "Retention per period", "A fraction: 85% is 0.85")
+          ) : (
+            <>
+              {numberField("alpha", "Alpha", "sBG shape: churn-prone customers")}
+              {numberField("beta", "Beta", "sBG shape: loyal customers")}
+            </>
+          )}
+        </>
+      )}
       {numberField("revenue", "Revenue per customer per period", "Currency, per active customer")}
       {numberField("margin", "Gross margin", "A fraction: 70% is 0.7")}
       {numberField("cac", "Acquisition cost (CAC)", "Currency, per customer")}
@@ -95,9 +123,14 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
       )}
       {model.result && model.status === "done" && (
         <Card aria-label="Result">
-          <CardHeader header={<Text weight="semibold">Written to “{model.result.sheetName}”</Text>} />
+          <CardHeader
+            header={<Text weight="semibold">Written to “{model.result.sheetName}”</Text>}
+            action={<Link onClick={() => void host.activateSheet(model.result!.sheetName)}>Open the sheet</Link>}
+          />
           <Text>
-            Fit: α {model.result.alpha.toFixed(3)}, β {model.result.beta.toFixed(3)} (log-likelihood {model.result.logLikelihood.toFixed(2)})
+            {model.result.logLikelihood === undefined
+              ? `Assumed curve: α ${model.result.alpha.toPrecision(4)}, β ${model.result.beta.toPrecision(4)}`
+              : `Fit: α ${model.result.alpha.toFixed(3)}, β ${model.result.beta.toFixed(3)} (log-likelihood ${model.result.logLikelihood.toFixed(2)})`}
           </Text>
           <Text>CLV of a new customer: {money(model.result.clvNewCustomer)}</Text>
           <Text data-testid="customer-equity">Customer equity: {money(model.result.customerEquity)}</Text>

@@ -3,12 +3,20 @@ import { LifetimeError } from "../../core/errors";
 import { fitShiftedBetaGeometric } from "../../core/retention/shiftedBetaGeometric";
 import type { WorkbookHost } from "../../host/workbookHost";
 import { readCohortTable } from "../../models/cohort/cohortCsv";
-import { buildCohortPlan, cohortInputSchema } from "../../models/cohort/cohortPlan";
+import { assumedCohorts, assumedParams, assumptionsSchema, type Assumptions } from "../../models/cohort/assumptions";
+import { buildCohortPlan, cohortInputSchema, type CohortFit } from "../../models/cohort/cohortPlan";
 import { COHORT_SETTINGS_KEY, readCohortSettings, type CohortSettings } from "../../models/cohort/settings";
 
 /** The form's fields, as typed (strings), before validation. */
 export interface CohortForm {
+  sourceKind: "range" | "assumptions";
   source: string;
+  cohorts: string;
+  customersPerCohort: string;
+  curve: "constant" | "sbg";
+  retention: string;
+  alpha: string;
+  beta: string;
   revenue: string;
   margin: string;
   cac: string;
@@ -18,12 +26,12 @@ export interface CohortForm {
   timing: "start" | "end";
 }
 
-export const DEFAULT_FORM: CohortForm = { source: "", revenue: "30", margin: "0.7", cac: "120", annualDiscount: "0.1", period: "month", horizon: "36", timing: "start" };
+export const DEFAULT_FORM: CohortForm = { sourceKind: "range", source: "", cohorts: "12", customersPerCohort: "1000", curve: "constant", retention: "0.85", alpha: "0.7", beta: "1.2", revenue: "30", margin: "0.7", cac: "120", annualDiscount: "0.1", period: "month", horizon: "36", timing: "start" };
 
 export interface CohortResult {
   alpha: number;
   beta: number;
-  logLikelihood: number;
+  logLikelihood: number | undefined;
   clvNewCustomer: number;
   customerEquity: number;
   activeToday: number;
@@ -31,21 +39,61 @@ export interface CohortResult {
 }
 
 const economicsShape = cohortInputSchema.innerType().shape;
-type NumberField = "revenue" | "margin" | "cac" | "annualDiscount" | "horizon";
-const NUMBER_FIELDS: NumberField[] = ["revenue", "margin", "cac", "annualDiscount", "horizon"];
+const curveShapes = { constant: assumptionsSchema.shape.curve.options[0].shape, sbg: assumptionsSchema.shape.curve.options[1].shape };
+/** Each numeric field of the form and the schema that checks it: the model's own. */
+const FIELD_SCHEMAS = {
+  revenue: economicsShape.revenue,
+  margin: economicsShape.margin,
+  cac: economicsShape.cac,
+  annualDiscount: economicsShape.annualDiscount,
+  horizon: economicsShape.horizon,
+  cohorts: assumptionsSchema.shape.cohorts,
+  customersPerCohort: assumptionsSchema.shape.customersPerCohort,
+  retention: curveShapes.constant.retention,
+  alpha: curveShapes.sbg.alpha,
+  beta: curveShapes.sbg.beta,
+};
+export type NumberField = keyof typeof FIELD_SCHEMAS;
+
+/** The fields in play for the form's current choices. */
+function activeFields(form: CohortForm): NumberField[] {
+  const fields: NumberField[] = ["revenue", "margin", "cac", "annualDiscount", "horizon"];
+  if (form.sourceKind === "assumptions") fields.push("cohorts", "customersPerCohort", ...(form.curve === "constant" ? (["retention"] as const) : (["alpha", "beta"] as const)));
+  return fields;
+}
 
 /** The message for one field as the user types, from the model's own schema. */
 export function fieldMessage(field: NumberField, text: string): string | undefined {
   if (text.trim() === "") return "Enter a number";
   const value = Number(text);
   if (!Number.isFinite(value)) return `"${text}" is not a number`;
-  const parsed = economicsShape[field].safeParse(value);
+  const parsed = FIELD_SCHEMAS[field].safeParse(value);
   return parsed.success ? undefined : parsed.error.issues[0]?.message;
+}
+
+function assumptionsFrom(form: CohortForm): Assumptions {
+  return assumptionsSchema.parse({
+    kind: "assumptions",
+    cohorts: Number(form.cohorts),
+    customersPerCohort: Number(form.customersPerCohort),
+    curve: form.curve === "constant" ? { kind: "constant", retention: Number(form.retention) } : { kind: "sbg", alpha: Number(form.alpha), beta: Number(form.beta) },
+  });
 }
 
 function formFromSettings(s: CohortSettings): CohortForm {
   const e = s.economics;
-  return { source: s.source.address, revenue: String(e.revenue), margin: String(e.margin), cac: String(e.cac), annualDiscount: String(e.annualDiscount), period: e.period, horizon: String(e.horizon), timing: e.timing };
+  const source = s.source;
+  const assumed =
+    source.kind === "assumptions"
+      ? {
+          sourceKind: "assumptions" as const,
+          cohorts: String(source.cohorts),
+          customersPerCohort: String(source.customersPerCohort),
+          curve: source.curve.kind,
+          ...(source.curve.kind === "constant" ? { retention: String(source.curve.retention) } : { alpha: String(source.curve.alpha), beta: String(source.curve.beta) }),
+        }
+      : { sourceKind: "range" as const, source: source.address };
+  return { ...DEFAULT_FORM, ...assumed, revenue: String(e.revenue), margin: String(e.margin), cac: String(e.cac), annualDiscount: String(e.annualDiscount), period: e.period, horizon: String(e.horizon), timing: e.timing };
 }
 
 /** Form state, settings saved in the workbook, and Build/Rebuild: the pane's cohort model. */
@@ -85,16 +133,18 @@ export function useCohortModel(host: WorkbookHost) {
     }
   }, [host]);
 
-  const messages = Object.fromEntries(NUMBER_FIELDS.map((f) => [f, fieldMessage(f, form[f])])) as Record<NumberField, string | undefined>;
-  const valid = form.source.trim() !== "" && NUMBER_FIELDS.every((f) => messages[f] === undefined);
+  const fields = activeFields(form);
+  const messages = Object.fromEntries(fields.map((f) => [f, fieldMessage(f, form[f])])) as Partial<Record<NumberField, string>>;
+  const valid = (form.sourceKind === "assumptions" || form.source.trim() !== "") && fields.every((f) => messages[f] === undefined);
 
   const build = useCallback(
     async (replace: boolean) => {
       setError(undefined);
       setStatus("building");
       try {
-        const { address, values } = await host.readRange(form.source.trim());
-        const cohorts = readCohortTable(values);
+        const assumptions = form.sourceKind === "assumptions" ? assumptionsFrom(form) : undefined;
+        const read = assumptions ? undefined : await host.readRange(form.source.trim());
+        const cohorts = assumptions ? assumedCohorts(assumptions) : readCohortTable(read!.values);
         const settings = cohortInputSchema.parse({
           cohorts,
           revenue: Number(form.revenue),
@@ -105,21 +155,23 @@ export function useCohortModel(host: WorkbookHost) {
           horizon: Number(form.horizon),
           timing: form.timing,
         });
-        const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
-        if (!fit.converged) throw new Error(`The sBG fit did not converge (${fit.reason}).`);
-        const { plan, model } = buildCohortPlan(settings, {
-          alpha: fit.params.alpha,
-          beta: fit.params.beta,
-          logLikelihood: fit.logLikelihood,
-          fittedOn: new Date().toISOString().slice(0, 10),
-        });
+        const today = new Date().toISOString().slice(0, 10);
+        let fit: CohortFit;
+        if (assumptions) fit = { ...assumedParams(assumptions.curve), logLikelihood: undefined, fittedOn: `assumptions, ${today}` };
+        else {
+          const fitted = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
+          if (!fitted.converged) throw new Error(`The sBG fit did not converge (${fitted.reason}).`);
+          fit = { alpha: fitted.params.alpha, beta: fitted.params.beta, logLikelihood: fitted.logLikelihood, fittedOn: today };
+        }
+        const { plan, model } = buildCohortPlan(settings, fit);
         const written = await host.applyPlan(plan, { replace });
         const sheetName = written.sheetNames[0] as string;
         const { cohorts: _cohorts, ...economics } = settings;
         void _cohorts;
-        await host.saveSettings(COHORT_SETTINGS_KEY, { version: 1, source: { kind: "range", address }, economics, sheetName } satisfies CohortSettings);
+        const source: CohortSettings["source"] = assumptions ?? { kind: "range", address: read!.address };
+        await host.saveSettings(COHORT_SETTINGS_KEY, { version: 1, source, economics, sheetName } satisfies CohortSettings);
         setSavedSheet(sheetName);
-        setResult({ alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, clvNewCustomer: model.clvNewCustomer, customerEquity: model.customerEquity, activeToday: model.activeToday, sheetName });
+        setResult({ alpha: fit.alpha, beta: fit.beta, logLikelihood: fit.logLikelihood, clvNewCustomer: model.clvNewCustomer, customerEquity: model.customerEquity, activeToday: model.activeToday, sheetName });
         setStatus("done");
       } catch (e) {
         setStatus("idle");

@@ -4,6 +4,7 @@ import JSZip from "jszip";
 import { sbgSurvival } from "../../../src/core/retention/shiftedBetaGeometric";
 import { fitShiftedBetaGeometric } from "../../../src/core/retention/shiftedBetaGeometric";
 import { writeXlsx } from "../../../src/host/xlsx/writeXlsx";
+import { assumedCohorts, assumedParams } from "../../../src/models/cohort/assumptions";
 import { buildCohortPlan, type CohortModelSettings } from "../../../src/models/cohort/cohortPlan";
 import { readValues, recalculateWithLibreOffice, type ReadCell } from "../../support/libreoffice";
 
@@ -42,15 +43,27 @@ const cases: [string, CohortModelSettings][] = [
   ["no acquisition cost, quarterly", { ...base, cac: 0, period: "quarter", horizon: 8, cohorts: triangle(6, 500, 0.9, 2.5, 6) }],
   ["a payback beyond the horizon", { ...base, cac: 5000, horizon: 6, cohorts: triangle(4, 300, 1.2, 1.5, 5) }],
   ["twelve cohorts over a year", { ...base, horizon: 36, cohorts: triangle(12, 1200, 0.7, 1.9, 12) }],
+  [
+    "assumptions: ten cohorts of 500 at a constant 85% retention",
+    { ...base, horizon: 24, cohorts: assumedCohorts({ kind: "assumptions", cohorts: 10, customersPerCohort: 500, curve: { kind: "constant", retention: 0.85 } }) },
+  ],
 ];
+
+/** The sBG fitted to the cases' data; for the assumptions case, the assumed curve. */
+const ASSUMED = new Set([cases.length - 1]);
 
 let results: { name: string; expected: Map<string, number | string>; values: Map<string, ReadCell>; xlsx: Buffer }[] = [];
 
 before(async () => {
   const built = await Promise.all(
-    cases.map(async ([name, settings]) => {
-      const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
-      const { plan, expected } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "2026-11-24" }, { withExpected: true });
+    cases.map(async ([name, settings], index) => {
+      const params = ASSUMED.has(index)
+        ? { ...assumedParams({ kind: "constant", retention: 0.85 }), logLikelihood: undefined }
+        : (() => {
+            const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
+            return { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood };
+          })();
+      const { plan, expected } = buildCohortPlan(settings, { ...params, fittedOn: "2026-11-24" }, { withExpected: true });
       return { name, expected, xlsx: await writeXlsx(plan) };
     }),
   );
