@@ -136,6 +136,34 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await page.close();
   });
 
+  it("builds a model with the keyboard alone", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await open(page, "light");
+    const pane = page.getByTestId("pane");
+    const focused = () =>
+      page.evaluate(() => {
+        const e = document.activeElement as HTMLElement | null;
+        const role = e?.getAttribute("role") ?? (e instanceof HTMLInputElement ? e.type : e?.tagName.toLowerCase());
+        return `${role}:${e?.innerText?.trim() || e?.getAttribute("aria-label") || ""}`;
+      });
+    const tabTo = async (pattern: RegExp) => {
+      for (let i = 0; i < 60; i++) {
+        if (pattern.test(await focused())) return;
+        await page.keyboard.press("Tab");
+      }
+      assert.fail(`Tab never reached ${pattern}; last focus ${await focused()}`);
+    };
+    await pane.getByRole("tab", { name: "Home" }).focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Enter");
+    await tabTo(/^radio:/);
+    await page.keyboard.press("ArrowDown"); // Assumptions
+    await tabTo(/^button:Build model$/);
+    await page.keyboard.press("Enter");
+    await pane.getByTestId("customer-equity").waitFor();
+    await page.close();
+  });
+
   it("restores the model's settings after a reload, and offers Rebuild", async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
