@@ -66,3 +66,20 @@ export function requireChoice<T extends number>(name: string, value: number, cho
   }
   return value as T;
 }
+
+/**
+ * A model's parameters as a named object, each a positive finite number; `source` names
+ * where such a row comes from, for the message ("the result of LTV.BGNBD_FIT").
+ */
+export function positiveParams<Name extends string>(params: readonly number[], names: readonly Name[], source: string): Record<Name, number> {
+  if (params.length !== names.length) {
+    throw invalidValue(`params must be the ${names.length} values ${names.join(", ")} (${source}); got ${params.length}`);
+  }
+  const named = {} as Record<Name, number>;
+  names.forEach((name, i) => {
+    const v = params[i] as number;
+    if (!(Number.isFinite(v) && v > 0)) throw invalidValue(`params: ${name} must be a positive number; got ${describeNumber(v)}`);
+    named[name] = v;
+  });
+  return named;
+}

@@ -9,7 +9,7 @@ import { customerLifetimeValue } from "../../src/core/clv";
 import { fitShiftedBetaGeometric } from "../../src/core/retention/shiftedBetaGeometric";
 import { SAMPLE_COHORTS } from "../../src/host/preview/sampleWorkbook";
 import { assumedCohorts, assumedParams } from "../../src/models/cohort/assumptions";
-import { readCohortTable } from "../../src/models/cohort/cohortCsv";
+import { readCohortTable, type CohortRow } from "../../src/models/cohort/cohortCsv";
 import { buildCohortPlan, cohortInputSchema } from "../../src/models/cohort/cohortPlan";
 import { DEFAULT_FORM } from "../../src/taskpane/cohort/useCohortModel";
 
@@ -57,6 +57,19 @@ async function open(page: Page, theme: "light" | "dark") {
   return errors;
 }
 
+/** The model settings the pane builds with its default economics, for these cohorts. */
+const defaultSettings = (cohorts: CohortRow[]) =>
+  cohortInputSchema.parse({
+    cohorts,
+    revenue: Number(DEFAULT_FORM.revenue),
+    margin: Number(DEFAULT_FORM.margin),
+    cac: Number(DEFAULT_FORM.cac),
+    annualDiscount: Number(DEFAULT_FORM.annualDiscount),
+    period: DEFAULT_FORM.period,
+    horizon: Number(DEFAULT_FORM.horizon),
+    timing: DEFAULT_FORM.timing,
+  });
+
 const cell = (page: Page, address: string) => page.locator(`[data-testid="grid"] td[data-cell="${address}"]`);
 
 describe("the preview in Chromium", { timeout: 180_000 }, () => {
@@ -74,16 +87,7 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await pane.getByRole("button", { name: "Build model" }).click();
     await pane.getByTestId("customer-equity").waitFor();
 
-    const settings = cohortInputSchema.parse({
-      cohorts: readCohortTable(SAMPLE_COHORTS),
-      revenue: Number(DEFAULT_FORM.revenue),
-      margin: Number(DEFAULT_FORM.margin),
-      cac: Number(DEFAULT_FORM.cac),
-      annualDiscount: Number(DEFAULT_FORM.annualDiscount),
-      period: DEFAULT_FORM.period,
-      horizon: Number(DEFAULT_FORM.horizon),
-      timing: DEFAULT_FORM.timing,
-    });
+    const settings = defaultSettings(readCohortTable(SAMPLE_COHORTS));
     const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
     const { model } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "" });
     // CustomerEquity is B21 of the model sheet, formatted #,##0.00.
@@ -115,16 +119,9 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await pane.getByRole("textbox", { name: /Retention per period/ }).fill("0.8");
     await pane.getByRole("button", { name: "Build model" }).click();
     await pane.getByTestId("customer-equity").waitFor();
-    const settings = cohortInputSchema.parse({
-      cohorts: assumedCohorts({ kind: "assumptions", cohorts: Number(DEFAULT_FORM.cohorts), customersPerCohort: Number(DEFAULT_FORM.customersPerCohort), curve: { kind: "constant", retention: 0.8 } }),
-      revenue: Number(DEFAULT_FORM.revenue),
-      margin: Number(DEFAULT_FORM.margin),
-      cac: Number(DEFAULT_FORM.cac),
-      annualDiscount: Number(DEFAULT_FORM.annualDiscount),
-      period: DEFAULT_FORM.period,
-      horizon: Number(DEFAULT_FORM.horizon),
-      timing: DEFAULT_FORM.timing,
-    });
+    const settings = defaultSettings(
+      assumedCohorts({ kind: "assumptions", cohorts: Number(DEFAULT_FORM.cohorts), customersPerCohort: Number(DEFAULT_FORM.customersPerCohort), curve: { kind: "constant", retention: 0.8 } }),
+    );
     const { model } = buildCohortPlan(settings, { ...assumedParams({ kind: "constant", retention: 0.8 }), logLikelihood: undefined, fittedOn: "" });
     assert.equal(Number((await cell(page, "B21").textContent())!.replace(/,/g, "")), Number(model.customerEquity.toFixed(2)));
 

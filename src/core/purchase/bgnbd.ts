@@ -1,4 +1,5 @@
-import { describeNumber, invalidValue } from "../errors";
+import { invalidValue } from "../errors";
+import { positiveParams } from "../validate";
 import { fitMaximumLikelihood, type FitResult } from "../fitting/maximumLikelihood";
 import { GammaRatios } from "../special/gammaRatios";
 import { hyp2f1 } from "../special/hypergeometric";
@@ -126,13 +127,7 @@ export function requireRepeatPurchases(data: CustomerSummary): void {
 }
 
 export function requireBgNbdParams(params: readonly number[]): BgNbdParams {
-  if (params.length !== 4) throw invalidValue(`params must be the 4 values r, alpha, a, b (the result of LTV.BGNBD_FIT); got ${params.length}`);
-  const names = ["r", "alpha", "a", "b"];
-  params.forEach((v, i) => {
-    if (!(Number.isFinite(v) && v > 0)) throw invalidValue(`params: ${names[i]} must be a positive number; got ${describeNumber(v)}`);
-  });
-  const [r, alpha, a, b] = params as [number, number, number, number];
-  return { r, alpha, a, b };
+  return positiveParams(params, BGNBD_PARAMS, "the result of LTV.BGNBD_FIT");
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describeNumber, invalidValue, notANumber } from "../errors";
+import { positiveParams } from "../validate";
 import { fitMaximumLikelihood, type FitResult } from "../fitting/maximumLikelihood";
 import { digamma, logGamma } from "../special/gamma";
 import { distinctValues } from "./customers";
@@ -115,13 +116,7 @@ export function fitGammaGamma(input: SpendInput): FitResult<(typeof GAMMA_GAMMA_
 }
 
 export function requireGammaGammaParams(params: readonly number[]): GammaGammaParams {
-  if (params.length !== 3) throw invalidValue(`params must be the 3 values p, q, gamma (the result of LTV.GG_FIT); got ${params.length}`);
-  const names = ["p", "q", "gamma"];
-  params.forEach((v, i) => {
-    if (!(Number.isFinite(v) && v > 0)) throw invalidValue(`params: ${names[i]} must be a positive number; got ${describeNumber(v)}`);
-  });
-  const [p, q, gamma] = params as [number, number, number];
-  return { p, q, gamma };
+  return positiveParams(params, GAMMA_GAMMA_PARAMS, "the result of LTV.GG_FIT");
 }
 
 /**

@@ -1,4 +1,4 @@
-import { describeNumber, invalidValue } from "../errors";
+import { positiveParams } from "../validate";
 import { fitMaximumLikelihood, type FitResult } from "../fitting/maximumLikelihood";
 import { GammaRatios } from "../special/gammaRatios";
 import { customerMeans, distinctValues, type CustomerSummary } from "./customers";
@@ -166,13 +166,7 @@ export function fitParetoNbd(data: CustomerSummary): FitResult<(typeof PARETO_NB
 }
 
 export function requireParetoNbdParams(params: readonly number[]): ParetoNbdParams {
-  if (params.length !== 4) throw invalidValue(`params must be the 4 values r, alpha, s, beta (the result of LTV.PNBD_FIT); got ${params.length}`);
-  const names = ["r", "alpha", "s", "beta"];
-  params.forEach((v, i) => {
-    if (!(Number.isFinite(v) && v > 0)) throw invalidValue(`params: ${names[i]} must be a positive number; got ${describeNumber(v)}`);
-  });
-  const [r, alpha, s, beta] = params as [number, number, number, number];
-  return { r, alpha, s, beta };
+  return positiveParams(params, PARETO_NBD_PARAMS, "the result of LTV.PNBD_FIT");
 }
 
 /** [1 − (b/(b+t))^u] / u, continuous through u = 0 (where it is ln(1 + t/b)). */

@@ -1,4 +1,5 @@
 import { describeNumber, invalidValue, notANumber } from "../errors";
+import { positiveParams } from "../validate";
 import { fitMaximumLikelihood, type FitResult } from "../fitting/maximumLikelihood";
 import { logBeta } from "../special/gamma";
 import { hyp2f1 } from "../special/hypergeometric";
@@ -123,11 +124,7 @@ export function fitShiftedBetaGeometric(cohorts: readonly Cohort[]): FitResult<(
 }
 
 export function requireSbgParams(params: readonly number[]): SbgParams {
-  if (params.length !== 2) throw invalidValue(`params must be the 2 values alpha, beta (the result of LTV.SBG_FIT); got ${params.length}`);
-  const [alpha, beta] = params as [number, number];
-  if (!(Number.isFinite(alpha) && alpha > 0)) throw invalidValue(`params: alpha must be a positive number; got ${describeNumber(alpha)}`);
-  if (!(Number.isFinite(beta) && beta > 0)) throw invalidValue(`params: beta must be a positive number; got ${describeNumber(beta)}`);
-  return { alpha, beta };
+  return positiveParams(params, SBG_PARAMS, "the result of LTV.SBG_FIT");
 }
 
 function requirePeriod(t: number, minimum: number): number {
