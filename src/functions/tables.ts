@@ -9,7 +9,7 @@ import { column, numberGrid, type Cell, type CellValue } from "./arguments";
 export function customerColumns<Name extends string>(
   columns: Record<Name, CellValue>,
   optional: readonly NoInfer<Name>[] = [],
-): { values: Record<Name, Float64Array>; rowNumbers: Int32Array } {
+): { values: Record<Name, Float64Array>; rowNumbers: Int32Array | undefined } {
   const names = Object.keys(columns) as Name[];
   const given = names.filter((n) => !(optional.includes(n) && isOmitted(columns[n])));
   const parsed = given.map((n) => column(n, columns[n]));
@@ -34,6 +34,10 @@ export function customerColumns<Name extends string>(
     keep[kept++] = i;
   }
   if (kept === 0) throw invalidValue(`${given.join(", ")} hold no rows of numbers`);
+  if (kept === length) {
+    // No header or empty row: the parsed columns are the values, row i is row i + 1.
+    return { values: Object.fromEntries(given.map((n, k) => [n, parsed[k]])) as Record<Name, Float64Array>, rowNumbers: undefined };
+  }
   const values = {} as Record<Name, Float64Array>;
   given.forEach((n, k) => {
     const source = parsed[k]!;
