@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cohortModel, projectionOffset, type CohortModel } from "../../core/retention/cohortModel";
 import type { Cohort } from "../../core/retention/shiftedBetaGeometric";
-import { cellAddress, columnLetter, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type WorkbookPlan } from "../plan";
+import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type WorkbookPlan } from "../plan";
 
 /**
  * The cohort retention model as a workbook: inputs, the sBG fit (as values), and every
@@ -89,20 +89,14 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   const formulas = (at: string, grid: (string | null)[][], numberFormat?: string, values?: (number | string | undefined)[][]) => {
     writes.push({ at, formulas: grid, numberFormat });
     if (!values || !withExpected) return;
-    const { row, column } = rc(at);
+    const { row, column } = parseAddress(at);
     values.forEach((r, i) => r.forEach((v, j) => v !== undefined && grid[i]?.[j] && expected.set(cellAddress(row + i, column + j), v)));
   };
   const fillFormula = (at: string, rows: number, columns: number, formula: string, numberFormat?: string, values?: (number | string | undefined)[][]) => {
     writes.push({ at, fill: { formula, rows, columns }, numberFormat });
     if (!values || !withExpected) return;
-    const { row, column } = rc(at);
+    const { row, column } = parseAddress(at);
     values.forEach((r, i) => r.forEach((v, j) => v !== undefined && expected.set(cellAddress(row + i, column + j), v)));
-  };
-  const rc = (at: string) => {
-    const m = /^([A-Z]+)(\d+)$/.exec(at) as RegExpExecArray;
-    let column = 0;
-    for (const ch of m[1] as string) column = column * 26 + ch.charCodeAt(0) - 64;
-    return { row: Number(m[2]), column };
   };
   const letters: string[] = [];
   const col = (c: number) => (letters[c] ??= columnLetter(c)); // memoised: formulas ask for the same columns thousands of times
