@@ -10,6 +10,8 @@ export interface WorkbookHost {
   readSelection(): Promise<{ address: string; values: unknown[][] }>;
   /** The values of a range by address ("Data!A1:I8"), or of a named range or an Excel table by name. */
   readRange(reference: string): Promise<{ address: string; values: unknown[][] }>;
+  /** Named ranges and Excel tables the user can pick as a source, by name. */
+  listRangeNames(): Promise<string[]>;
   /** Writes a plan (see src/host/excel/applyPlan.ts for the rules both hosts keep). */
   applyPlan(plan: WorkbookPlan, options?: { replace?: boolean }): Promise<{ sheetNames: string[]; replaced: boolean }>;
   /** Shows a sheet, for the link to a model the pane has written. */

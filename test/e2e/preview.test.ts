@@ -167,7 +167,7 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await open(page, "light");
     const pane = page.getByTestId("pane");
     await pane.getByRole("tab", { name: "Cohort model" }).click();
-    await pane.getByRole("textbox", { name: /Cohort table/ }).fill("Data!A1:I8");
+    await pane.getByRole("combobox", { name: /named range or table/ }).selectOption("SampleCohorts");
     await pane.getByRole("textbox", { name: /Revenue per customer/ }).fill("45");
     await pane.getByRole("button", { name: "Build model" }).click();
     await pane.getByTestId("customer-equity").waitFor();
@@ -175,7 +175,7 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await page.waitForSelector('[data-testid="grid"] td[data-cell="A1"]');
     await pane.getByRole("tab", { name: "Cohort model" }).click();
     assert.equal(await pane.getByRole("textbox", { name: /Revenue per customer/ }).inputValue(), "45");
-    assert.equal(await pane.getByRole("textbox", { name: /Cohort table/ }).inputValue(), "Data!A1:I8");
+    assert.equal(await pane.getByRole("textbox", { name: /Cohort table/ }).inputValue(), "SampleCohorts");
     await pane.getByRole("button", { name: /Rebuild/ }).waitFor();
     await context.close();
   });

@@ -36,6 +36,17 @@ export function officeHost(): WorkbookHost {
         return { address: range.address, values: range.values };
       });
     },
+    async listRangeNames() {
+      return Excel.run(async (context) => {
+        const names = context.workbook.names;
+        const tables = context.workbook.tables;
+        names.load("items/name,items/type,items/visible");
+        tables.load("items/name");
+        await context.sync();
+        const ranges = names.items.filter((n) => n.type === Excel.NamedItemType.range && n.visible && !n.name.startsWith("Lifetime_")).map((n) => n.name);
+        return [...ranges, ...tables.items.map((t) => t.name)];
+      });
+    },
     applyPlan,
     async activateSheet(name) {
       await Excel.run(async (context) => {

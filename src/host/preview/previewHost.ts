@@ -111,10 +111,16 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore): Wo
       const { sheet, range } = workbook.selection;
       return { address: `${sheet}!${range}`, values: workbook.values(sheet, range) };
     },
-    async readRange(reference) {
+    async listRangeNames() {
+      return workbook.hf.listNamedExpressions();
+    },
+    async readRange(source) {
+      // A workbook-level name reads as the range it refers to.
+      const expression = workbook.hf.listNamedExpressions().includes(source) ? workbook.hf.getNamedExpressionFormula(source) : undefined;
+      const reference = expression ? expression.replace(/^=/, "").replace(/\$/g, "") : source;
       const [sheet, range] = reference.includes("!") ? (reference.split("!") as [string, string]) : [workbook.selection.sheet, reference];
-      const name = sheet.replace(/^'|'$/g, "").replace(/''/g, "'");
-      return { address: `${name}!${range}`, values: workbook.values(name, range.replace(/\$/g, "")) };
+      const sheetName = sheet.replace(/^'|'$/g, "").replace(/''/g, "'");
+      return { address: `${sheetName}!${range}`, values: workbook.values(sheetName, range.replace(/\$/g, "")) };
     },
     async applyPlan(plan, options) {
       return workbook.applyPlan(plan, options?.replace);

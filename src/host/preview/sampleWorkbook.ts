@@ -3,7 +3,8 @@ import { PreviewWorkbook } from "./previewHost";
 /**
  * The preview's starting workbook: a "Data" sheet with a sample cohort table (monthly
  * cohorts of a subscription business, survivors drawn from the "Regular" retention curve of
- * Fader & Hardie 2007 and rounded), selected, ready for the cohort model.
+ * Fader & Hardie 2007 and rounded), selected and named SampleCohorts, ready for the
+ * cohort model.
  */
 export const SAMPLE_COHORTS: (string | number | null)[][] = [
   ["cohort", "customers", 1, 2, 3, 4, 5, 6, 7],
@@ -20,6 +21,7 @@ export function sampleWorkbook(): PreviewWorkbook {
   const workbook = new PreviewWorkbook();
   workbook.hf.addSheet("Data");
   workbook.setCells("Data", "A1", SAMPLE_COHORTS);
+  workbook.hf.addNamedExpression("SampleCohorts", `=Data!$A$1:$I$${SAMPLE_COHORTS.length}`);
   workbook.selection = { sheet: "Data", range: `A1:I${SAMPLE_COHORTS.length}` };
   return workbook;
 }

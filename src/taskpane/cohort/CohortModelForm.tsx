@@ -63,6 +63,18 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
             <Input value={form.source} onChange={set("source")} placeholder="Data!A1:I8" />
           </Field>
           <Button onClick={() => void model.useSelection()}>Use selection</Button>
+          {model.rangeNames.length > 0 && (
+            <Field label="Or pick a named range or table">
+              <Select value={model.rangeNames.includes(form.source) ? form.source : ""} onChange={(_, d) => d.value && setForm({ ...form, source: d.value })}>
+                <option value="">Choose…</option>
+                {model.rangeNames.map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          )}
         </div>
       ) : (
         <>

@@ -104,6 +104,11 @@ export function useCohortModel(host: WorkbookHost) {
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [savedSheet, setSavedSheet] = useState<string>();
+  const [rangeNames, setRangeNames] = useState<string[]>([]);
+
+  useEffect(() => {
+    host.listRangeNames().then(setRangeNames, () => setRangeNames([]));
+  }, [host]);
 
   useEffect(() => {
     let live = true;
@@ -168,7 +173,8 @@ export function useCohortModel(host: WorkbookHost) {
         const sheetName = written.sheetNames[0] as string;
         const { cohorts: _cohorts, ...economics } = settings;
         void _cohorts;
-        const source: CohortSettings["source"] = assumptions ?? { kind: "range", address: read!.address };
+        // Keep the source as chosen: a name or a table stays a name, so a rebuild reads it as it has grown.
+        const source: CohortSettings["source"] = assumptions ?? { kind: "range", address: form.source.trim() };
         await host.saveSettings(COHORT_SETTINGS_KEY, { version: 1, source, economics, sheetName } satisfies CohortSettings);
         setSavedSheet(sheetName);
         setResult({ alpha: fit.alpha, beta: fit.beta, logLikelihood: fit.logLikelihood, clvNewCustomer: model.clvNewCustomer, customerEquity: model.customerEquity, activeToday: model.activeToday, sheetName });
@@ -183,5 +189,5 @@ export function useCohortModel(host: WorkbookHost) {
     [host, form],
   );
 
-  return { form, setForm, messages, valid, status, result, error, notice, savedSheet, useSelection, build, dismissError: () => setError(undefined) };
+  return { form, setForm, messages, valid, status, result, error, notice, savedSheet, rangeNames, useSelection, build, dismissError: () => setError(undefined) };
 }

@@ -82,6 +82,14 @@ describe("the preview workbook (HyperFormula)", () => {
     assert.deepEqual(workbook.hf.getSheetNames().sort(), ["Cohort model", "Cohort model (2)", "Data"]);
   });
 
+  it("lists and reads named ranges as sources", async () => {
+    const host = previewHost(sampleWorkbook(), memoryStore());
+    assert.deepEqual(await host.listRangeNames(), ["SampleCohorts"]);
+    const { address, values } = await host.readRange("SampleCohorts");
+    assert.equal(address, "Data!A1:I8");
+    assert.equal(readCohortTable(values).length, 7);
+  });
+
   it("keeps settings, and hands back a blob it cannot parse for the caller to report", async () => {
     const store = memoryStore();
     const host = previewHost(sampleWorkbook(), store);
