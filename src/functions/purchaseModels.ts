@@ -5,6 +5,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Excel hands over untyped cell values; arguments.ts checks them. */
 import { describeNumber, invalidValue } from "../core/errors";
 import {
+  BGNBD_PARAMS,
   bgnbdConditionalExpectedPurchases,
   bgnbdExpectedPurchases,
   bgnbdProbabilityAlive,
@@ -13,9 +14,10 @@ import {
 } from "../core/purchase/bgnbd";
 import { checkHistory, summarizeCustomers } from "../core/purchase/customers";
 import { discountedCustomerValue } from "../core/purchase/customerValue";
-import { fitGammaGamma, gammaGammaExpectedSpend, requireGammaGammaParams } from "../core/purchase/gammaGamma";
+import { fitGammaGamma, GAMMA_GAMMA_PARAMS, gammaGammaExpectedSpend, requireGammaGammaParams } from "../core/purchase/gammaGamma";
 import {
   fitParetoNbd,
+  PARETO_NBD_PARAMS,
   paretoNbdConditionalExpectedPurchases,
   paretoNbdExpectedPurchases,
   paretoNbdProbabilityAlive,
@@ -25,9 +27,10 @@ import { evaluateTable, optionalFlag, optionalNumber, paramsRow, requiredNumber,
 import { fitTable } from "./fitTable";
 import { at, customerColumns, elementwise } from "./tables";
 
-const BGNBD_NAMES = ["r", "alpha", "a", "b"];
-const PNBD_NAMES = ["r", "alpha", "s", "beta"];
-const GG_NAMES = ["p", "q", "gamma"];
+// The parameter names, in order, are the core's.
+const BGNBD_NAMES = BGNBD_PARAMS;
+const PNBD_NAMES = PARETO_NBD_PARAMS;
+const GG_NAMES = GAMMA_GAMMA_PARAMS;
 
 function customers(frequency: CellValue, recency: CellValue, T: CellValue, weights: CellValue) {
   const { values, rowNumbers } = customerColumns({ frequency, recency, T, weights }, ["weights"]);

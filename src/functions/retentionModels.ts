@@ -10,6 +10,7 @@ import {
   sbgDiscountedExpectedLifetime,
   sbgDiscountedExpectedResidualLifetime,
   sbgRetention,
+  SBG_PARAMS,
   sbgSurvival,
   type Cohort,
 } from "../core/retention/shiftedBetaGeometric";
@@ -17,7 +18,7 @@ import { evaluate, evaluateTable, numberGrid, optionalFlag, optionalNumber, para
 import { fitTable } from "./fitTable";
 import { at, elementwise } from "./tables";
 
-const SBG_NAMES = ["alpha", "beta"];
+const SBG_NAMES = SBG_PARAMS; // the core's parameter names, in order
 
 /**
  * Fits the shifted-beta-geometric retention model to cohorts' survivor counts; returns [alpha, beta].
