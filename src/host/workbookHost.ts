@@ -1,4 +1,20 @@
 import type { WorkbookPlan } from "../models/plan";
+import type { ApplyOptions, ApplyResult } from "../models/written";
+
+/** A range as read: where it is, its values, and its text as Excel displays it (dates as dates). */
+export interface RangeRead {
+  address: string;
+  values: unknown[][];
+  text: string[][];
+}
+
+/** What Insert did: wrote the formula, or found the active cell holding something and left it. */
+export type InsertResult = { inserted: true; address: string } | { inserted: false; address: string; content: string };
+
+/** The most cells the pane reads from a range: a cohort table of 600 cohorts × 600 periods, and then some. */
+export const MAX_READ_CELLS = 400_000;
+/** The longest settings blob the pane reads from a workbook, in characters. */
+export const MAX_SETTINGS_CHARS = 4_000_000;
 
 /**
  * What the task pane needs from a workbook, whoever hosts it: Excel through Office.js, or
@@ -6,19 +22,31 @@ import type { WorkbookPlan } from "../models/plan";
  */
 export interface WorkbookHost {
   readonly kind: "excel" | "preview";
-  /** The values of the selected range, and its address. */
-  readSelection(): Promise<{ address: string; values: unknown[][] }>;
-  /** The values of a range by address ("Data!A1:I8"), or of a named range or an Excel table by name. */
-  readRange(reference: string): Promise<{ address: string; values: unknown[][] }>;
+  /** Requirement sets the pane needs and this Excel lacks, such as "ExcelApi 1.12"; empty when all are there. */
+  missingRequirements(): string[];
+  /** The selected range. */
+  readSelection(): Promise<RangeRead>;
+  /** A range by address ("Data!A1:I8"), or a named range or an Excel table by name; at most MAX_READ_CELLS cells. */
+  readRange(reference: string): Promise<RangeRead>;
   /** Named ranges and Excel tables the user can pick as a source, by name. */
   listRangeNames(): Promise<string[]>;
   /** Writes a plan (see src/host/excel/applyPlan.ts for the rules both hosts keep). */
-  applyPlan(plan: WorkbookPlan, options?: { replace?: boolean }): Promise<{ sheetNames: string[]; replaced: boolean }>;
+  applyPlan(plan: WorkbookPlan, options?: ApplyOptions): Promise<ApplyResult>;
   /** Shows a sheet, for the link to a model the pane has written. */
   activateSheet(name: string): Promise<void>;
-  /** Writes a formula into the selected cell. */
-  insertFormula(formula: string): Promise<void>;
-  /** The model settings saved in the workbook, as stored (unvalidated), or undefined. */
-  loadSettings(key: string): Promise<unknown>;
+  /** Writes a formula into the active cell, if it is empty or `overwrite` says the user agreed. */
+  insertFormula(formula: string, options?: { overwrite?: boolean }): Promise<InsertResult>;
+  /** The model settings saved in the workbook, as stored text, or undefined. */
+  loadSettings(key: string): Promise<string | undefined>;
   saveSettings(key: string, value: unknown): Promise<void>;
+}
+
+/** The requirement sets the pane's model builders use (see README: requirement sets). */
+export const REQUIRED_SETS: readonly { name: string; version: string; why: string }[] = [
+  { name: "ExcelApi", version: "1.12", why: "worksheet custom properties mark a model's sheets" },
+];
+
+/** Too large to read: says how large, and the limit. */
+export function tooManyCells(address: string, rows: number, columns: number): Error {
+  return new Error(`${address} has ${rows.toLocaleString("en-US")} rows × ${columns.toLocaleString("en-US")} columns; select the table itself (at most ${MAX_READ_CELLS.toLocaleString("en-US")} cells).`);
 }

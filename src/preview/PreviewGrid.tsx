@@ -1,6 +1,7 @@
 import { Button, Input, makeStyles, Tab, TabList, tokens } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import { cellAddress, columnLetter, parseAddress } from "../models/plan";
+import { displayText } from "../host/preview/display";
 import type { PreviewWorkbook } from "../host/preview/previewHost";
 
 const useStyles = makeStyles({
@@ -13,15 +14,6 @@ const useStyles = makeStyles({
   cell: { border: `1px solid ${tokens.colorNeutralStroke2}`, padding: "2px 6px", whiteSpace: "nowrap", maxWidth: "240px", overflow: "hidden", textOverflow: "ellipsis", cursor: "cell" },
   selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: "-2px", backgroundColor: tokens.colorBrandBackground2 },
 });
-
-function display(value: unknown, format: string | undefined): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "object" && "value" in (value as object)) return String((value as { value: unknown }).value); // #VALUE! and friends
-  if (typeof value !== "number") return String(value);
-  if (format?.endsWith("%")) return `${(value * 100).toFixed((format.split(".")[1] ?? "").replace("%", "").length)}%`;
-  if (format?.includes("#,##0")) return value.toLocaleString("en-US", { maximumFractionDigits: (format.split(".")[1] ?? "").length });
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(10)));
-}
 
 /** The preview workbook as a grid with sheet tabs and a formula bar; click to select, shift-click to extend. */
 export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
@@ -88,7 +80,7 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
                       className={inSelection(r + 1, c + 1) ? `${styles.cell} ${styles.selected}` : styles.cell}
                       onClick={(e) => select(r + 1, c + 1, e.shiftKey)}
                     >
-                      {display(value, workbook.formats.get(`${sheet}!${r + 1}:${c + 1}`))}
+                      {displayText(value, workbook.formatAt(id, r + 1, c + 1))}
                     </td>
                   );
                 })}

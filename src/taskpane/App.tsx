@@ -2,6 +2,7 @@ import { FluentProvider, makeStyles, MessageBar, MessageBarBody, Tab, TabList, T
 import { useState } from "react";
 import type { WorkbookHost } from "../host/workbookHost";
 import { CohortModelForm } from "./cohort/CohortModelForm";
+import { ConfirmDialog } from "./common/ConfirmDialog";
 import { FunctionGallery } from "./functions/FunctionGallery";
 import { Home } from "./home/Home";
 
@@ -25,7 +26,20 @@ export function App({ host, dark }: { host: WorkbookHost; dark: boolean }) {
   const styles = useStyles();
   const [view, setView] = useState<View>("home");
   const [error, setError] = useState<string>();
-  const insert = (formula: string) => host.insertFormula(formula).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  const [pending, setPending] = useState<{ formula: string; message: string }>();
+  const insert = (formula: string, overwrite = false) => {
+    setPending(undefined);
+    setError(undefined);
+    host.insertFormula(formula, { overwrite }).then(
+      (result) => {
+        if (!result.inserted) {
+          const shown = result.content.length > 60 ? `${result.content.slice(0, 60)}…` : result.content;
+          setPending({ formula, message: `${result.address} holds “${shown}”. Replace it with ${formula}?` });
+        }
+      },
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
+  };
   return (
     <FluentProvider theme={dark ? webDarkTheme : webLightTheme}>
       <main className={styles.root}>
@@ -42,7 +56,8 @@ export function App({ host, dark }: { host: WorkbookHost; dark: boolean }) {
         )}
         {view === "home" && <Home onOpen={setView} />}
         {view === "cohort" && <CohortModelForm host={host} />}
-        {view === "functions" && <FunctionGallery onInsert={(f) => void insert(f)} />}
+        {view === "functions" && <FunctionGallery onInsert={(f) => insert(f)} />}
+        <ConfirmDialog title="Replace the cell?" message={pending?.message} confirm="Replace" onConfirm={() => pending && insert(pending.formula, true)} onCancel={() => setPending(undefined)} />
       </main>
     </FluentProvider>
   );

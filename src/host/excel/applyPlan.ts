@@ -1,30 +1,37 @@
-import { writeFormulas, writeRange, writeSize, type SheetPlan, type WorkbookPlan } from "../../models/plan";
+import type { SheetPlan, WorkbookPlan } from "../../models/plan";
+import { MARKER_KEY, marker, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenChart, type WrittenModel, type WrittenSheet } from "../../models/written";
+import { batches, CellSet, jsonBytes, OPERATION_BYTES, parseRange, planFootprint, rectAddress, rectCells, splitRects, writePieces, type Rect } from "../cells";
 
 /**
- * Writes a workbook plan into the open workbook with Office.js: one Excel.run, three
- * context.sync() calls whatever the plan's size (read the workbook's sheet and model
- * names; write everything; then swap in the new sheet and activate it).
+ * Writes a workbook plan into the open workbook with Office.js, by the rules Excel keeps:
  *
- * It never overwrites a user's cells: each plan sheet goes to a new sheet with a unique
- * name. With `replace`, the sheet this model wrote before (found by a workbook name
- * `Lifetime_<modelId>` that points at it) is replaced, but only after the new sheet has
- * been written in full. If a write fails part-way, the partial sheet is deleted and the
- * error says why: the workbook is left as it was.
+ * - Every request stays under REQUEST_BUDGET (2 MB; Excel on the web refuses a request or a
+ *   response over 5 MB): cell writes are cut into pieces and grouped, so the number of
+ *   syncs grows with the plan's size in bytes, about one per 2 MB, plus four.
+ * - No proxy property is read before it has been loaded and synced.
+ * - A new model goes to a new sheet with a unique name, marked with a worksheet custom
+ *   property (ExcelApi 1.12) that only the add-in writes. A rebuild finds its sheet by that
+ *   marker and rewrites it in place: the sheet, its cell addresses and its names stay, so a
+ *   user's formulas that point at the model (`='Cohort model'!B20`, `CLV_NewCustomer`) still
+ *   point at the same result. Only the cells the model wrote before and the ones it writes
+ *   now are touched; anything else a user put on the sheet stays. Where the new model needs
+ *   a cell the user filled, nothing is written and OccupiedCellsError says which cells,
+ *   unless `overwrite` says the user agreed.
+ * - A failure at any step puts the workbook back as it was: a new sheet is deleted; a
+ *   rebuilt sheet gets back the cells, names, tables and charts read before writing.
  */
-export interface ApplyOptions {
-  /** Replace the sheet this model wrote before, instead of adding a new one. */
-  replace?: boolean;
-}
+export const REQUEST_BUDGET = 2 * 1024 * 1024;
+/** Cells per snapshot read: formulas, number formats and cell properties of 5,000 cells stay near 2 MB. */
+const READ_CELLS = 5_000;
+const CELL_PROPERTIES = { format: { font: { bold: true, italic: true, color: true }, fill: { color: true } } } as const;
 
-export interface ApplyResult {
-  sheetNames: string[];
-  replaced: boolean;
-}
+export type { ApplyOptions, ApplyResult } from "../../models/written";
 
-/** Excel's limits on sheet names: at most 31 characters, none of : \ / ? * [ ]. */
+/** Excel's limits on sheet names: at most 31 characters, none of : \ / ? * [ ], no apostrophe at either end. */
 export function safeSheetName(name: string): string {
   const cleaned = name.replace(/[:\\/?*[\]]/g, " ").replace(/^'+|'+$/g, "").trim() || "Model";
-  return cleaned.slice(0, 31);
+  const short = cleaned.slice(0, 31).replace(/'+$/, "").trim();
+  return short.toLowerCase() === "history" ? "History model" : short || "Model";
 }
 
 /** `base`, or `base (2)`, `base (3)`, …: the first not already taken (case-insensitively, as Excel compares). */
@@ -39,114 +46,344 @@ export function uniqueSheetName(base: string, taken: Iterable<string>): string {
   }
 }
 
-const tagName = (modelId: string, index: number) => `Lifetime_${modelId.replace(/[^A-Za-z0-9_]/g, "_")}${index === 0 ? "" : `_${index + 1}`}`;
-
-/** The sheet a tag's formula points at: ='Cohort model'!$A$1 → Cohort model. */
-function sheetOfTag(formula: string): string | undefined {
-  const match = /^=?(?:'((?:[^']|'')+)'|([^!'#]+))!/.exec(formula);
-  if (!match) return undefined;
-  return match[1] !== undefined ? match[1].replace(/''/g, "'") : match[2];
+/** `base`, `base2`, `base3`, …: a table name not taken by a table or a name (Excel keeps them in one namespace). */
+export function uniqueTableName(base: string, taken: Iterable<string>): string {
+  const used = new Set(Array.from(taken, (n) => n.toLowerCase()));
+  if (!used.has(base.toLowerCase())) return base;
+  for (let i = 2; ; i++) if (!used.has(`${base}${i}`.toLowerCase())) return `${base}${i}`;
 }
+
+/** A sheet name as a formula writes it: quoted when it needs to be. */
+export const quoteSheet = (name: string) => (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) && !/^[A-Za-z]{1,3}\d+$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`);
+
+const chartName = (i: number) => `Lifetime chart ${i + 1}`;
+
+interface Snapshot {
+  /** Old and new model cells together: what a restore clears and writes back. */
+  touched: Rect[];
+  pieces: { range: string; formulas: unknown[][]; numberFormat: unknown[][]; properties: Excel.SettableCellProperties[][] }[];
+  names: { name: string; formula: string }[];
+  tables: { name: string; range: string; style: string }[];
+}
+
+interface Target {
+  plan: SheetPlan;
+  footprint: string[];
+  /** The final name; for a rebuilt sheet, its current name. */
+  name: string;
+  ws?: Excel.Worksheet;
+  /** The sheet's id (this session only: ids are not kept in files). */
+  id?: string;
+  record?: WrittenSheet;
+  existingNames?: Set<string>;
+  existingCharts?: Set<string>;
+  existingTables?: Set<string>;
+  snapshot?: Snapshot;
+  /** Cells cleared before writing: the old model's and, with overwrite, the user's in the new model's way. */
+  clear: string[];
+  tableNames: string[];
+}
+
+type Operation = { bytes: number; run: () => void };
 
 export async function applyPlan(plan: WorkbookPlan, options: ApplyOptions = {}): Promise<ApplyResult> {
   return Excel.run(async (context) => {
     const workbook = context.workbook;
     const worksheets = workbook.worksheets;
-    worksheets.load("items/name");
-    workbook.names.load("items/name,items/formula");
+    worksheets.load("items/name,items/id");
+    workbook.tables.load("items/name");
+    workbook.names.load("items/name");
     await context.sync();
 
-    const names = new Set(worksheets.items.map((s) => s.name));
-    const tags = new Map(workbook.names.items.map((n) => [n.name, n.formula]));
-    const previous = plan.sheets.map((_, i) => {
-      const formula = options.replace ? tags.get(tagName(plan.modelId, i)) : undefined;
-      const sheet = formula ? sheetOfTag(formula) : undefined;
-      return sheet && names.has(sheet) ? sheet : undefined;
+    const instance = options.previous?.modelId === plan.modelId ? options.previous.instance : newInstance();
+    const originalIds = new Set(worksheets.items.map((ws) => ws.id));
+    const markers = worksheets.items.map((ws) => {
+      const property = ws.customProperties.getItemOrNullObject(MARKER_KEY);
+      property.load("value");
+      return { ws, property };
+    });
+    await context.sync();
+    const marked = (key: string) => markers.filter((m) => !m.property.isNullObject && m.property.value === marker(plan.modelId, instance, key));
+
+    const takenSheets = new Set(worksheets.items.map((ws) => ws.name));
+    const takenTables = new Set([...workbook.tables.items.map((t) => t.name), ...workbook.names.items.map((n) => n.name)]);
+    const notes: string[] = [];
+    const targets: Target[] = plan.sheets.map((sheet) => {
+      const record = options.previous?.modelId === plan.modelId ? options.previous.sheets.find((s) => s.key === sheet.name) : undefined;
+      const found = record ? marked(sheet.name) : [];
+      if (found.length > 1) {
+        throw new Error(`The sheets ${found.map((m) => `“${m.ws.name}”`).join(" and ")} both carry this model's marker: one is a copy. Delete or rename the copy you do not want rebuilt (copies keep the marker), then rebuild.`);
+      }
+      const existing = found[0];
+      if (record && !existing) notes.push(`The model's sheet “${record.name}” is no longer in the workbook, so the model was written to a new sheet.`);
+      const name = existing ? existing.ws.name : uniqueSheetName(sheet.name, takenSheets);
+      takenSheets.add(name);
+      const tableNames = (sheet.tables ?? []).map((table, j) => {
+        const reuse = existing ? record?.tables[j] : undefined;
+        const tableName = reuse ?? uniqueTableName(table.name, takenTables);
+        takenTables.add(tableName);
+        return tableName;
+      });
+      return { plan: sheet, footprint: planFootprint(sheet), name, ws: existing?.ws, id: existing?.ws.id, record: existing ? record : undefined, clear: [], tableNames };
     });
 
-    // Each sheet is written under a name nobody uses; it takes the old sheet's name only
-    // after the whole plan has been written.
-    const targets = plan.sheets.map((sheet, i) => {
-      const target = previous[i] ?? uniqueSheetName(sheet.name, names);
-      names.add(target);
-      return target;
-    });
-    const writing = plan.sheets.map((sheet, i) => {
-      const name = previous[i] ? uniqueSheetName(`${sheet.name} (new)`, names) : (targets[i] as string);
-      names.add(name);
-      return name;
-    });
-    const added: Excel.Worksheet[] = [];
-    try {
-      plan.sheets.forEach((sheet, i) => {
-        const ws = worksheets.add(writing[i] as string);
-        added.push(ws);
-        renderSheet(ws, sheet);
+    // Rebuilds: what is on the model's sheet now, then a snapshot of every cell the rebuild touches.
+    const rebuilt = targets.filter((t) => t.ws);
+    if (rebuilt.length > 0) {
+      const loads = rebuilt.map((t) => {
+        const ws = t.ws as Excel.Worksheet;
+        ws.names.load("items/name,items/formula");
+        ws.charts.load("items/name");
+        ws.tables.load("items/name,items/style");
+        const used = ws.getUsedRangeOrNullObject(false);
+        used.load("address");
+        return { t, ws, used };
       });
       await context.sync();
-    } catch (error) {
-      added.forEach((ws) => ws.delete());
-      await context.sync().catch(() => undefined);
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`The model could not be written (${reason}). The partial sheet was removed; the workbook is as it was.`, { cause: error });
+      const tableRanges = loads.flatMap(({ t, ws }) =>
+        ws.tables.items
+          .filter((table) => t.record?.tables.includes(table.name))
+          .map((table) => {
+            const range = table.getRange();
+            range.load("address");
+            return { t, table, range };
+          }),
+      );
+      await context.sync();
+      for (const { t, ws, used } of loads) {
+        t.existingNames = new Set(ws.names.items.map((n) => n.name));
+        t.existingCharts = new Set(ws.charts.items.map((c) => c.name));
+        t.existingTables = new Set(ws.tables.items.map((tb) => tb.name));
+        const oldCells = CellSet.of(t.record?.footprint ?? []);
+        const newCells = CellSet.of(t.footprint);
+        const all = oldCells.union(newCells);
+        const usedRect = used.isNullObject ? undefined : parseRange(localAddress(used.address));
+        const names = ws.names.items.filter((n) => t.record?.names.includes(n.name) || t.plan.names.some((p) => p.name === n.name)).map((n) => ({ name: n.name, formula: String(n.formula) }));
+        const tables = tableRanges.filter((r) => r.t === t).map((r) => ({ name: r.table.name, range: localAddress(r.range.address), style: r.table.style }));
+        t.snapshot = { touched: all.rects(), pieces: [], names, tables };
+        // Read a piece at a time: a response, like a request, must stay under 5 MB.
+        for (const rect of splitRects(all.within(usedRect).rects(), READ_CELLS)) {
+          const range = ws.getRange(rectAddress(rect));
+          range.load("formulas,numberFormat");
+          const properties = range.getCellProperties(CELL_PROPERTIES);
+          await context.sync();
+          t.snapshot.pieces.push({ range: rectAddress(rect), formulas: range.formulas, numberFormat: range.numberFormat, properties: properties.value.map((row) => row.map(nonDefault)) });
+        }
+        // The user's cells where the model now needs room.
+        const theirs = newCells.minus(oldCells);
+        const occupied: { address: string; content: string }[] = [];
+        for (const p of t.snapshot.pieces) {
+          const rect = parseRange(p.range);
+          p.formulas.forEach((row, i) =>
+            row.forEach((f, j) => {
+              if (f === "" || f === null || !theirs.has(rect.top + i, rect.left + j)) return;
+              occupied.push({ address: rectAddress({ top: rect.top + i, left: rect.left + j, bottom: rect.top + i, right: rect.left + j }), content: String(f) });
+            }),
+        );
+        }
+        if (occupied.length > 0 && !options.overwrite) throw new OccupiedCellsError(t.name, occupied.slice(0, 20), occupied.length);
+        const clear = CellSet.of(t.record?.footprint ?? []);
+        for (const c of occupied) clear.addRect(parseRange(c.address));
+        t.clear = clear.ranges();
+      }
     }
 
-    plan.sheets.forEach((_, i) => {
-      const ws = added[i] as Excel.Worksheet;
-      if (previous[i]) {
-        worksheets.getItem(previous[i] as string).delete();
-        ws.name = targets[i] as string;
+    // New sheets: added and marked in one request, their ids loaded for a clean-up.
+    const created = targets.filter((t) => !t.ws);
+    if (created.length > 0) {
+      for (const t of created) {
+        t.ws = worksheets.add(t.name);
+        t.ws.load("id");
+        t.ws.customProperties.add(MARKER_KEY, marker(plan.modelId, instance, t.plan.name));
       }
-      const tag = tagName(plan.modelId, i);
-      const existingTag = workbook.names.getItemOrNullObject(tag);
-      existingTag.delete();
-      workbook.names.add(tag, ws.getRange("A1"), `Sheet written by Lifetime for the ${plan.modelId} model; used to rebuild it in place.`);
-    });
-    added[0]?.activate();
-    await context.sync();
-    return { sheetNames: targets, replaced: previous.some(Boolean) };
+      try {
+        await context.sync();
+        for (const t of created) t.id = (t.ws as Excel.Worksheet).id;
+      } catch (error) {
+        await removeNewSheets(context, created, originalIds);
+        throw failed(error, "No sheet was added; the workbook is as it was.");
+      }
+    }
+
+    try {
+      for (const batch of batches(targets.flatMap(writeOperations), REQUEST_BUDGET)) {
+        batch.forEach((op) => op.run());
+        await context.sync();
+      }
+      targets.forEach((t, i) => finish(t, i === 0));
+      await context.sync();
+    } catch (error) {
+      try {
+        await removeNewSheets(context, created, originalIds);
+        for (const t of rebuilt) await restore(context, t);
+      } catch (restoreError) {
+        throw failed(error, `Putting the workbook back failed too (${message(restoreError)}): check the sheet “${rebuilt[0]?.name ?? created[0]?.name}”.`);
+      }
+      throw failed(error, rebuilt.length > 0 ? `The model sheet “${rebuilt[0]!.name}” was put back as it was.` : "The partial sheet was removed; the workbook is as it was.");
+    }
+
+    const written: WrittenModel = {
+      modelId: plan.modelId,
+      instance,
+      sheets: targets.map((t) => ({
+        key: t.plan.name,
+        name: t.name,
+        footprint: t.footprint,
+        names: t.plan.names.map((n) => n.name),
+        tables: t.tableNames,
+        charts: t.plan.charts.map((c, i) => ({ ...c, name: chartName(i) }) satisfies WrittenChart),
+      })),
+    };
+    return { sheetNames: targets.map((t) => t.name), replaced: rebuilt.length > 0, written, notes };
   });
 }
 
-function renderSheet(ws: Excel.Worksheet, sheet: SheetPlan): void {
-  for (const write of sheet.writes) {
-    const range = ws.getRange(writeRange(write));
-    const { rows, columns } = writeSize(write);
-    const every = <T>(value: T) => Array.from({ length: rows }, () => new Array<T>(columns).fill(value));
-    if (write.text) range.numberFormat = every("@"); // user text stays text, even "=…"
-    else if (write.numberFormat) range.numberFormat = every(write.numberFormat);
-    const formulas = writeFormulas(write);
-    if (formulas) range.formulas = formulas.map((row) => row.map((f) => f ?? ""));
-    else if (write.values) range.values = write.values.map((row) => row.map((v) => (v === null ? "" : v)));
-    if (write.style?.bold) range.format.font.bold = true;
-    if (write.style?.italic) range.format.font.italic = true;
-    if (write.style?.fill) range.format.fill.color = write.style.fill;
-    if (write.style?.fontColor) range.format.font.color = write.style.fontColor;
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const failed = (error: unknown, outcome: string) => new Error(`The model could not be written (${message(error)}). ${outcome}`, { cause: error });
+
+/** "Sheet1!A1:B2" or "'My sheet'!A1" → "A1:B2". */
+export const localAddress = (address: string) => address.slice(address.lastIndexOf("!") + 1);
+
+/** The cell writes of one sheet: the old model's cells cleared, tables released, then the new cells. */
+function writeOperations(t: Target): Operation[] {
+  const ws = t.ws as Excel.Worksheet;
+  const ops: Operation[] = [];
+  for (const range of t.clear) ops.push({ bytes: OPERATION_BYTES, run: () => ws.getRange(range).clear(Excel.ClearApplyTo.all) });
+  for (const name of t.record?.tables ?? []) if (t.existingTables?.has(name)) ops.push({ bytes: OPERATION_BYTES, run: () => void ws.tables.getItem(name).convertToRange() });
+  for (const piece of writePieces(t.plan, REQUEST_BUDGET)) {
+    ops.push({
+      bytes: piece.bytes,
+      run: () => {
+        const range = ws.getRange(piece.range);
+        const grid = <T>(value: T) => piece.contents.map((row) => row.map(() => value));
+        if (piece.text) range.numberFormat = grid("@"); // user text stays text, even "=…"
+        else if (piece.numberFormat) range.numberFormat = grid(piece.numberFormat);
+        if (piece.formulas) range.formulas = piece.contents as string[][];
+        else range.values = piece.contents as (string | number | boolean)[][];
+        if (piece.style?.bold) range.format.font.bold = true;
+        if (piece.style?.italic) range.format.font.italic = true;
+        if (piece.style?.fill) range.format.fill.color = piece.style.fill;
+        if (piece.style?.fontColor) range.format.font.color = piece.style.fontColor;
+      },
+    });
   }
-  for (const name of sheet.names) ws.names.add(name.name, ws.getRange(name.ref), name.comment);
-  for (const chartPlan of sheet.charts) {
-    const [first, ...rest] = chartPlan.series;
-    if (!first) continue;
-    const chart = ws.charts.add(chartPlan.kind === "line" ? "Line" : "AreaStacked", ws.getRange(first.values), "Rows");
-    chart.title.text = chartPlan.title;
-    const firstSeries = chart.series.getItemAt(0);
-    firstSeries.name = first.name;
-    firstSeries.setXAxisValues(ws.getRange(chartPlan.categories));
-    for (const s of rest) {
-      const series = chart.series.add(s.name);
-      series.setValues(ws.getRange(s.values));
-      series.setXAxisValues(ws.getRange(chartPlan.categories));
-    }
-    chart.setPosition(chartPlan.from, chartPlan.to);
+  return ops;
+}
+
+/** Names, charts and tables (small, in the last request), and on a new sheet its panes and column widths. */
+function finish(t: Target, activate: boolean): void {
+  const ws = t.ws as Excel.Worksheet;
+  const sheet = quoteSheet(t.name);
+  const wanted = new Set(t.plan.names.map((n) => n.name));
+  for (const name of t.record?.names ?? []) if (!wanted.has(name) && t.existingNames?.has(name)) ws.names.getItem(name).delete();
+  for (const name of t.plan.names) {
+    const formula = `=${sheet}!${absolute(name.ref)}`;
+    if (t.existingNames?.has(name.name)) ws.names.getItem(name.name).formula = formula;
+    else ws.names.add(name.name, ws.getRange(name.ref), name.comment);
   }
-  for (const table of sheet.tables ?? []) {
+  for (const chart of t.record?.charts ?? []) if (t.existingCharts?.has(chart.name)) ws.charts.getItem(chart.name).delete();
+  t.plan.charts.forEach((chart, i) => addChart(ws, { ...chart, name: chartName(i) }));
+  (t.plan.tables ?? []).forEach((table, j) => {
     const added = ws.tables.add(ws.getRange(table.range), true);
-    added.name = `${table.name}_${ws.name.replace(/[^A-Za-z0-9]/g, "")}`.slice(0, 255); // table names are workbook-wide
+    added.name = t.tableNames[j] as string;
     if (table.style) added.style = table.style;
+  });
+  if (!t.record) {
+    if (t.plan.freeze?.rows) ws.freezePanes.freezeRows(t.plan.freeze.rows);
+    if (t.plan.freeze?.columns) ws.freezePanes.freezeColumns(t.plan.freeze.columns);
+    for (const [letter, width] of Object.entries(t.plan.columnWidths ?? {})) {
+      ws.getRange(`${letter}:${letter}`).format.columnWidth = width * 7; // points, about 7 per character of the default font
+    }
   }
-  if (sheet.freeze?.rows) ws.freezePanes.freezeRows(sheet.freeze.rows);
-  if (sheet.freeze?.columns) ws.freezePanes.freezeColumns(sheet.freeze.columns);
-  for (const [letter, width] of Object.entries(sheet.columnWidths ?? {})) {
-    ws.getRange(`${letter}:${letter}`).format.columnWidth = width * 7; // points, about 7 per character of the default font
+  if (activate) ws.activate();
+}
+
+/** Cell properties other than Excel's defaults: what a restore sets again after clearing. */
+function nonDefault(p: Excel.CellProperties): Excel.SettableCellProperties {
+  const font = p.format?.font ?? {};
+  const fill = p.format?.fill?.color;
+  const format: Excel.CellPropertiesFormat = {};
+  const f: Excel.CellPropertiesFont = {};
+  if (font.bold) f.bold = true;
+  if (font.italic) f.italic = true;
+  if (font.color && font.color.toUpperCase() !== "#000000") f.color = font.color;
+  if (Object.keys(f).length > 0) format.font = f;
+  if (fill && fill.toUpperCase() !== "#FFFFFF") format.fill = { color: fill };
+  return Object.keys(format).length > 0 ? { format } : {};
+}
+
+const absolute = (ref: string) => ref.replace(/\$?([A-Z]+)\$?(\d+)/g, "$$$1$$$2");
+
+function addChart(ws: Excel.Worksheet, chart: WrittenChart): void {
+  const [first, ...rest] = chart.series;
+  if (!first) return;
+  const added = ws.charts.add(chart.kind === "line" ? Excel.ChartType.line : Excel.ChartType.areaStacked, ws.getRange(first.values), Excel.ChartSeriesBy.rows);
+  added.name = chart.name;
+  added.title.text = chart.title;
+  const firstSeries = added.series.getItemAt(0);
+  firstSeries.name = first.name;
+  firstSeries.setXAxisValues(ws.getRange(chart.categories));
+  for (const s of rest) {
+    const series = added.series.add(s.name);
+    series.setValues(ws.getRange(s.values));
+    series.setXAxisValues(ws.getRange(chart.categories));
+  }
+  added.setPosition(chart.from, chart.to);
+}
+
+/** Deletes the sheets this run added (by id; a sheet whose id was not loaded is found as the new sheet of its name). */
+async function removeNewSheets(context: Excel.RequestContext, created: Target[], originalIds: Set<string>): Promise<void> {
+  if (created.length === 0) return;
+  const worksheets = context.workbook.worksheets;
+  worksheets.load("items/name,items/id");
+  await context.sync();
+  const ours = new Set(created.map((t) => t.id ?? t.name.toLowerCase()));
+  for (const ws of worksheets.items) if (!originalIds.has(ws.id) && (ours.has(ws.id) || ours.has(ws.name.toLowerCase()))) ws.delete();
+  await context.sync();
+}
+
+/** Puts a rebuilt sheet back as the snapshot found it: cells, names, tables, charts. */
+async function restore(context: Excel.RequestContext, t: Target): Promise<void> {
+  const snapshot = t.snapshot as Snapshot;
+  const ws = context.workbook.worksheets.getItem(t.id as string);
+  ws.names.load("items/name");
+  ws.charts.load("items/name");
+  ws.tables.load("items/name");
+  await context.sync();
+  const ours = (names: string[]) => new Set(names);
+  const ourTables = ours([...(t.record?.tables ?? []), ...t.tableNames]);
+  const ourCharts = ours([...(t.record?.charts ?? []).map((c) => c.name), ...t.plan.charts.map((_, i) => chartName(i))]);
+  const ourNames = ours([...(t.record?.names ?? []), ...t.plan.names.map((n) => n.name)]);
+  const ops: Operation[] = [];
+  const op = (run: () => void, bytes = OPERATION_BYTES) => ops.push({ bytes, run });
+  for (const table of ws.tables.items) if (ourTables.has(table.name)) op(() => void table.convertToRange());
+  for (const chart of ws.charts.items) if (ourCharts.has(chart.name)) op(() => chart.delete());
+  for (const rect of snapshot.touched) op(() => ws.getRange(rectAddress(rect)).clear(Excel.ClearApplyTo.all));
+  for (const piece of snapshot.pieces) {
+    op(() => {
+      const range = ws.getRange(piece.range);
+      range.numberFormat = piece.numberFormat;
+      range.formulas = piece.formulas;
+      range.setCellProperties(piece.properties);
+    }, jsonBytes(piece.formulas) + jsonBytes(piece.numberFormat) + jsonBytes(piece.properties));
+  }
+  for (const table of snapshot.tables) {
+    op(() => {
+      const added = ws.tables.add(ws.getRange(table.range), true);
+      added.name = table.name;
+      added.style = table.style;
+    });
+  }
+  const present = new Set(ws.names.items.map((n) => n.name));
+  const before = new Map(snapshot.names.map((n) => [n.name, n.formula]));
+  for (const name of ourNames) {
+    const formula = before.get(name);
+    if (present.has(name)) op(() => (formula === undefined ? ws.names.getItem(name).delete() : void (ws.names.getItem(name).formula = formula)));
+    else if (formula !== undefined) op(() => void ws.names.add(name, formula));
+  }
+  for (const chart of t.record?.charts ?? []) op(() => addChart(ws, chart));
+  for (const batch of batches(ops, REQUEST_BUDGET)) {
+    batch.forEach((o) => o.run());
+    await context.sync();
   }
 }

@@ -1,5 +1,50 @@
-import type { WorkbookHost } from "../workbookHost";
-import { applyPlan } from "./applyPlan";
+import { parseRange, rectAddress, type Rect } from "../cells";
+import { MAX_READ_CELLS, REQUIRED_SETS, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
+import { applyPlan, localAddress } from "./applyPlan";
+
+/** Cells per read request: values and text of 40,000 cells stay well under Excel on the web's 5 MB response limit. */
+const READ_CHUNK_CELLS = 40_000;
+
+/** "'My sheet'!A1:B2" → My sheet. */
+const sheetOf = (address: string) => {
+  const sheet = address.slice(0, address.lastIndexOf("!"));
+  return sheet.startsWith("'") ? sheet.slice(1, -1).replace(/''/g, "'") : sheet;
+};
+
+/**
+ * Reads a range's values and displayed text, in pieces that keep each response small. A
+ * range larger than MAX_READ_CELLS (a whole column, say) is cut to the sheet's used range
+ * first, and refused if it is still too large.
+ */
+async function readWhole(context: Excel.RequestContext, range: Excel.Range): Promise<RangeRead> {
+  range.load("address,rowCount,columnCount");
+  await context.sync();
+  const sheet = context.workbook.worksheets.getItem(sheetOf(range.address));
+  let rect: Rect | undefined = parseRange(localAddress(range.address));
+  if (range.rowCount * range.columnCount > MAX_READ_CELLS) {
+    const used = sheet.getUsedRangeOrNullObject(true);
+    used.load("address");
+    await context.sync();
+    rect = used.isNullObject ? undefined : intersect(rect, parseRange(localAddress(used.address)));
+    if (rect && (rect.bottom - rect.top + 1) * (rect.right - rect.left + 1) > MAX_READ_CELLS) throw tooManyCells(range.address, rect.bottom - rect.top + 1, rect.right - rect.left + 1);
+  }
+  const read: RangeRead = { address: range.address, values: [], text: [] };
+  if (!rect) return read;
+  const rowsPer = Math.max(1, Math.floor(READ_CHUNK_CELLS / (rect.right - rect.left + 1)));
+  for (let top = rect.top; top <= rect.bottom; top += rowsPer) {
+    const part = sheet.getRange(rectAddress({ ...rect, top, bottom: Math.min(rect.bottom, top + rowsPer - 1) }));
+    part.load("values,text");
+    await context.sync();
+    read.values.push(...part.values);
+    read.text.push(...part.text);
+  }
+  return read;
+}
+
+function intersect(a: Rect, b: Rect): Rect | undefined {
+  const r = { top: Math.max(a.top, b.top), left: Math.max(a.left, b.left), bottom: Math.min(a.bottom, b.bottom), right: Math.min(a.right, b.right) };
+  return r.top <= r.bottom && r.left <= r.right ? r : undefined;
+}
 
 /**
  * The task pane's workbook in Excel, through Office.js. Settings are document settings,
@@ -8,32 +53,27 @@ import { applyPlan } from "./applyPlan";
 export function officeHost(): WorkbookHost {
   return {
     kind: "excel",
+    missingRequirements() {
+      return REQUIRED_SETS.filter((s) => !Office.context.requirements.isSetSupported(s.name, s.version)).map((s) => `${s.name} ${s.version} (${s.why})`);
+    },
     async readSelection() {
-      return Excel.run(async (context) => {
-        const range = context.workbook.getSelectedRange();
-        range.load("address,values");
-        await context.sync();
-        return { address: range.address, values: range.values };
-      });
+      return Excel.run((context) => readWhole(context, context.workbook.getSelectedRange()));
     },
     async readRange(reference) {
       return Excel.run(async (context) => {
         const workbook = context.workbook;
-        const [sheet, address] = reference.includes("!") ? (reference.split("!") as [string, string]) : [undefined, reference];
-        let range: Excel.Range;
-        if (sheet) range = workbook.worksheets.getItem(sheet.replace(/^'|'$/g, "").replace(/''/g, "'")).getRange(address);
-        else {
-          // A name, then a table, by that name.
-          const named = workbook.names.getItemOrNullObject(reference);
-          const table = workbook.tables.getItemOrNullObject(reference);
-          await context.sync();
-          if (!named.isNullObject) range = named.getRange();
-          else if (!table.isNullObject) range = table.getRange();
-          else range = workbook.worksheets.getActiveWorksheet().getRange(reference);
+        const bang = reference.lastIndexOf("!");
+        if (bang >= 0) {
+          const sheet = reference.slice(0, bang).replace(/^'|'$/g, "").replace(/''/g, "'");
+          return readWhole(context, workbook.worksheets.getItem(sheet).getRange(reference.slice(bang + 1)));
         }
-        range.load("address,values");
+        // A name, then a table, by that name; else an address on the active sheet.
+        const named = workbook.names.getItemOrNullObject(reference);
+        const table = workbook.tables.getItemOrNullObject(reference);
         await context.sync();
-        return { address: range.address, values: range.values };
+        if (!named.isNullObject) return readWhole(context, named.getRange());
+        if (!table.isNullObject) return readWhole(context, table.getRange());
+        return readWhole(context, workbook.worksheets.getActiveWorksheet().getRange(reference));
       });
     },
     async listRangeNames() {
@@ -54,21 +94,22 @@ export function officeHost(): WorkbookHost {
         await context.sync();
       });
     },
-    async insertFormula(formula) {
-      await Excel.run(async (context) => {
+    async insertFormula(formula, options) {
+      return Excel.run(async (context) => {
         const cell = context.workbook.getActiveCell();
+        cell.load("address,formulas");
+        await context.sync();
+        const content = String(cell.formulas[0]?.[0] ?? "");
+        if (content !== "" && !options?.overwrite) return { inserted: false as const, address: cell.address, content };
         cell.formulas = [[formula]];
         await context.sync();
+        return { inserted: true as const, address: cell.address };
       });
     },
     async loadSettings(key) {
-      const text = Office.context.document.settings.get(`lifetime.${key}`) as unknown;
-      if (typeof text !== "string") return text ?? undefined;
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        return text;
-      }
+      const stored = Office.context.document.settings.get(`lifetime.${key}`) as unknown;
+      if (stored === null || stored === undefined) return undefined;
+      return typeof stored === "string" ? stored : JSON.stringify(stored);
     },
     async saveSettings(key, value) {
       Office.context.document.settings.set(`lifetime.${key}`, JSON.stringify(value));

@@ -1,30 +1,42 @@
-import { HyperFormula } from "hyperformula";
+import { CellValueDetailedType, HyperFormula, type RawCellContent } from "hyperformula";
 import { parseAddress, writeFormulas, writeRange, type WorkbookPlan } from "../../models/plan";
+import { MARKER_KEY, marker, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
+import { CellSet, parseRange, planFootprint, rectAddress } from "../cells";
 import { uniqueSheetName } from "../excel/applyPlan";
-import type { WorkbookHost } from "../workbookHost";
+import { MAX_READ_CELLS, MAX_SETTINGS_CHARS, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
+import { displayText } from "./display";
 
 /**
  * The preview workbook: sheets computed by HyperFormula, a real formula engine, for trying
  * the task pane in a browser without Excel. It keeps what HyperFormula does not (number
- * formats, the selection) beside the engine, and applies plans by the rules the Office.js
- * applier keeps: a new sheet with a unique name, the model's own sheet replaced only when
- * asked, a failed write removed.
+ * formats, the selection, the sheets' markers) beside the engine, keyed by sheet id so a
+ * rename or a rebuild keeps them, and applies plans by the rules of the Office.js applier:
+ * a new sheet with a unique name; a rebuild in place on the sheet that carries the model's
+ * marker, touching only the model's own cells, asking before it writes over a user's; a
+ * failed write undone.
  */
 export class PreviewWorkbook {
   readonly hf: HyperFormula;
-  readonly formats = new Map<string, string>(); // "sheet!A1" → number format
-  readonly modelSheets = new Map<string, string>(); // modelId → sheet name
+  /** Number formats by "sheetId!row:column". */
+  readonly formats = new Map<string, string>();
+  /** Worksheet custom properties, as Excel keeps them: sheet id → key → value. */
+  readonly customProperties = new Map<number, Map<string, string>>();
   selection = { sheet: "", range: "A1" };
+  /** For tests of failure handling: the write (1-based) at which the next plan fails. */
+  failAtWrite?: number;
   private listeners: (() => void)[] = [];
 
   constructor() {
     // Array arithmetic on, as in Excel: SUMPRODUCT((range>=x)*range) compares a range cell by cell.
     // No smart rounding: HyperFormula would otherwise round results to 10 digits.
-    this.hf = HyperFormula.buildEmpty({ licenseKey: "gpl-v3", useColumnIndex: true, useArrayArithmetic: true, smartRounding: false });
+    this.hf = HyperFormula.buildEmpty({ licenseKey: "gpl-v3", useColumnIndex: true, useArrayArithmetic: true, smartRounding: false, dateFormats: ["MM/DD/YYYY", "YYYY-MM-DD", "MM/DD/YY"] });
   }
 
-  onChange(listener: () => void): void {
+  onChange(listener: () => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
   }
 
   changed(): void {
@@ -37,64 +49,154 @@ export class PreviewWorkbook {
     return id;
   }
 
+  formatAt(sheet: number, row: number, column: number): string | undefined {
+    return this.formats.get(`${sheet}!${row}:${column}`);
+  }
+
   /** Writes rows of values (and "=…" formulas) at a cell. */
   setCells(sheet: string, at: string, rows: unknown[][]): void {
     const { row, column } = parseAddress(at);
-    this.hf.setCellContents({ sheet: this.sheetId(sheet), row: row - 1, col: column - 1 }, rows as never);
+    this.hf.setCellContents({ sheet: this.sheetId(sheet), row: row - 1, col: column - 1 }, rows as RawCellContent[][]);
   }
 
   /** Computed values of a range. */
   values(sheet: string, range: string): unknown[][] {
-    const [start, end = start] = range.split(":") as [string, string?];
-    const a = parseAddress(start);
-    const b = parseAddress(end!);
-    return this.hf.getRangeValues({ start: { sheet: this.sheetId(sheet), row: a.row - 1, col: a.column - 1 }, end: { sheet: this.sheetId(sheet), row: b.row - 1, col: b.column - 1 } }) as unknown[][];
+    const r = parseRange(range);
+    const id = this.sheetId(sheet);
+    return this.hf.getRangeValues({ start: { sheet: id, row: r.top - 1, col: r.left - 1 }, end: { sheet: id, row: r.bottom - 1, col: r.right - 1 } }) as unknown[][];
   }
 
-  applyPlan(plan: WorkbookPlan, replace = false): { sheetNames: string[]; replaced: boolean } {
-    const previous = replace ? this.modelSheets.get(plan.modelId) : undefined;
-    const existing = new Set(this.hf.getSheetNames());
-    const sheetNames: string[] = [];
-    for (const sheet of plan.sheets) {
-      const target = previous && existing.has(previous) ? previous : uniqueSheetName(sheet.name, existing);
-      const writing = target === previous ? uniqueSheetName(`${sheet.name} (new)`, existing) : target;
-      existing.add(writing);
-      this.hf.addSheet(writing);
-      const id = this.sheetId(writing);
-      try {
+  /** A range as the grid shows it: each value through its number format, dates as dates. */
+  text(sheet: string, range: string): string[][] {
+    const r = parseRange(range);
+    const id = this.sheetId(sheet);
+    return this.values(sheet, range).map((row, i) =>
+      row.map((value, j) => {
+        const at = { sheet: id, row: r.top - 1 + i, col: r.left - 1 + j };
+        const date = this.hf.getCellValueDetailedType(at) === CellValueDetailedType.NUMBER_DATE;
+        return displayText(value, this.formatAt(id, at.row + 1, at.col + 1) ?? (date ? "mm/dd/yyyy" : undefined));
+      }),
+    );
+  }
+
+  /** What is in a cell as typed: its formula, or its value; "" when empty. */
+  content(sheet: number, row: number, column: number): string {
+    const at = { sheet, row: row - 1, col: column - 1 };
+    const formula = this.hf.getCellFormula(at);
+    if (formula !== undefined) return formula;
+    const value = this.hf.getCellSerialized(at);
+    return value === null || value === undefined ? "" : String(value);
+  }
+
+  applyPlan(plan: WorkbookPlan, options: ApplyOptions = {}): ApplyResult {
+    const previous = options.previous?.modelId === plan.modelId ? options.previous : undefined;
+    const instance = previous?.instance ?? newInstance();
+    const notes: string[] = [];
+    const undo: (() => void)[] = [];
+    const written: WrittenModel = { modelId: plan.modelId, instance, sheets: [] };
+    let replaced = false;
+    let writes = 0;
+    try {
+      for (const sheet of plan.sheets) {
+        const record = previous?.sheets.find((s) => s.key === sheet.name);
+        const tag = marker(plan.modelId, instance, sheet.name);
+        const found = record ? [...this.customProperties].filter(([id, props]) => this.hf.getSheetName(id) !== undefined && props.get(MARKER_KEY) === tag).map(([id]) => id) : [];
+        if (found.length > 1) throw new Error(`The sheets ${found.map((id) => `“${this.hf.getSheetName(id)}”`).join(" and ")} both carry this model's marker: one is a copy. Delete or rename the copy you do not want rebuilt (copies keep the marker), then rebuild.`);
+        if (record && found.length === 0) notes.push(`The model's sheet “${record.name}” is no longer in the workbook, so the model was written to a new sheet.`);
+        const footprint = planFootprint(sheet);
+        let id = found[0];
+        let clear = new CellSet();
+        if (id !== undefined) {
+          const oldCells = CellSet.of(record?.footprint ?? []);
+          const theirs = CellSet.of(footprint).minus(oldCells);
+          const occupied: { address: string; content: string }[] = [];
+          for (const r of theirs.rects())
+            for (let row = r.top; row <= r.bottom; row++)
+              for (let column = r.left; column <= r.right; column++) {
+                const content = this.content(id, row, column);
+                if (content !== "") occupied.push({ address: rectAddress({ top: row, left: column, bottom: row, right: column }), content });
+              }
+          const name = this.hf.getSheetName(id) as string;
+          if (occupied.length > 0 && !options.overwrite) throw new OccupiedCellsError(name, occupied.slice(0, 20), occupied.length);
+          clear = oldCells;
+          for (const c of occupied) clear.addRect(parseRange(c.address));
+          undo.push(this.snapshot(id));
+          replaced = true;
+        } else {
+          const name = uniqueSheetName(sheet.name, this.hf.getSheetNames());
+          this.hf.addSheet(name);
+          const newId = this.sheetId(name);
+          id = newId;
+          undo.push(() => {
+            this.hf.removeSheet(newId);
+            this.customProperties.delete(newId);
+            this.clearFormats(newId);
+          });
+          this.customProperties.set(id, new Map([[MARKER_KEY, tag]]));
+        }
+        const sheetId = id;
+        const name = this.hf.getSheetName(sheetId) as string;
         this.hf.batch(() => {
+          for (const r of clear.rects()) {
+            this.hf.setCellContents({ sheet: sheetId, row: r.top - 1, col: r.left - 1 }, Array.from({ length: r.bottom - r.top + 1 }, () => new Array<null>(r.right - r.left + 1).fill(null)));
+            for (let row = r.top; row <= r.bottom; row++) for (let column = r.left; column <= r.right; column++) this.formats.delete(`${sheetId}!${row}:${column}`);
+          }
           for (const write of sheet.writes) {
+            if (++writes === this.failAtWrite) throw new Error("GeneralException: the write failed");
             const { row, column } = parseAddress(write.at);
-            const formulas = writeFormulas(write);
-            const grid: unknown[][] = formulas ?? (write.values ?? []).map((r) =>
+            const grid: unknown[][] = writeFormulas(write) ?? (write.values ?? []).map((r) =>
               // HyperFormula reads a leading apostrophe as "this is text": user text never becomes a formula.
               r.map((v) => (write.text && typeof v === "string" ? `'${v}` : v)),
             );
-            this.hf.setCellContents({ sheet: id, row: row - 1, col: column - 1 }, grid as never);
+            this.hf.setCellContents({ sheet: sheetId, row: row - 1, col: column - 1 }, grid as RawCellContent[][]);
             if (write.numberFormat) {
-              const [from, to] = writeRange(write).split(":") as [string, string];
-              const a = parseAddress(from);
-              const b = parseAddress(to);
-              for (let r = a.row; r <= b.row; r++) for (let c = a.column; c <= b.column; c++) this.formats.set(`${writing}!${r}:${c}`, write.numberFormat);
+              const r = parseRange(writeRange(write));
+              for (let i = r.top; i <= r.bottom; i++) for (let j = r.left; j <= r.right; j++) this.formats.set(`${sheetId}!${i}:${j}`, write.numberFormat);
             }
           }
-          const quoted = `'${writing.replace(/'/g, "''")}'`;
-          for (const name of sheet.names) this.hf.addNamedExpression(name.name, `=${quoted}!${name.ref}`, id);
+          const quoted = `'${name.replace(/'/g, "''")}'`;
+          const wanted = new Set(sheet.names.map((n) => n.name));
+          for (const old of record?.names ?? []) if (!wanted.has(old) && this.hf.getNamedExpression(old, sheetId)) this.hf.removeNamedExpression(old, sheetId);
+          for (const n of sheet.names) {
+            const expression = `=${quoted}!${n.ref}`;
+            if (this.hf.getNamedExpression(n.name, sheetId)) this.hf.changeNamedExpression(n.name, expression, sheetId);
+            else this.hf.addNamedExpression(n.name, expression, sheetId);
+          }
         });
-      } catch (error) {
-        this.hf.removeSheet(id);
-        throw new Error(`The model could not be written (${error instanceof Error ? error.message : String(error)}). The partial sheet was removed; the workbook is as it was.`, { cause: error });
+        written.sheets.push({ key: sheet.name, name, footprint, names: sheet.names.map((n) => n.name), tables: (sheet.tables ?? []).map((t) => t.name), charts: [] });
       }
-      if (target !== writing) {
-        this.hf.removeSheet(this.sheetId(target));
-        this.hf.renameSheet(id, target);
-      }
-      sheetNames.push(target);
+    } catch (error) {
+      this.failAtWrite = undefined;
+      undo.reverse().forEach((u) => u());
+      this.changed();
+      if (error instanceof OccupiedCellsError) throw error;
+      throw new Error(`The model could not be written (${error instanceof Error ? error.message : String(error)}). ${replaced ? "The model sheet was put back as it was." : "The partial sheet was removed; the workbook is as it was."}`, { cause: error });
     }
-    this.modelSheets.set(plan.modelId, sheetNames[0] as string);
+    const sheetNames = written.sheets.map((s) => s.name);
     this.selection = { sheet: sheetNames[0] as string, range: "A1" };
     this.changed();
-    return { sheetNames, replaced: previous !== undefined };
+    return { sheetNames, replaced, written, notes };
+  }
+
+  /** The sheet's cells, formats and names as they are now, and a function that puts them back. */
+  private snapshot(id: number): () => void {
+    const content = this.hf.getSheetSerialized(id);
+    const formats = [...this.formats].filter(([k]) => k.startsWith(`${id}!`));
+    const names = this.hf.getAllNamedExpressionsSerialized().filter((n) => n.scope === id);
+    return () => {
+      this.hf.setSheetContent(id, content);
+      this.clearFormats(id);
+      for (const [k, v] of formats) this.formats.set(k, v);
+      for (const n of this.hf.listNamedExpressions(id)) if (!names.some((s) => s.name === n)) this.hf.removeNamedExpression(n, id);
+      for (const n of names) {
+        if (this.hf.getNamedExpression(n.name, id)) this.hf.changeNamedExpression(n.name, n.expression as RawCellContent, id);
+        else this.hf.addNamedExpression(n.name, n.expression as RawCellContent, id);
+      }
+    };
+  }
+
+  private clearFormats(id: number): void {
+    for (const k of [...this.formats.keys()]) if (k.startsWith(`${id}!`)) this.formats.delete(k);
   }
 }
 
@@ -105,11 +207,19 @@ export interface SettingsStore {
 }
 
 export function previewHost(workbook: PreviewWorkbook, store: SettingsStore): WorkbookHost {
+  const read = (sheet: string, range: string): RangeRead => {
+    const r = parseRange(range);
+    const rows = r.bottom - r.top + 1;
+    const columns = r.right - r.left + 1;
+    if (rows * columns > MAX_READ_CELLS) throw tooManyCells(`${sheet}!${range}`, rows, columns);
+    return { address: `${sheet}!${range}`, values: workbook.values(sheet, range), text: workbook.text(sheet, range) };
+  };
   return {
     kind: "preview",
+    missingRequirements: () => [],
     async readSelection() {
       const { sheet, range } = workbook.selection;
-      return { address: `${sheet}!${range}`, values: workbook.values(sheet, range) };
+      return read(sheet, range);
     },
     async listRangeNames() {
       return workbook.hf.listNamedExpressions();
@@ -118,33 +228,36 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore): Wo
       // A workbook-level name reads as the range it refers to.
       const expression = workbook.hf.listNamedExpressions().includes(source) ? workbook.hf.getNamedExpressionFormula(source) : undefined;
       const reference = expression ? expression.replace(/^=/, "").replace(/\$/g, "") : source;
-      const [sheet, range] = reference.includes("!") ? (reference.split("!") as [string, string]) : [workbook.selection.sheet, reference];
-      const sheetName = sheet.replace(/^'|'$/g, "").replace(/''/g, "'");
-      return { address: `${sheetName}!${range}`, values: workbook.values(sheetName, range.replace(/\$/g, "")) };
+      const bang = reference.lastIndexOf("!");
+      const [sheet, range] = bang >= 0 ? [reference.slice(0, bang), reference.slice(bang + 1)] : [workbook.selection.sheet, reference];
+      return read(sheet.replace(/^'|'$/g, "").replace(/''/g, "'"), range.replace(/\$/g, ""));
     },
     async applyPlan(plan, options) {
-      return workbook.applyPlan(plan, options?.replace);
+      return workbook.applyPlan(plan, options);
     },
     async activateSheet(name) {
       workbook.selection = { sheet: name, range: "A1" };
       workbook.changed();
     },
-    async insertFormula(formula) {
+    async insertFormula(formula, options) {
       const { sheet, range } = workbook.selection;
-      workbook.setCells(sheet, range.split(":")[0] as string, [[formula]]);
+      const active = range.split(":")[0] as string;
+      const { row, column } = parseAddress(active);
+      const content = workbook.content(workbook.sheetId(sheet), row, column);
+      const address = `${sheet}!${active}`;
+      if (content !== "" && !options?.overwrite) return { inserted: false, address, content };
+      workbook.setCells(sheet, active, [[formula]]);
       workbook.changed();
+      return { inserted: true, address };
     },
     async loadSettings(key) {
       const text = store.getItem(`lifetime:${key}`);
-      if (text === null) return undefined;
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        return text; // not JSON: the caller's validation reports it
-      }
+      return text === null ? undefined : text;
     },
     async saveSettings(key, value) {
-      store.setItem(`lifetime:${key}`, JSON.stringify(value));
+      const text = JSON.stringify(value);
+      if (text.length > MAX_SETTINGS_CHARS) throw new Error(`The model's settings are ${text.length.toLocaleString("en-US")} characters, more than a workbook keeps (${MAX_SETTINGS_CHARS.toLocaleString("en-US")}).`);
+      store.setItem(`lifetime:${key}`, text);
     },
   };
 }

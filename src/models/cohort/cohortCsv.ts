@@ -54,11 +54,13 @@ export function readCohortCsv(text: string): CohortRow[] {
 
 /**
  * Reads a cohort table from rows of cells: CSV fields, or a range's values (numbers, text,
- * and "" or null for empty cells). Empty rows at the end of a selected range are ignored.
+ * and "" or null for empty cells) with, optionally, its displayed text for the labels.
+ * Empty rows at the end of a selected range are ignored.
  */
-export function readCohortTable(cells: readonly (readonly unknown[])[]): CohortRow[] {
-  const asText = (v: unknown) => (v === null || v === undefined ? "" : typeof v === "number" ? String(v) : String(v));
-  const rows = cells.map((r) => r.map(asText)).filter((r) => r.some((f) => f.trim() !== ""));
+export function readCohortTable(cells: readonly (readonly unknown[])[], text?: readonly (readonly string[])[]): CohortRow[] {
+  const asText = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+  // Labels as the sheet displays them (text), so a date stays "01/01/2025", not its serial number 45658.
+  const rows = cells.map((r, i) => r.map((v, j) => (j === 0 && text?.[i]?.[0] !== undefined ? (text[i]![0] as string) : asText(v)))).filter((r) => r.some((f) => f.trim() !== ""));
   if (rows.length === 0) throw invalidValue("the file is empty: expected a header row `cohort,customers,1,2,…` and one row per cohort");
   const header = rows[0]!.map((h) => h.trim());
   if (header[0]?.toLowerCase() !== "cohort") throw invalidValue(`row 1, column 1: the first column must be "cohort"; got "${header[0] ?? ""}"`);

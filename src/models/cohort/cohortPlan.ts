@@ -11,6 +11,9 @@ import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPl
  */
 export const PERIODS_PER_YEAR = { month: 12, quarter: 4, year: 1 } as const;
 
+/** The most cells one cohort-by-period block of the model may hold: 120 cohorts × (120 observed + 600 ahead) fit, with room. */
+export const MAX_MODEL_CELLS = 150_000;
+
 export const cohortInputSchema = z
   .object({
     cohorts: z
@@ -18,10 +21,11 @@ export const cohortInputSchema = z
         z.object({
           label: z.string().max(255),
           customers: z.number().positive(),
-          survivors: z.array(z.number().nonnegative()),
+          survivors: z.array(z.number().nonnegative()).max(600, "a cohort has at most 600 observed periods"),
         }),
       )
-      .min(1, "there are no cohorts"),
+      .min(1, "there are no cohorts")
+      .max(600, "at most 600 cohorts"),
     revenue: z.number().nonnegative("revenue must be 0 or more"),
     margin: z.number().min(0, "margin must be between 0 and 1").max(1, "margin must be between 0 and 1 (40% is 0.4)"),
     cac: z.number().nonnegative("cac must be 0 or more"),
@@ -31,6 +35,14 @@ export const cohortInputSchema = z
     timing: z.enum(["start", "end"]),
   })
   .superRefine((input, ctx) => {
+    const periods = input.cohorts.reduce((m, c) => Math.max(m, c.survivors.length), 0) + input.horizon;
+    if (input.cohorts.length * periods > MAX_MODEL_CELLS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cohorts"],
+        message: `${input.cohorts.length} cohorts × ${periods} periods (observed and ahead) make ${(input.cohorts.length * periods).toLocaleString("en-US")} cells per block of the model; at most ${MAX_MODEL_CELLS.toLocaleString("en-US")} (for example 120 cohorts over 600 periods ahead): use fewer cohorts or a shorter horizon`,
+      });
+    }
     input.cohorts.forEach((c, i) => {
       let previous = c.customers;
       c.survivors.forEach((n, t) => {

@@ -17,6 +17,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import type { WorkbookHost } from "../../host/workbookHost";
+import { ConfirmDialog } from "../common/ConfirmDialog";
 import { useCohortModel, type CohortForm, type NumberField } from "./useCohortModel";
 
 const useStyles = makeStyles({
@@ -46,6 +47,14 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
       <Text as="h2" weight="semibold" size={400}>
         Cohort retention model
       </Text>
+      {model.blocked && (
+        <MessageBar intent="error">
+          <MessageBarBody>
+            <MessageBarTitle>Models cannot be built here</MessageBarTitle>
+            {model.blocked}
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {model.notice && (
         <MessageBar intent="warning">
           <MessageBarBody>{model.notice}</MessageBarBody>
@@ -118,12 +127,19 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
         <Button appearance="primary" disabled={!model.valid || building} onClick={() => void model.build(false)}>
           Build model
         </Button>
-        {model.savedSheet && (
+        {model.canRebuild && model.savedSheet && (
           <Button disabled={!model.valid || building} onClick={() => void model.build(true)}>
             Rebuild “{model.savedSheet}”
           </Button>
         )}
       </div>
+      <ConfirmDialog
+        title="Replace your cells?"
+        message={model.confirm?.message}
+        confirm="Replace"
+        onConfirm={() => void model.build(model.confirm?.replace ?? true, true)}
+        onCancel={model.cancelConfirm}
+      />
       {building && <Spinner size="small" label="Fitting the model and writing the sheet…" />}
       {model.error && (
         <MessageBar intent="error">

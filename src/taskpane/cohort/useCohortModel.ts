@@ -5,7 +5,8 @@ import type { WorkbookHost } from "../../host/workbookHost";
 import { readCohortTable } from "../../models/cohort/cohortCsv";
 import { assumedCohorts, assumedParams, assumptionsSchema, type Assumptions } from "../../models/cohort/assumptions";
 import { buildCohortPlan, cohortInputSchema, type CohortFit } from "../../models/cohort/cohortPlan";
-import { COHORT_SETTINGS_KEY, readCohortSettings, type CohortSettings } from "../../models/cohort/settings";
+import { COHORT_SETTINGS_KEY, COHORT_SETTINGS_VERSION, readCohortSettings, type CohortSettings } from "../../models/cohort/settings";
+import { OccupiedCellsError, type WrittenModel } from "../../models/written";
 
 /** The form's fields, as typed (strings), before validation. */
 export interface CohortForm {
@@ -104,7 +105,15 @@ export function useCohortModel(host: WorkbookHost) {
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [savedSheet, setSavedSheet] = useState<string>();
+  const [written, setWritten] = useState<WrittenModel>();
   const [rangeNames, setRangeNames] = useState<string[]>([]);
+  /** Why nothing may be built here: an Excel without the requirement sets, or settings from a newer Lifetime. */
+  const [blocked, setBlocked] = useState<string | undefined>(() => {
+    const missing = host.missingRequirements();
+    return missing.length > 0 ? `This version of Excel lacks what the model builder needs: ${missing.join("; ")}. Use Excel for Microsoft 365, Excel 2021 or later, or Excel on the web.` : undefined;
+  });
+  /** A rebuild waiting for the user to agree to write over their cells. */
+  const [confirm, setConfirm] = useState<{ message: string; replace: boolean }>();
 
   useEffect(() => {
     host.listRangeNames().then(setRangeNames, () => setRangeNames([]));
@@ -115,11 +124,13 @@ export function useCohortModel(host: WorkbookHost) {
     host.loadSettings(COHORT_SETTINGS_KEY).then(
       (stored) => {
         if (!live) return;
-        const { settings, problem } = readCohortSettings(stored);
-        if (problem) setNotice(problem);
+        const { settings, problem, newer } = readCohortSettings(stored);
+        if (newer) setBlocked(problem);
+        else if (problem) setNotice(problem);
         if (settings) {
           setForm(formFromSettings(settings));
           setSavedSheet(settings.sheetName);
+          setWritten(settings.written);
         }
       },
       (e: unknown) => live && setError(`The saved settings could not be read: ${e instanceof Error ? e.message : String(e)}`),
@@ -143,13 +154,15 @@ export function useCohortModel(host: WorkbookHost) {
   const valid = (form.sourceKind === "assumptions" || form.source.trim() !== "") && fields.every((f) => messages[f] === undefined);
 
   const build = useCallback(
-    async (replace: boolean) => {
+    async (replace: boolean, overwrite = false) => {
+      if (blocked) return;
+      setConfirm(undefined);
       setError(undefined);
       setStatus("building");
       try {
         const assumptions = form.sourceKind === "assumptions" ? assumptionsFrom(form) : undefined;
         const read = assumptions ? undefined : await host.readRange(form.source.trim());
-        const cohorts = assumptions ? assumedCohorts(assumptions) : readCohortTable(read!.values);
+        const cohorts = assumptions ? assumedCohorts(assumptions) : readCohortTable(read!.values, read!.text);
         const settings = cohortInputSchema.parse({
           cohorts,
           revenue: Number(form.revenue),
@@ -169,25 +182,46 @@ export function useCohortModel(host: WorkbookHost) {
           fit = { alpha: fitted.params.alpha, beta: fitted.params.beta, logLikelihood: fitted.logLikelihood, fittedOn: today };
         }
         const { plan, model } = buildCohortPlan(settings, fit);
-        const written = await host.applyPlan(plan, { replace });
-        const sheetName = written.sheetNames[0] as string;
+        const applied = await host.applyPlan(plan, { previous: replace ? written : undefined, overwrite });
+        const sheetName = applied.sheetNames[0] as string;
         const { cohorts: _cohorts, ...economics } = settings;
         void _cohorts;
         // Keep the source as chosen: a name or a table stays a name, so a rebuild reads it as it has grown.
         const source: CohortSettings["source"] = assumptions ?? { kind: "range", address: form.source.trim() };
-        await host.saveSettings(COHORT_SETTINGS_KEY, { version: 1, source, economics, sheetName } satisfies CohortSettings);
+        await host.saveSettings(COHORT_SETTINGS_KEY, { version: COHORT_SETTINGS_VERSION, source, economics, sheetName, written: applied.written } satisfies CohortSettings);
         setSavedSheet(sheetName);
+        setWritten(applied.written);
+        setNotice(applied.notes.length > 0 ? applied.notes.join(" ") : undefined);
         setResult({ alpha: fit.alpha, beta: fit.beta, logLikelihood: fit.logLikelihood, clvNewCustomer: model.clvNewCustomer, customerEquity: model.customerEquity, activeToday: model.activeToday, sheetName });
         setStatus("done");
       } catch (e) {
         setStatus("idle");
-        if (e instanceof LifetimeError) setError(`The cohort table: ${e.message}`);
+        if (e instanceof OccupiedCellsError) setConfirm({ message: `${e.message} Replace ${e.count === 1 ? "it" : "them"} with the model, or cancel and move your content first.`, replace });
+        else if (e instanceof LifetimeError) setError(`The cohort table: ${e.message}`);
         else if (e && typeof e === "object" && "issues" in e) setError((e as { issues: { message: string }[] }).issues.map((i) => i.message).join("; "));
         else setError(e instanceof Error ? e.message : String(e));
       }
     },
-    [host, form],
+    [host, form, written, blocked],
   );
 
-  return { form, setForm, messages, valid, status, result, error, notice, savedSheet, rangeNames, useSelection, build, dismissError: () => setError(undefined) };
+  return {
+    form,
+    setForm,
+    messages,
+    valid: valid && !blocked,
+    status,
+    result,
+    error,
+    notice,
+    blocked,
+    savedSheet,
+    canRebuild: written !== undefined,
+    rangeNames,
+    useSelection,
+    build,
+    confirm,
+    cancelConfirm: () => setConfirm(undefined),
+    dismissError: () => setError(undefined),
+  };
 }

@@ -33,7 +33,7 @@ export function FunctionGallery({ onInsert }: { onInsert: (formula: string) => v
             {example && (
               <Body1>
                 Example: <span className={styles.code}>{example}</span>{" "}
-                <Button size="small" appearance="primary" onClick={() => onInsert(example)} aria-label={`Insert ${example} into the selected cell`}>
+                <Button size="small" appearance="primary" onClick={() => onInsert(example)} aria-label={`Insert ${example} into the active cell`}>
                   Insert
                 </Button>
               </Body1>

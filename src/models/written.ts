@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+/**
+ * What the add-in wrote for a model, kept in the model's saved settings so a rebuild knows
+ * which sheet is the model's and which of its cells, names, charts and tables are the
+ * model's own (everything else on the sheet is the user's and is left alone).
+ *
+ * A model's sheet is recognised by a worksheet custom property (ExcelApi 1.12) holding
+ * `marker(modelId, instance, key)`: a user cannot move it by editing cells, and a rebuild
+ * replaces only a sheet whose marker matches the saved `instance`.
+ */
+const shortText = z.string().max(255);
+const a1 = z.string().regex(/^\$?[A-Z]{1,3}\$?\d{1,7}(:\$?[A-Z]{1,3}\$?\d{1,7})?$/, "an A1 range");
+
+export const writtenChartSchema = z.object({
+  name: shortText,
+  kind: z.enum(["line", "areaStacked"]),
+  title: shortText,
+  categories: a1,
+  series: z.array(z.object({ name: shortText, values: a1 })).max(300),
+  from: a1,
+  to: a1,
+});
+
+export const writtenSheetSchema = z.object({
+  /** The plan sheet it holds (plans name their sheets; the name is the key). */
+  key: shortText,
+  /** Its name when written (the user may rename it; the marker still finds it). */
+  name: z.string().max(31),
+  /** The cells the model wrote, as A1 ranges. */
+  footprint: z.array(a1).max(200_000),
+  names: z.array(shortText).max(2_000),
+  tables: z.array(shortText).max(50),
+  charts: z.array(writtenChartSchema).max(50),
+});
+
+export const writtenModelSchema = z.object({
+  modelId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  /** Random, made at the first build: tells this model's sheets from copies and from other models'. */
+  instance: z.string().regex(/^[A-Za-z0-9]{8,32}$/),
+  sheets: z.array(writtenSheetSchema).max(20),
+});
+
+export type WrittenChart = z.infer<typeof writtenChartSchema>;
+export type WrittenSheet = z.infer<typeof writtenSheetSchema>;
+export type WrittenModel = z.infer<typeof writtenModelSchema>;
+
+/** The worksheet custom property that marks a model's sheet. */
+export const MARKER_KEY = "Lifetime.model";
+
+export const marker = (modelId: string, instance: string, key: string) => `${modelId}|${instance}|${key}`.slice(0, 255);
+
+/** A new random instance id. */
+export function newInstance(random: () => number = Math.random): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  return Array.from({ length: 16 }, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
+}
+
+/**
+ * Raised when a rebuild would write over cells a user filled outside the model's own
+ * cells; nothing has been written. The pane asks, then rebuilds with `overwrite`.
+ */
+export class OccupiedCellsError extends Error {
+  constructor(
+    readonly sheet: string,
+    readonly cells: { address: string; content: string }[],
+    readonly count: number,
+  ) {
+    const shown = cells
+      .slice(0, 5)
+      .map((c) => `${c.address} (${c.content.length > 40 ? `${c.content.slice(0, 40)}…` : c.content})`)
+      .join(", ");
+    super(`The model now needs ${count === 1 ? "a cell" : `${count} cells`} on “${sheet}” that ${count === 1 ? "holds" : "hold"} your own content: ${shown}${count > 5 ? ", …" : ""}.`);
+    this.name = "OccupiedCellsError";
+  }
+}
+
+/** What a host's applyPlan is asked and answers. */
+export interface ApplyOptions {
+  /** The model as last written: its sheets are rebuilt in place. Without it, new sheets are added. */
+  previous?: WrittenModel;
+  /** Write over cells a user filled where the rebuilt model now needs them (after asking). */
+  overwrite?: boolean;
+}
+
+export interface ApplyResult {
+  sheetNames: string[];
+  /** True when an existing model sheet was rebuilt in place. */
+  replaced: boolean;
+  written: WrittenModel;
+  /** Said to the user, for example that the model's sheet was gone and a new one written. */
+  notes: string[];
+}
