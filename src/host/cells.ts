@@ -12,8 +12,19 @@ export interface Rect {
   right: number;
 }
 
+/** Excel's grid: 1,048,576 rows × 16,384 columns. */
+export const MAX_ROWS = 1_048_576;
+export const MAX_COLUMNS = 16_384;
+
+/** "B4", "B4:C9", and whole columns ("A:D") or rows ("3:5"), as Excel writes them. */
 export function parseRange(range: string): Rect {
   const [from, to = from] = range.replace(/\$/g, "").split(":") as [string, string?];
+  if (/^[A-Z]+$/.test(from) && /^[A-Z]+$/.test(to!)) {
+    const a = parseAddress(`${from}1`).column;
+    const b = parseAddress(`${to}1`).column;
+    return { top: 1, bottom: MAX_ROWS, left: Math.min(a, b), right: Math.max(a, b) };
+  }
+  if (/^\d+$/.test(from) && /^\d+$/.test(to!)) return { top: Math.min(Number(from), Number(to)), bottom: Math.max(Number(from), Number(to)), left: 1, right: MAX_COLUMNS };
   const a = parseAddress(from);
   const b = parseAddress(to!);
   return { top: Math.min(a.row, b.row), left: Math.min(a.column, b.column), bottom: Math.max(a.row, b.row), right: Math.max(a.column, b.column) };

@@ -17,6 +17,8 @@ import { ltvFunctions } from "./runtime";
 registerLtvFunctions(HyperFormula, ltvFunctions);
 const workbook = sampleWorkbook();
 const host = previewHost(workbook, window.localStorage);
+// The workbook on the page, for the end-to-end tests (and anyone curious in the console).
+Object.assign(window, { lifetimePreview: workbook });
 const params = new URLSearchParams(window.location.search);
 const dark = params.get("theme") === "dark" || (params.get("theme") !== "light" && window.matchMedia("(prefers-color-scheme: dark)").matches);
 

@@ -127,8 +127,18 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
 
     await cell(page, "H5").click();
     await pane.getByRole("tab", { name: "Functions" }).click();
-    await pane.getByRole("button", { name: "Insert =LTV.PERIODIC_RATE(0.1, 12) into the selected cell" }).click();
+    await pane.getByRole("button", { name: "Insert =LTV.PERIODIC_RATE(0.1, 12) into the active cell" }).click();
     assert.equal(Number(await cell(page, "H5").textContent()), Number(Math.expm1(Math.log1p(0.1) / 12).toPrecision(10)));
+    // A cell that holds something: Insert asks, Cancel keeps it, Replace writes.
+    await cell(page, "B2").click();
+    await pane.getByRole("button", { name: "Insert =LTV.PERIODIC_RATE(0.1, 12) into the active cell" }).click();
+    const dialog = page.getByRole("alertdialog");
+    await dialog.getByText(/holds “1000”\. Replace it with =LTV\.PERIODIC_RATE/).waitFor();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    assert.equal(await cell(page, "B2").textContent(), "1000");
+    await pane.getByRole("button", { name: "Insert =LTV.PERIODIC_RATE(0.1, 12) into the active cell" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Replace" }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="grid"] td[data-cell="B2"]')?.textContent !== "1000");
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -177,6 +187,79 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     assert.equal(await pane.getByRole("textbox", { name: /Revenue per customer/ }).inputValue(), "45");
     assert.equal(await pane.getByRole("textbox", { name: /Cohort table/ }).inputValue(), "SampleCohorts");
     await pane.getByRole("button", { name: /Rebuild/ }).waitFor();
+    await context.close();
+  });
+
+  it("rebuilds in place: three horizons, a user's note and formula kept, asks before replacing, undoes a failed write", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const errors = await open(page, "light");
+    const pane = page.getByTestId("pane");
+    const sheetTab = (name: string) => page.getByRole("tab", { name, exact: true });
+    const typeInto = async (address: string, text: string) => {
+      await cell(page, address).click();
+      await page.getByRole("textbox", { name: "Formula bar" }).fill(text);
+      await page.getByRole("textbox", { name: "Formula bar" }).press("Enter");
+    };
+    const number = async (address: string) => Number((await cell(page, address).textContent())!.replace(/,/g, ""));
+    const expectedClv = (horizon: number, revenue: number) => {
+      const settings = cohortInputSchema.parse({ ...defaultSettings(readCohortTable(SAMPLE_COHORTS)), horizon, revenue });
+      const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
+      return buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "" }).model.clvNewCustomer;
+    };
+    const rebuild = async () => {
+      await pane.getByRole("button", { name: /^Rebuild/ }).click();
+      await pane.getByTestId("customer-equity").waitFor();
+    };
+
+    await pane.getByRole("tab", { name: "Cohort model" }).click();
+    await pane.getByRole("combobox", { name: /named range or table/ }).selectOption("SampleCohorts");
+    await pane.getByRole("button", { name: "Build model" }).click();
+    await pane.getByTestId("customer-equity").waitFor();
+    // The user's own work: a note on the model sheet, a formula on their sheet that reads the model's CLV.
+    await typeInto("H5", "my note");
+    await sheetTab("Data").click();
+    await typeInto("K1", "='Cohort model'!B20");
+
+    for (const [horizon, revenue] of [[60, 30], [12, 45], [24, 45]] as const) {
+      await pane.getByRole("textbox", { name: /^Horizon/ }).fill(String(horizon));
+      await pane.getByRole("textbox", { name: /Revenue per customer/ }).fill(String(revenue));
+      await rebuild();
+      await sheetTab("Data").click();
+      const want = expectedClv(horizon, revenue);
+      assert.ok(Math.abs((await number("K1")) - want) < 0.01, `K1 at horizon ${horizon}: ${await number("K1")} vs ${want}`);
+      await sheetTab("Cohort model").click();
+      assert.equal(await cell(page, "H5").textContent(), "my note");
+      assert.equal(await cell(page, "B12").textContent(), String(horizon)); // Horizon, formatted "0"
+    }
+    assert.equal(await page.getByRole("tab", { name: /Cohort model/ }).count(), 1);
+
+    // A longer horizon needs cells where the user typed: the pane asks; Cancel writes nothing.
+    await typeInto("AC52", "keep me"); // row 52 numbers the periods ahead: D to AA at 24, to AM at 36
+    await pane.getByRole("textbox", { name: /^Horizon/ }).fill("36");
+    await pane.getByRole("button", { name: /^Rebuild/ }).click();
+    const dialog = page.getByRole("alertdialog");
+    await dialog.getByText(/AC52 \(keep me\)/).waitFor();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    assert.equal(await cell(page, "AC52").textContent(), "keep me");
+    assert.equal(await cell(page, "B12").textContent(), "24");
+    await pane.getByRole("button", { name: /^Rebuild/ }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Replace" }).click();
+    await pane.getByTestId("customer-equity").waitFor();
+    assert.equal(await cell(page, "B12").textContent(), "36");
+    assert.notEqual(await cell(page, "AC52").textContent(), "keep me");
+
+    // A write that fails part-way: the pane says so and the sheet is as it was.
+    const before = await page.evaluate(() => JSON.stringify((window as unknown as { lifetimePreview: { hf: { getAllSheetsSerialized(): unknown } } }).lifetimePreview.hf.getAllSheetsSerialized()));
+    await page.evaluate(() => void ((window as unknown as { lifetimePreview: { failAtWrite?: number } }).lifetimePreview.failAtWrite = 40));
+    await pane.getByRole("textbox", { name: /^Horizon/ }).fill("48");
+    await pane.getByRole("button", { name: /^Rebuild/ }).click();
+    await pane.getByText(/could not be written .*put back as it was/).waitFor();
+    const after = await page.evaluate(() => JSON.stringify((window as unknown as { lifetimePreview: { hf: { getAllSheetsSerialized(): unknown } } }).lifetimePreview.hf.getAllSheetsSerialized()));
+    assert.equal(after, before);
+    assert.equal(await cell(page, "B12").textContent(), "36");
+    await page.screenshot({ path: path.join(ARTIFACTS, "preview-rebuilt.png") });
+    assert.deepEqual(errors, []);
     await context.close();
   });
 

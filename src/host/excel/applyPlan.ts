@@ -88,154 +88,183 @@ type Operation = { bytes: number; run: () => void };
 
 export async function applyPlan(plan: WorkbookPlan, options: ApplyOptions = {}): Promise<ApplyResult> {
   return Excel.run(async (context) => {
-    const workbook = context.workbook;
-    const worksheets = workbook.worksheets;
-    worksheets.load("items/name,items/id");
-    workbook.tables.load("items/name");
-    workbook.names.load("items/name");
-    await context.sync();
+    const prepared = await prepare(context, plan, options).catch((error: unknown) => {
+      throw error instanceof OccupiedCellsError || error instanceof MarkerError ? error : failed(error, "Nothing was changed.");
+    });
+    return write(context, plan, prepared);
+  });
+}
 
-    const instance = options.previous?.modelId === plan.modelId ? options.previous.instance : newInstance();
-    const originalIds = new Set(worksheets.items.map((ws) => ws.id));
-    const markers = worksheets.items.map((ws) => {
-      const property = ws.customProperties.getItemOrNullObject(MARKER_KEY);
-      property.load("value");
-      return { ws, property };
+/** Two sheets carry the model's marker: the pane cannot tell which to rebuild. */
+class MarkerError extends Error {}
+
+interface Prepared {
+  instance: string;
+  targets: Target[];
+  rebuilt: Target[];
+  notes: string[];
+  originalIds: Set<string>;
+}
+
+/** Reads what the plan needs to know (sheets, markers, and on a rebuild the model's cells): no writes. */
+async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, options: ApplyOptions): Promise<Prepared> {
+  const workbook = context.workbook;
+  const worksheets = workbook.worksheets;
+  worksheets.load("items/name,items/id");
+  workbook.tables.load("items/name");
+  workbook.names.load("items/name");
+  await context.sync();
+
+  const instance = options.previous?.modelId === plan.modelId ? options.previous.instance : newInstance();
+  const originalIds = new Set(worksheets.items.map((ws) => ws.id));
+  const markers = worksheets.items.map((ws) => {
+    const property = ws.customProperties.getItemOrNullObject(MARKER_KEY);
+    property.load("value");
+    return { ws, property };
+  });
+  await context.sync();
+  const marked = (key: string) => markers.filter((m) => !m.property.isNullObject && m.property.value === marker(plan.modelId, instance, key));
+
+  const takenSheets = new Set(worksheets.items.map((ws) => ws.name));
+  const takenTables = new Set([...workbook.tables.items.map((t) => t.name), ...workbook.names.items.map((n) => n.name)]);
+  const notes: string[] = [];
+  const targets: Target[] = plan.sheets.map((sheet) => {
+    const record = options.previous?.modelId === plan.modelId ? options.previous.sheets.find((s) => s.key === sheet.name) : undefined;
+    const found = record ? marked(sheet.name) : [];
+    if (found.length > 1) {
+      throw new MarkerError(`The sheets ${found.map((m) => `“${m.ws.name}”`).join(" and ")} both carry this model's marker: one is a copy. Delete or rename the copy you do not want rebuilt (copies keep the marker), then rebuild.`);
+    }
+    const existing = found[0];
+    if (record && !existing) notes.push(`The model's sheet “${record.name}” is no longer in the workbook, so the model was written to a new sheet.`);
+    const name = existing ? existing.ws.name : uniqueSheetName(sheet.name, takenSheets);
+    takenSheets.add(name);
+    const tableNames = (sheet.tables ?? []).map((table, j) => {
+      const reuse = existing ? record?.tables[j] : undefined;
+      const tableName = reuse ?? uniqueTableName(table.name, takenTables);
+      takenTables.add(tableName);
+      return tableName;
+    });
+    return { plan: sheet, footprint: planFootprint(sheet), name, ws: existing?.ws, id: existing?.ws.id, record: existing ? record : undefined, clear: [], tableNames };
+  });
+
+  // Rebuilds: what is on the model's sheet now, then a snapshot of every cell the rebuild touches.
+  const rebuilt = targets.filter((t) => t.ws);
+  if (rebuilt.length > 0) {
+    const loads = rebuilt.map((t) => {
+      const ws = t.ws as Excel.Worksheet;
+      ws.names.load("items/name,items/formula");
+      ws.charts.load("items/name");
+      ws.tables.load("items/name,items/style");
+      const used = ws.getUsedRangeOrNullObject(false);
+      used.load("address");
+      return { t, ws, used };
     });
     await context.sync();
-    const marked = (key: string) => markers.filter((m) => !m.property.isNullObject && m.property.value === marker(plan.modelId, instance, key));
-
-    const takenSheets = new Set(worksheets.items.map((ws) => ws.name));
-    const takenTables = new Set([...workbook.tables.items.map((t) => t.name), ...workbook.names.items.map((n) => n.name)]);
-    const notes: string[] = [];
-    const targets: Target[] = plan.sheets.map((sheet) => {
-      const record = options.previous?.modelId === plan.modelId ? options.previous.sheets.find((s) => s.key === sheet.name) : undefined;
-      const found = record ? marked(sheet.name) : [];
-      if (found.length > 1) {
-        throw new Error(`The sheets ${found.map((m) => `“${m.ws.name}”`).join(" and ")} both carry this model's marker: one is a copy. Delete or rename the copy you do not want rebuilt (copies keep the marker), then rebuild.`);
-      }
-      const existing = found[0];
-      if (record && !existing) notes.push(`The model's sheet “${record.name}” is no longer in the workbook, so the model was written to a new sheet.`);
-      const name = existing ? existing.ws.name : uniqueSheetName(sheet.name, takenSheets);
-      takenSheets.add(name);
-      const tableNames = (sheet.tables ?? []).map((table, j) => {
-        const reuse = existing ? record?.tables[j] : undefined;
-        const tableName = reuse ?? uniqueTableName(table.name, takenTables);
-        takenTables.add(tableName);
-        return tableName;
-      });
-      return { plan: sheet, footprint: planFootprint(sheet), name, ws: existing?.ws, id: existing?.ws.id, record: existing ? record : undefined, clear: [], tableNames };
-    });
-
-    // Rebuilds: what is on the model's sheet now, then a snapshot of every cell the rebuild touches.
-    const rebuilt = targets.filter((t) => t.ws);
-    if (rebuilt.length > 0) {
-      const loads = rebuilt.map((t) => {
-        const ws = t.ws as Excel.Worksheet;
-        ws.names.load("items/name,items/formula");
-        ws.charts.load("items/name");
-        ws.tables.load("items/name,items/style");
-        const used = ws.getUsedRangeOrNullObject(false);
-        used.load("address");
-        return { t, ws, used };
-      });
-      await context.sync();
-      const tableRanges = loads.flatMap(({ t, ws }) =>
-        ws.tables.items
-          .filter((table) => t.record?.tables.includes(table.name))
-          .map((table) => {
-            const range = table.getRange();
-            range.load("address");
-            return { t, table, range };
-          }),
-      );
-      await context.sync();
-      for (const { t, ws, used } of loads) {
-        t.existingNames = new Set(ws.names.items.map((n) => n.name));
-        t.existingCharts = new Set(ws.charts.items.map((c) => c.name));
-        t.existingTables = new Set(ws.tables.items.map((tb) => tb.name));
-        const oldCells = CellSet.of(t.record?.footprint ?? []);
-        const newCells = CellSet.of(t.footprint);
-        const all = oldCells.union(newCells);
-        const usedRect = used.isNullObject ? undefined : parseRange(localAddress(used.address));
-        const names = ws.names.items.filter((n) => t.record?.names.includes(n.name) || t.plan.names.some((p) => p.name === n.name)).map((n) => ({ name: n.name, formula: String(n.formula) }));
-        const tables = tableRanges.filter((r) => r.t === t).map((r) => ({ name: r.table.name, range: localAddress(r.range.address), style: r.table.style }));
-        t.snapshot = { touched: all.rects(), pieces: [], names, tables };
-        // Read a piece at a time: a response, like a request, must stay under 5 MB.
-        for (const rect of splitRects(all.within(usedRect).rects(), READ_CELLS)) {
+    const tableRanges = loads.flatMap(({ t, ws }) =>
+      ws.tables.items
+        .filter((table) => t.record?.tables.includes(table.name))
+        .map((table) => {
+          const range = table.getRange();
+          range.load("address");
+          return { t, table, range };
+        }),
+    );
+    await context.sync();
+    for (const { t, ws, used } of loads) {
+      t.existingNames = new Set(ws.names.items.map((n) => n.name));
+      t.existingCharts = new Set(ws.charts.items.map((c) => c.name));
+      t.existingTables = new Set(ws.tables.items.map((tb) => tb.name));
+      const oldCells = CellSet.of(t.record?.footprint ?? []);
+      const newCells = CellSet.of(t.footprint);
+      const all = oldCells.union(newCells);
+      const usedRect = used.isNullObject ? undefined : parseRange(localAddress(used.address));
+      const names = ws.names.items.filter((n) => t.record?.names.includes(n.name) || t.plan.names.some((p) => p.name === n.name)).map((n) => ({ name: n.name, formula: String(n.formula) }));
+      const tables = tableRanges.filter((r) => r.t === t).map((r) => ({ name: r.table.name, range: localAddress(r.range.address), style: r.table.style }));
+      t.snapshot = { touched: all.rects(), pieces: [], names, tables };
+      // Read 5,000 cells at a time: a response, like a request, must stay well under 5 MB.
+      const pieces = splitRects(all.within(usedRect).rects(), READ_CELLS).map((rect) => ({ rect, bytes: rectCells(rect) }));
+      for (const group of batches(pieces, READ_CELLS)) {
+        const reads = group.map(({ rect }) => {
           const range = ws.getRange(rectAddress(rect));
           range.load("formulas,numberFormat");
-          const properties = range.getCellProperties(CELL_PROPERTIES);
-          await context.sync();
+          return { rect, range, properties: range.getCellProperties(CELL_PROPERTIES) };
+        });
+        await context.sync();
+        for (const { rect, range, properties } of reads) {
           t.snapshot.pieces.push({ range: rectAddress(rect), formulas: range.formulas, numberFormat: range.numberFormat, properties: properties.value.map((row) => row.map(nonDefault)) });
         }
-        // The user's cells where the model now needs room.
-        const theirs = newCells.minus(oldCells);
-        const occupied: { address: string; content: string }[] = [];
-        for (const p of t.snapshot.pieces) {
-          const rect = parseRange(p.range);
-          p.formulas.forEach((row, i) =>
-            row.forEach((f, j) => {
-              if (f === "" || f === null || !theirs.has(rect.top + i, rect.left + j)) return;
-              occupied.push({ address: rectAddress({ top: rect.top + i, left: rect.left + j, bottom: rect.top + i, right: rect.left + j }), content: String(f) });
-            }),
-        );
-        }
-        if (occupied.length > 0 && !options.overwrite) throw new OccupiedCellsError(t.name, occupied.slice(0, 20), occupied.length);
-        const clear = CellSet.of(t.record?.footprint ?? []);
-        for (const c of occupied) clear.addRect(parseRange(c.address));
-        t.clear = clear.ranges();
       }
+      // The user's cells where the model now needs room.
+      const theirs = newCells.minus(oldCells);
+      const occupied: { address: string; content: string }[] = [];
+      for (const p of t.snapshot.pieces) {
+        const rect = parseRange(p.range);
+        p.formulas.forEach((row, i) =>
+          row.forEach((f, j) => {
+            if (f === "" || f === null || !theirs.has(rect.top + i, rect.left + j)) return;
+            occupied.push({ address: rectAddress({ top: rect.top + i, left: rect.left + j, bottom: rect.top + i, right: rect.left + j }), content: String(f) });
+          }),
+      );
+      }
+      if (occupied.length > 0 && !options.overwrite) throw new OccupiedCellsError(t.name, occupied.slice(0, 20), occupied.length);
+      const clear = CellSet.of(t.record?.footprint ?? []);
+      for (const c of occupied) clear.addRect(parseRange(c.address));
+      t.clear = clear.ranges();
     }
+  }
 
-    // New sheets: added and marked in one request, their ids loaded for a clean-up.
-    const created = targets.filter((t) => !t.ws);
-    if (created.length > 0) {
-      for (const t of created) {
-        t.ws = worksheets.add(t.name);
-        t.ws.load("id");
-        t.ws.customProperties.add(MARKER_KEY, marker(plan.modelId, instance, t.plan.name));
-      }
-      try {
-        await context.sync();
-        for (const t of created) t.id = (t.ws as Excel.Worksheet).id;
-      } catch (error) {
-        await removeNewSheets(context, created, originalIds);
-        throw failed(error, "No sheet was added; the workbook is as it was.");
-      }
+  return { instance, targets, rebuilt, notes, originalIds };
+}
+
+async function write(context: Excel.RequestContext, plan: WorkbookPlan, { instance, targets, rebuilt, notes, originalIds }: Prepared): Promise<ApplyResult> {
+  const worksheets = context.workbook.worksheets;
+  // New sheets: added and marked in one request, their ids loaded for a clean-up.
+  const created = targets.filter((t) => !t.ws);
+  if (created.length > 0) {
+    for (const t of created) {
+      t.ws = worksheets.add(t.name);
+      t.ws.load("id");
+      t.ws.customProperties.add(MARKER_KEY, marker(plan.modelId, instance, t.plan.name));
     }
-
     try {
-      for (const batch of batches(targets.flatMap(writeOperations), REQUEST_BUDGET)) {
-        batch.forEach((op) => op.run());
-        await context.sync();
-      }
-      targets.forEach((t, i) => finish(t, i === 0));
       await context.sync();
+      for (const t of created) t.id = (t.ws as Excel.Worksheet).id;
     } catch (error) {
-      try {
-        await removeNewSheets(context, created, originalIds);
-        for (const t of rebuilt) await restore(context, t);
-      } catch (restoreError) {
-        throw failed(error, `Putting the workbook back failed too (${message(restoreError)}): check the sheet “${rebuilt[0]?.name ?? created[0]?.name}”.`);
-      }
-      throw failed(error, rebuilt.length > 0 ? `The model sheet “${rebuilt[0]!.name}” was put back as it was.` : "The partial sheet was removed; the workbook is as it was.");
+      await removeNewSheets(context, created, originalIds);
+      throw failed(error, "No sheet was added; the workbook is as it was.");
     }
+  }
 
-    const written: WrittenModel = {
-      modelId: plan.modelId,
-      instance,
-      sheets: targets.map((t) => ({
-        key: t.plan.name,
-        name: t.name,
-        footprint: t.footprint,
-        names: t.plan.names.map((n) => n.name),
-        tables: t.tableNames,
-        charts: t.plan.charts.map((c, i) => ({ ...c, name: chartName(i) }) satisfies WrittenChart),
-      })),
-    };
-    return { sheetNames: targets.map((t) => t.name), replaced: rebuilt.length > 0, written, notes };
-  });
+  try {
+    for (const batch of batches(targets.flatMap(writeOperations), REQUEST_BUDGET)) {
+      batch.forEach((op) => op.run());
+      await context.sync();
+    }
+    targets.forEach((t, i) => finish(t, i === 0));
+    await context.sync();
+  } catch (error) {
+    try {
+      await removeNewSheets(context, created, originalIds);
+      for (const t of rebuilt) await restore(context, t);
+    } catch (restoreError) {
+      throw failed(error, `Putting the workbook back failed too (${message(restoreError)}): check the sheet “${rebuilt[0]?.name ?? created[0]?.name}”.`);
+    }
+    throw failed(error, rebuilt.length > 0 ? `The model sheet “${rebuilt[0]!.name}” was put back as it was.` : "The partial sheet was removed; the workbook is as it was.");
+  }
+
+  const written: WrittenModel = {
+    modelId: plan.modelId,
+    instance,
+    sheets: targets.map((t) => ({
+      key: t.plan.name,
+      name: t.name,
+      footprint: t.footprint,
+      names: t.plan.names.map((n) => n.name),
+      tables: t.tableNames,
+      charts: t.plan.charts.map((c, i) => ({ ...c, name: chartName(i) }) satisfies WrittenChart),
+    })),
+  };
+  return { sheetNames: targets.map((t) => t.name), replaced: rebuilt.length > 0, written, notes };
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -360,11 +389,15 @@ async function restore(context: Excel.RequestContext, t: Target): Promise<void> 
   for (const chart of ws.charts.items) if (ourCharts.has(chart.name)) op(() => chart.delete());
   for (const rect of snapshot.touched) op(() => ws.getRange(rectAddress(rect)).clear(Excel.ClearApplyTo.all));
   for (const piece of snapshot.pieces) {
+    // Text that looks like a formula ("=…" in a "@" cell) goes back as a value, so it stays text.
+    const isText = (i: number, j: number) => piece.numberFormat[i]?.[j] === "@" && String(piece.formulas[i]?.[j] ?? "").startsWith("=");
+    const top = parseRange(piece.range);
     op(() => {
       const range = ws.getRange(piece.range);
       range.numberFormat = piece.numberFormat;
-      range.formulas = piece.formulas;
+      range.formulas = piece.formulas.map((row, i) => row.map((f, j) => (isText(i, j) ? "" : f)));
       range.setCellProperties(piece.properties);
+      piece.formulas.forEach((row, i) => row.forEach((f, j) => isText(i, j) && void (ws.getRange(rectAddress({ top: top.top + i, left: top.left + j, bottom: top.top + i, right: top.left + j })).values = [[f as string]])));
     }, jsonBytes(piece.formulas) + jsonBytes(piece.numberFormat) + jsonBytes(piece.properties));
   }
   for (const table of snapshot.tables) {

@@ -35,8 +35,8 @@ async function readWhole(context: Excel.RequestContext, range: Excel.Range): Pro
     const part = sheet.getRange(rectAddress({ ...rect, top, bottom: Math.min(rect.bottom, top + rowsPer - 1) }));
     part.load("values,text");
     await context.sync();
-    read.values.push(...part.values);
-    read.text.push(...part.text);
+    for (const row of part.values) read.values.push(row);
+    for (const row of part.text) read.text.push(row);
   }
   return read;
 }

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { officeHost } from "../../../src/host/excel/officeHost";
+import { readCohortTable } from "../../../src/models/cohort/cohortCsv";
+import { installFakeExcel } from "../../support/fakeExcel";
+
+/** The pane's Office.js host on the strict Excel: reads, Insert, requirement sets, settings. */
+function cohortSheet() {
+  const excel = installFakeExcel({ sheets: ["Data"] });
+  excel.setCell("Data", "A1", { value: "cohort" });
+  excel.setCell("Data", "B1", { value: "customers" });
+  excel.setCell("Data", "C1", { value: 1 });
+  excel.setCell("Data", "D1", { value: 2 });
+  [[45658, 1000, 631, 468], [45689, 1200, 760, null]].forEach(([date, n, s1, s2], i) => {
+    excel.setCell("Data", `A${i + 2}`, { value: date!, numberFormat: "mm/dd/yyyy" });
+    excel.setCell("Data", `B${i + 2}`, { value: n! });
+    excel.setCell("Data", `C${i + 2}`, { value: s1! });
+    if (s2 !== null) excel.setCell("Data", `D${i + 2}`, { value: s2! });
+  });
+  return excel;
+}
+
+describe("officeHost (Office.js) on a strict Excel", () => {
+  it("reads cohort labels as Excel displays them: a date stays a date", async () => {
+    cohortSheet();
+    const read = await officeHost().readRange("Data!A1:D3");
+    assert.equal(read.values[1]![0], 45658);
+    const cohorts = readCohortTable(read.values, read.text);
+    assert.deepEqual(cohorts.map((c) => c.label), ["01/01/2025", "02/01/2025"]);
+    assert.deepEqual(cohorts[1]!.survivors, [760]);
+  });
+
+  it("reads a whole-column reference as the used part of it, and refuses a range too large to read", async () => {
+    const excel = cohortSheet();
+    const read = await officeHost().readRange("Data!A:D");
+    assert.equal(read.values.length, 3);
+    excel.setCell("Data", "A500000", { value: "far away" });
+    await assert.rejects(officeHost().readRange("Data!A:D"), /500,000 rows × 4 columns; select the table itself/);
+  });
+
+  it("reads a named range or a table by name", async () => {
+    const excel = cohortSheet();
+    excel.names.set("MyCohorts", "=Data!$A$1:$D$3");
+    const host = officeHost();
+    assert.deepEqual(await host.listRangeNames(), ["MyCohorts"]);
+    assert.equal(readCohortTable((await host.readRange("MyCohorts")).values).length, 2);
+  });
+
+  it("inserts into the active cell only, and only when it is empty or the user agreed", async () => {
+    const excel = cohortSheet();
+    const host = officeHost();
+    excel.selection = { sheet: "Data", address: "B2:C3" };
+    assert.deepEqual(await host.insertFormula("=LTV.PERIODIC_RATE(0.1, 12)"), { inserted: false, address: "Data!B2", content: "1000" });
+    assert.equal(excel.sheet("Data").cells.get("B2")!.value, 1000);
+    assert.deepEqual(await host.insertFormula("=LTV.PERIODIC_RATE(0.1, 12)", { overwrite: true }), { inserted: true, address: "Data!B2" });
+    assert.equal(excel.sheet("Data").cells.get("B2")!.formula, "=LTV.PERIODIC_RATE(0.1, 12)");
+    assert.equal(excel.sheet("Data").cells.get("C2")!.value, 631);
+    excel.selection = { sheet: "Data", address: "F9" };
+    assert.deepEqual(await host.insertFormula("=1+1"), { inserted: true, address: "Data!F9" });
+  });
+
+  it("says which requirement sets an older Excel lacks", () => {
+    installFakeExcel({ apiSets: { ExcelApi: "1.9" } });
+    assert.deepEqual(officeHost().missingRequirements(), ["ExcelApi 1.12 (worksheet custom properties mark a model's sheets)"]);
+    installFakeExcel({ apiSets: { ExcelApi: "1.17" } });
+    assert.deepEqual(officeHost().missingRequirements(), []);
+  });
+
+  it("keeps settings as text in the document's settings, saved", async () => {
+    const excel = installFakeExcel();
+    const host = officeHost();
+    assert.equal(await host.loadSettings("cohortModel"), undefined);
+    await host.saveSettings("cohortModel", { version: 2, a: "b" });
+    assert.equal(excel.savedSettings.get("lifetime.cohortModel"), '{"version":2,"a":"b"}');
+    assert.equal(await host.loadSettings("cohortModel"), '{"version":2,"a":"b"}');
+  });
+});
+
+describe("the manifest", () => {
+  it("asks for every requirement set the pane checks", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { REQUIRED_SETS } = await import("../../../src/host/workbookHost");
+    const manifest = readFileSync(new URL("../../../manifest.xml", `file://${__filename}`), "utf8");
+    for (const set of REQUIRED_SETS) assert.match(manifest, new RegExp(`<Set Name="${set.name}" MinVersion="${set.version.replace(".", "\\.")}"/>`));
+  });
+});
