@@ -22,13 +22,33 @@ export const writtenChartSchema = z.object({
   to: a1,
 });
 
+/** Cells of an A1 range, for the plausibility check below. */
+function cellsIn(range: string): number {
+  const [from, to = from] = range.replace(/\$/g, "").split(":") as [string, string?];
+  const at = (a: string) => {
+    const m = /^([A-Z]+)(\d+)$/.exec(a) as RegExpExecArray;
+    let column = 0;
+    for (const ch of m[1] as string) column = column * 26 + ch.charCodeAt(0) - 64;
+    return { row: Number(m[2]), column };
+  };
+  const a = at(from);
+  const b = at(to as string);
+  return (Math.abs(b.row - a.row) + 1) * (Math.abs(b.column - a.column) + 1);
+}
+
+/** No model writes more: a record claiming more cells is not one the add-in wrote. */
+export const MAX_FOOTPRINT_CELLS = 3_000_000;
+
 export const writtenSheetSchema = z.object({
   /** The plan sheet it holds (plans name their sheets; the name is the key). */
   key: shortText,
   /** Its name when written (the user may rename it; the marker still finds it). */
   name: z.string().max(31),
   /** The cells the model wrote, as A1 ranges. */
-  footprint: z.array(a1).max(200_000),
+  footprint: z
+    .array(a1)
+    .max(200_000)
+    .refine((ranges) => ranges.reduce((n, r) => n + cellsIn(r), 0) <= MAX_FOOTPRINT_CELLS, `the model's cells number more than ${MAX_FOOTPRINT_CELLS.toLocaleString("en-US")}`),
   names: z.array(shortText).max(2_000),
   tables: z.array(shortText).max(50),
   charts: z.array(writtenChartSchema).max(50),

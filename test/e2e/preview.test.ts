@@ -130,15 +130,15 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await pane.getByRole("button", { name: "Insert =LTV.PERIODIC_RATE(0.1, 12) into the active cell" }).click();
     assert.equal(Number(await cell(page, "H5").textContent()), Number(Math.expm1(Math.log1p(0.1) / 12).toPrecision(10)));
     // A cell that holds something: Insert asks, Cancel keeps it, Replace writes.
-    await cell(page, "B2").click();
+    await cell(page, "A4").click(); // the model sheet's "Inputs" heading
     await pane.getByRole("button", { name: "Insert =LTV.PERIODIC_RATE(0.1, 12) into the active cell" }).click();
     const dialog = page.getByRole("alertdialog");
-    await dialog.getByText(/holds “1000”\. Replace it with =LTV\.PERIODIC_RATE/).waitFor();
+    await dialog.getByText(/Cohort model!A4 holds “Inputs”\. Replace it with =LTV\.PERIODIC_RATE/).waitFor();
     await dialog.getByRole("button", { name: "Cancel" }).click();
-    assert.equal(await cell(page, "B2").textContent(), "1000");
+    assert.equal(await cell(page, "A4").textContent(), "Inputs");
     await pane.getByRole("button", { name: "Insert =LTV.PERIODIC_RATE(0.1, 12) into the active cell" }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Replace" }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="grid"] td[data-cell="B2"]')?.textContent !== "1000");
+    await page.waitForFunction(() => document.querySelector('[data-testid="grid"] td[data-cell="A4"]')?.textContent !== "Inputs");
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -195,7 +195,7 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     const page = await context.newPage();
     const errors = await open(page, "light");
     const pane = page.getByTestId("pane");
-    const sheetTab = (name: string) => page.getByRole("tab", { name, exact: true });
+    const sheetTab = (name: string) => page.getByRole("tablist", { name: "Sheets" }).getByRole("tab", { name, exact: true });
     const typeInto = async (address: string, text: string) => {
       await cell(page, address).click();
       await page.getByRole("textbox", { name: "Formula bar" }).fill(text);
@@ -232,7 +232,7 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
       assert.equal(await cell(page, "H5").textContent(), "my note");
       assert.equal(await cell(page, "B12").textContent(), String(horizon)); // Horizon, formatted "0"
     }
-    assert.equal(await page.getByRole("tab", { name: /Cohort model/ }).count(), 1);
+    assert.equal(await page.getByRole("tablist", { name: "Sheets" }).getByRole("tab").count(), 2);
 
     // A longer horizon needs cells where the user typed: the pane asks; Cancel writes nothing.
     await typeInto("AC52", "keep me"); // row 52 numbers the periods ahead: D to AA at 24, to AM at 36

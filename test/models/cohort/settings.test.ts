@@ -48,3 +48,10 @@ describe("cohort model settings saved in a workbook", () => {
     assert.match(problem!, /characters long, more than Lifetime reads/);
   });
 });
+
+describe("the record of what was written", () => {
+  it("refuses a footprint no model writes (it would clear a whole sheet)", () => {
+    const blob = { version: 2, source: { kind: "range", address: "Data!A1:I8" }, economics, written: { ...written, sheets: [{ ...written.sheets[0], footprint: ["A1:XFD1048576"] }] } };
+    assert.match(readCohortSettings(JSON.stringify(blob)).problem!, /written\.sheets\.0\.footprint: the model's cells number more than 3,000,000/);
+  });
+});
