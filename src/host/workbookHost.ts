@@ -1,5 +1,5 @@
 import type { WorkbookPlan } from "../models/plan";
-import type { ApplyOptions, ApplyResult } from "../models/written";
+import { MAX_SETTINGS_TEXT, type ApplyOptions, type ApplyResult } from "../models/written";
 
 /** A range as read: where it is, its values, and its text as Excel displays it (dates as dates). */
 export interface RangeRead {
@@ -13,8 +13,10 @@ export type InsertResult = { inserted: true; address: string } | { inserted: fal
 
 /** The most cells the pane reads from a range: a cohort table of 600 cohorts × 600 periods, and then some. */
 export const MAX_READ_CELLS = 400_000;
-/** The longest settings blob the pane reads from a workbook, in characters. */
-export const MAX_SETTINGS_CHARS = 4_000_000;
+/** Settings text that is too long to keep: says how long, and the limit. */
+export function settingsTooLong(text: string): Error {
+  return new Error(`The model's settings are ${text.length.toLocaleString("en-US")} characters, more than a workbook keeps for them (${MAX_SETTINGS_TEXT.toLocaleString("en-US")}).`);
+}
 
 /**
  * What the task pane needs from a workbook, whoever hosts it: Excel through Office.js, or

@@ -16,10 +16,11 @@ import { ltvFunctions } from "./runtime";
  */
 registerLtvFunctions(HyperFormula, ltvFunctions);
 const workbook = sampleWorkbook();
-const host = previewHost(workbook, window.localStorage);
+const params = new URLSearchParams(window.location.search);
+// ?excelApi=1.9 plays an Excel without the requirement sets the model builder needs.
+const host = previewHost(workbook, window.localStorage, { excelApi: params.get("excelApi") ?? undefined });
 // The workbook on the page, for the end-to-end tests (and anyone curious in the console).
 Object.assign(window, { lifetimePreview: workbook });
-const params = new URLSearchParams(window.location.search);
 const dark = params.get("theme") === "dark" || (params.get("theme") !== "light" && window.matchMedia("(prefers-color-scheme: dark)").matches);
 
 const useStyles = makeStyles({

@@ -263,6 +263,27 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await context.close();
   });
 
+  it("builds nothing over settings from a newer Lifetime, nor on an Excel without the requirement sets", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await open(page, "light");
+    await page.evaluate(() => window.localStorage.setItem("lifetime:cohortModel", JSON.stringify({ version: 99, future: true })));
+    await page.reload();
+    await page.waitForSelector('[data-testid="grid"] td[data-cell="A1"]');
+    const pane = page.getByTestId("pane");
+    await pane.getByRole("tab", { name: "Cohort model" }).click();
+    await pane.getByText(/made with a newer version of Lifetime \(settings version 99/).waitFor();
+    assert.equal(await pane.getByRole("button", { name: "Build model" }).isDisabled(), true);
+    assert.equal(await page.evaluate(() => window.localStorage.getItem("lifetime:cohortModel")), JSON.stringify({ version: 99, future: true }));
+
+    await page.evaluate(() => window.localStorage.clear());
+    await page.goto(`${base}/preview.html?theme=light&excelApi=1.9`);
+    await pane.getByRole("tab", { name: "Cohort model" }).click();
+    await pane.getByText(/lacks what the model builder needs: ExcelApi 1\.12/).waitFor();
+    assert.equal(await pane.getByRole("button", { name: "Build model" }).isDisabled(), true);
+    await context.close();
+  });
+
   for (const theme of ["light", "dark"] as const) {
     it(`the pane (${theme}) at 320 px has no serious or critical accessibility violations (axe-core)`, async () => {
       const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });

@@ -273,12 +273,13 @@ const failed = (error: unknown, outcome: string) => new Error(`The model could n
 /** "Sheet1!A1:B2" or "'My sheet'!A1" → "A1:B2". */
 export const localAddress = (address: string) => address.slice(address.lastIndexOf("!") + 1);
 
-/** The cell writes of one sheet: the old model's cells cleared, tables released, then the new cells. */
+/** The cell writes of one sheet: the old model's tables released, its cells cleared, then the new cells. */
 function writeOperations(t: Target): Operation[] {
   const ws = t.ws as Excel.Worksheet;
   const ops: Operation[] = [];
-  for (const range of t.clear) ops.push({ bytes: OPERATION_BYTES, run: () => ws.getRange(range).clear(Excel.ClearApplyTo.all) });
+  // Tables first: converting one leaves its banding as cell formats, which the clear then removes.
   for (const name of t.record?.tables ?? []) if (t.existingTables?.has(name)) ops.push({ bytes: OPERATION_BYTES, run: () => void ws.tables.getItem(name).convertToRange() });
+  for (const range of t.clear) ops.push({ bytes: OPERATION_BYTES, run: () => ws.getRange(range).clear(Excel.ClearApplyTo.all) });
   for (const piece of writePieces(t.plan, REQUEST_BUDGET)) {
     ops.push({
       bytes: piece.bytes,

@@ -1,5 +1,6 @@
 import { parseRange, rectAddress, type Rect } from "../cells";
-import { MAX_READ_CELLS, REQUIRED_SETS, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
+import { MAX_SETTINGS_TEXT } from "../../models/written";
+import { MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
 import { applyPlan, localAddress } from "./applyPlan";
 
 /** Cells per read request: values and text of 40,000 cells stay well under Excel on the web's 5 MB response limit. */
@@ -112,7 +113,9 @@ export function officeHost(): WorkbookHost {
       return typeof stored === "string" ? stored : JSON.stringify(stored);
     },
     async saveSettings(key, value) {
-      Office.context.document.settings.set(`lifetime.${key}`, JSON.stringify(value));
+      const text = JSON.stringify(value);
+      if (text.length > MAX_SETTINGS_TEXT) throw settingsTooLong(text);
+      Office.context.document.settings.set(`lifetime.${key}`, text);
       await new Promise<void>((resolve, reject) =>
         Office.context.document.settings.saveAsync((result) =>
           result.status === Office.AsyncResultStatus.Succeeded ? resolve() : reject(new Error(result.error.message)),

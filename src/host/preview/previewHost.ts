@@ -1,9 +1,9 @@
 import { CellValueDetailedType, HyperFormula, type RawCellContent } from "hyperformula";
 import { parseAddress, writeFormulas, writeRange, type WorkbookPlan } from "../../models/plan";
-import { MARKER_KEY, marker, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
+import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
 import { CellSet, parseRange, planFootprint, rectAddress } from "../cells";
 import { uniqueSheetName } from "../excel/applyPlan";
-import { MAX_READ_CELLS, MAX_SETTINGS_CHARS, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
+import { MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
 import { displayText } from "./display";
 
 /**
@@ -206,7 +206,19 @@ export interface SettingsStore {
   setItem(key: string, value: string): void;
 }
 
-export function previewHost(workbook: PreviewWorkbook, store: SettingsStore): WorkbookHost {
+/** Compares requirement-set versions as Office does: "1.9" is below "1.12". */
+export function versionAtLeast(have: string, need: string): boolean {
+  const a = have.split(".").map(Number);
+  const b = need.split(".").map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+}
+
+/**
+ * The preview's host. `excelApi` plays an older Excel (the ExcelApi version it supports),
+ * so the pane's answer to one can be tried and tested; by default every set is there.
+ */
+export function previewHost(workbook: PreviewWorkbook, store: SettingsStore, { excelApi }: { excelApi?: string } = {}): WorkbookHost {
   const read = (sheet: string, range: string): RangeRead => {
     const r = parseRange(range);
     const rows = r.bottom - r.top + 1;
@@ -216,7 +228,7 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore): Wo
   };
   return {
     kind: "preview",
-    missingRequirements: () => [],
+    missingRequirements: () => REQUIRED_SETS.filter((s) => s.name === "ExcelApi" && excelApi !== undefined && !versionAtLeast(excelApi, s.version)).map((s) => `${s.name} ${s.version} (${s.why})`),
     async readSelection() {
       const { sheet, range } = workbook.selection;
       return read(sheet, range);
@@ -256,7 +268,7 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore): Wo
     },
     async saveSettings(key, value) {
       const text = JSON.stringify(value);
-      if (text.length > MAX_SETTINGS_CHARS) throw new Error(`The model's settings are ${text.length.toLocaleString("en-US")} characters, more than a workbook keeps (${MAX_SETTINGS_CHARS.toLocaleString("en-US")}).`);
+      if (text.length > MAX_SETTINGS_TEXT) throw settingsTooLong(text);
       store.setItem(`lifetime:${key}`, text);
     },
   };

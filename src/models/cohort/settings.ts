@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { writtenModelSchema } from "../written";
+import { MAX_SETTINGS_TEXT, writtenModelSchema } from "../written";
 import { assumptionsSchema } from "./assumptions";
 import { cohortInputSchema } from "./cohortPlan";
 
@@ -11,8 +11,7 @@ import { cohortInputSchema } from "./cohortPlan";
  */
 export const COHORT_SETTINGS_KEY = "cohortModel";
 export const COHORT_SETTINGS_VERSION = 2;
-/** The longest settings text read from a workbook: far above what a model writes (a 120 × 600 model's is about 40 KB). */
-export const MAX_SETTINGS_TEXT = 2_000_000;
+export { MAX_SETTINGS_TEXT } from "../written";
 
 const economics = cohortInputSchema.innerType().omit({ cohorts: true });
 /** Where the cohorts come from: a range (an address such as Data!A1:I8, a name or a table), or assumptions. */

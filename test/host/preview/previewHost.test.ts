@@ -234,3 +234,13 @@ describe("the preview workbook (HyperFormula)", () => {
     assert.equal(await host.loadSettings("cohort"), "{not json");
   });
 });
+
+describe("requirement sets in the preview", () => {
+  it("plays an older Excel when asked, comparing versions as Office does", async () => {
+    const { versionAtLeast } = await import("../../../src/host/preview/previewHost");
+    assert.equal(versionAtLeast("1.12", "1.9"), true);
+    assert.equal(versionAtLeast("1.9", "1.12"), false);
+    assert.deepEqual(previewHost(sampleWorkbook(), memoryStore(), { excelApi: "1.9" }).missingRequirements(), ["ExcelApi 1.12 (worksheet custom properties mark a model's sheets)"]);
+    assert.deepEqual(previewHost(sampleWorkbook(), memoryStore()).missingRequirements(), []);
+  });
+});
