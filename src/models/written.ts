@@ -17,7 +17,7 @@ export const writtenChartSchema = z.object({
   kind: z.enum(["line", "areaStacked"]),
   title: shortText,
   categories: a1,
-  series: z.array(z.object({ name: shortText, values: a1 })).max(300),
+  series: z.array(z.object({ name: shortText, values: a1 })).max(255),
   from: a1,
   to: a1,
 });

@@ -209,6 +209,21 @@ function writeGrid(r: RangeRef, rows: unknown[][], put: (cell: FakeCell, v: unkn
     }),
   );
 }
+/**
+ * A cell without the properties that equal Excel's defaults: the API cannot tell "not bold"
+ * from "bold set to false", nor "no fill" from a white fill (both read back #FFFFFF), so
+ * snapshots compare cells as Excel shows them.
+ */
+function withoutDefaults(cell: FakeCell): FakeCell {
+  const out: FakeCell = {};
+  for (const [key, value] of Object.entries(cell) as [keyof FakeCell, unknown][]) {
+    if (value === undefined || value === false) continue;
+    if (key === "numberFormat" && value === "General") continue;
+    if ((key === "fill" && value === "#FFFFFF") || (key === "fontColor" && value === "#000000")) continue;
+    (out as Record<string, unknown>)[key] = value;
+  }
+  return out;
+}
 /** A value or formula entered in a cell, as Excel takes typed input; a text ("@") cell keeps text. */
 function enter(cell: FakeCell, v: unknown, viaFormulas: boolean): void {
   delete cell.value;
@@ -216,6 +231,7 @@ function enter(cell: FakeCell, v: unknown, viaFormulas: boolean): void {
   const text = cell.numberFormat === "@";
   if (typeof v !== "string") cell.value = v as number | boolean;
   else if (v === "") return;
+  else if (v.startsWith("'")) cell.value = v.slice(1); // Excel's text prefix: what follows stays text
   else if (v.startsWith("=") && (viaFormulas || !text)) cell.formula = v;
   else if (!text && NUMERIC.test(v.trim())) cell.value = Number(v);
   else if (!text && /^(?:true|false)$/i.test(v)) cell.value = v.toLowerCase() === "true";
@@ -318,7 +334,12 @@ class FakeWorkbook implements FakeExcel {
           id: s.id,
           name: s.name,
           visibility: s.visibility,
-          cells: Object.fromEntries([...s.cells].sort(([a], [b]) => byPosition(a, b))),
+          cells: Object.fromEntries(
+            [...s.cells]
+              .map(([key, cell]) => [key, withoutDefaults(cell)] as const)
+              .filter(([, cell]) => Object.keys(cell).length > 0)
+              .sort(([a], [b]) => byPosition(a, b)),
+          ),
           names: names(s.names),
           charts: s.charts,
           customProperties: Object.fromEntries([...s.customProperties].sort(([a], [b]) => a.localeCompare(b))),
@@ -796,7 +817,12 @@ const formatProp = (field: "bold" | "italic" | "fontColor" | "fill", fallback: b
   },
 });
 const RangeFontType = def<RangeRef>({ name: "RangeFont", alive: rangeAlive, props: { bold: formatProp("bold", false, bool), italic: formatProp("italic", false, bool), color: formatProp("fontColor", "#000000", color) } });
-const RangeFillType = def<RangeRef>({ name: "RangeFill", alive: rangeAlive, props: { color: formatProp("fill", "#FFFFFF", color) } });
+const RangeFillType = def<RangeRef>({
+  name: "RangeFill",
+  alive: rangeAlive,
+  props: { color: formatProp("fill", "#FFFFFF", color) },
+  methods: { clear: (self) => act<RangeRef>(self, "clear", [], (r) => eachCell(r, (cell) => void delete cell.fill)) },
+});
 const RangeFormatType = def<RangeRef>({
   name: "RangeFormat",
   alive: rangeAlive,
@@ -920,6 +946,7 @@ const NamedItemType = def<NameRef>({
     },
     type: { get: (n, w) => nameType(w.scopeNames(n.scope).get(keyIn(w.scopeNames(n.scope), n.name)!)!) },
     visible: { get: () => true },
+    scope: { get: (n) => (n.scope ? "Worksheet" : "Workbook") },
     comment: {
       get: (n, w) => w.commentsOf(w.scopeNames(n.scope)).get(n.name.toLowerCase()) ?? "",
       set: (n, v, w) => void w.commentsOf(w.scopeNames(n.scope)).set(n.name.toLowerCase(), String(v)),
@@ -1215,6 +1242,7 @@ export function useFakeExcel(excel: FakeExcel): FakeExcel {
     ChartType: strict("Excel.ChartType", { line: "Line", areaStacked: "AreaStacked", barClustered: "BarClustered", columnClustered: "ColumnClustered" }),
     ChartSeriesBy: strict("Excel.ChartSeriesBy", { rows: "Rows", columns: "Columns", auto: "Auto" }),
     SheetVisibility: strict("Excel.SheetVisibility", { visible: "Visible", hidden: "Hidden", veryHidden: "VeryHidden" }),
+    NamedItemScope: strict("Excel.NamedItemScope", { worksheet: "Worksheet", workbook: "Workbook" }),
   });
   const settings = strict("Office.context.document.settings", {
     get: (key: string) => (fake.settings.has(key) ? fake.settings.get(key) : null),

@@ -12,13 +12,21 @@ import { batches, CellSet, jsonBytes, OPERATION_BYTES, parseRange, planFootprint
  * - A new model goes to a new sheet with a unique name, marked with a worksheet custom
  *   property (ExcelApi 1.12) that only the add-in writes. A rebuild finds its sheet by that
  *   marker and rewrites it in place: the sheet, its cell addresses and its names stay, so a
- *   user's formulas that point at the model (`='Cohort model'!B20`, `CLV_NewCustomer`) still
+ *   user's formulas that point at the model (`='Cohort model'!B20`, `='Cohort model'!CLV_NewCustomer`) still
  *   point at the same result. Only the cells the model wrote before and the ones it writes
  *   now are touched; anything else a user put on the sheet stays. Where the new model needs
  *   a cell the user filled, nothing is written and OccupiedCellsError says which cells,
  *   unless `overwrite` says the user agreed.
+ * - On a rebuild the model's old cells are emptied and lose what the model sets (number
+ *   format, bold, italic, fill); other formatting a user gave them (borders, alignment)
+ *   stays. The model's names are set before any formula that uses them is written, so a
+ *   formula binds to the sheet's own name, never to a workbook name of the same spelling.
+ *   The model's table is kept when its range is unchanged; when the cohorts or periods
+ *   change it is converted to a range and added anew (Excel then turns structured
+ *   references to it into plain ranges).
  * - A failure at any step puts the workbook back as it was: a new sheet is deleted; a
- *   rebuilt sheet gets back the cells, names, tables and charts read before writing.
+ *   rebuilt sheet gets back the cells (contents, number formats, bold, italic, font colour,
+ *   fill), names, tables and charts read before writing.
  */
 export const REQUEST_BUDGET = 2 * 1024 * 1024;
 /** Cells per snapshot read: formulas, number formats and cell properties of 5,000 cells stay near 2 MB. */
@@ -53,17 +61,34 @@ export function uniqueTableName(base: string, taken: Iterable<string>): string {
   for (let i = 2; ; i++) if (!used.has(`${base}${i}`.toLowerCase())) return `${base}${i}`;
 }
 
-/** A sheet name as a formula writes it: quoted when it needs to be. */
-export const quoteSheet = (name: string) => (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) && !/^[A-Za-z]{1,3}\d+$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`);
+/** A sheet name as a formula writes it: always quoted, which Excel accepts for every name (and "R1C1" or "A1" need). */
+export const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
 
 const chartName = (i: number) => `Lifetime chart ${i + 1}`;
 
+interface CellSnapshot {
+  range: string;
+  formulas: unknown[][];
+  values: unknown[][];
+  numberFormat: unknown[][];
+  properties: Excel.SettableCellProperties[][];
+}
+
+interface TableState {
+  name: string;
+  range: string;
+  style: string;
+}
+
 interface Snapshot {
-  /** Old and new model cells together: what a restore clears and writes back. */
+  /** Old and new model cells together: what a restore resets and writes back. */
   touched: Rect[];
-  pieces: { range: string; formulas: unknown[][]; numberFormat: unknown[][]; properties: Excel.SettableCellProperties[][] }[];
+  pieces: CellSnapshot[];
   names: { name: string; formula: string }[];
-  tables: { name: string; range: string; style: string }[];
+  /** Every table on the sheet before the run. */
+  tables: TableState[];
+  /** Every chart on the sheet before the run, by name. */
+  charts: Set<string>;
 }
 
 interface Target {
@@ -75,13 +100,15 @@ interface Target {
   /** The sheet's id (this session only: ids are not kept in files). */
   id?: string;
   record?: WrittenSheet;
+  /** Sheet-scoped names on the sheet before the run. */
   existingNames?: Set<string>;
-  existingCharts?: Set<string>;
-  existingTables?: Set<string>;
   snapshot?: Snapshot;
-  /** Cells cleared before writing: the old model's and, with overwrite, the user's in the new model's way. */
+  /** Cells reset before writing: the old model's and, with overwrite, the user's in the new model's way. */
   clear: string[];
-  tableNames: string[];
+  /** For each plan table: its name, and whether the sheet's table is kept as it is. */
+  tables: { name: string; keep: boolean }[];
+  /** The model's tables on the sheet that give way to new ones. */
+  convert: string[];
 }
 
 type Operation = { bytes: number; run: () => void };
@@ -106,6 +133,9 @@ interface Prepared {
   originalIds: Set<string>;
 }
 
+const sameRange = (a: string, b: string) => rectAddress(parseRange(a)) === rectAddress(parseRange(b));
+const intersects = (r: Rect, cells: CellSet) => cells.within(r).size > 0;
+
 /** Reads what the plan needs to know (sheets, markers, and on a rebuild the model's cells): no writes. */
 async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, options: ApplyOptions): Promise<Prepared> {
   const workbook = context.workbook;
@@ -115,7 +145,8 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
   workbook.names.load("items/name");
   await context.sync();
 
-  const instance = options.previous?.modelId === plan.modelId ? options.previous.instance : newInstance();
+  const previous = options.previous?.modelId === plan.modelId ? options.previous : undefined;
+  const instance = previous?.instance ?? newInstance();
   const originalIds = new Set(worksheets.items.map((ws) => ws.id));
   const markers = worksheets.items.map((ws) => {
     const property = ws.customProperties.getItemOrNullObject(MARKER_KEY);
@@ -129,7 +160,7 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
   const takenTables = new Set([...workbook.tables.items.map((t) => t.name), ...workbook.names.items.map((n) => n.name)]);
   const notes: string[] = [];
   const targets: Target[] = plan.sheets.map((sheet) => {
-    const record = options.previous?.modelId === plan.modelId ? options.previous.sheets.find((s) => s.key === sheet.name) : undefined;
+    const record = previous?.sheets.find((s) => s.key === sheet.name);
     const found = record ? marked(sheet.name) : [];
     if (found.length > 1) {
       throw new MarkerError(`The sheets ${found.map((m) => `“${m.ws.name}”`).join(" and ")} both carry this model's marker: one is a copy. Delete or rename the copy you do not want rebuilt (copies keep the marker), then rebuild.`);
@@ -138,80 +169,80 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
     if (record && !existing) notes.push(`The model's sheet “${record.name}” is no longer in the workbook, so the model was written to a new sheet.`);
     const name = existing ? existing.ws.name : uniqueSheetName(sheet.name, takenSheets);
     takenSheets.add(name);
-    const tableNames = (sheet.tables ?? []).map((table, j) => {
-      const reuse = existing ? record?.tables[j] : undefined;
-      const tableName = reuse ?? uniqueTableName(table.name, takenTables);
-      takenTables.add(tableName);
-      return tableName;
-    });
-    return { plan: sheet, footprint: planFootprint(sheet), name, ws: existing?.ws, id: existing?.ws.id, record: existing ? record : undefined, clear: [], tableNames };
+    return { plan: sheet, footprint: planFootprint(sheet), name, ws: existing?.ws, id: existing?.ws.id, record: existing ? record : undefined, clear: [], tables: [], convert: [] };
   });
 
   // Rebuilds: what is on the model's sheet now, then a snapshot of every cell the rebuild touches.
   const rebuilt = targets.filter((t) => t.ws);
-  if (rebuilt.length > 0) {
-    const loads = rebuilt.map((t) => {
-      const ws = t.ws as Excel.Worksheet;
-      ws.names.load("items/name,items/formula");
-      ws.charts.load("items/name");
-      ws.tables.load("items/name,items/style");
-      const used = ws.getUsedRangeOrNullObject(false);
-      used.load("address");
-      return { t, ws, used };
+  const loads = rebuilt.map((t) => {
+    const ws = t.ws as Excel.Worksheet;
+    ws.names.load("items/name,items/formula,items/scope");
+    ws.charts.load("items/name");
+    ws.tables.load("items/name,items/style");
+    const used = ws.getUsedRangeOrNullObject(false);
+    used.load("address");
+    return { t, ws, used };
+  });
+  if (loads.length > 0) await context.sync();
+  const tableRanges = loads.map(({ ws }) =>
+    ws.tables.items.map((table) => {
+      const range = table.getRange();
+      range.load("address");
+      return { table, range };
+    }),
+  );
+  if (tableRanges.some((list) => list.length > 0)) await context.sync();
+  for (const [k, { t, ws, used }] of loads.entries()) {
+    // Excel on the web may list workbook names among a sheet's: only the sheet's own count.
+    const sheetNames = ws.names.items.filter((n) => n.scope === Excel.NamedItemScope.worksheet);
+    t.existingNames = new Set(sheetNames.map((n) => n.name));
+    const oldCells = CellSet.of(t.record?.footprint ?? []);
+    const newCells = CellSet.of(t.footprint);
+    const all = oldCells.union(newCells);
+    const tables = (tableRanges[k] ?? []).map(({ table, range }) => ({ name: table.name, range: localAddress(range.address), style: table.style }));
+    // The model's tables: those it named, and any over its old cells (a user may have renamed one).
+    const mine = tables.filter((tb) => t.record?.tables.includes(tb.name) || intersects(parseRange(tb.range), oldCells));
+    t.tables = (t.plan.tables ?? []).map((table, j) => {
+      const current = mine.find((tb) => tb.name === t.record?.tables[j]) ?? mine[j];
+      const keep = current !== undefined && sameRange(current.range, table.range);
+      return { name: current?.name ?? t.record?.tables[j] ?? uniqueTableName(table.name, takenTables), keep };
     });
-    await context.sync();
-    const tableRanges = loads.flatMap(({ t, ws }) =>
-      ws.tables.items
-        .filter((table) => t.record?.tables.includes(table.name))
-        .map((table) => {
-          const range = table.getRange();
-          range.load("address");
-          return { t, table, range };
-        }),
-    );
-    await context.sync();
-    for (const { t, ws, used } of loads) {
-      t.existingNames = new Set(ws.names.items.map((n) => n.name));
-      t.existingCharts = new Set(ws.charts.items.map((c) => c.name));
-      t.existingTables = new Set(ws.tables.items.map((tb) => tb.name));
-      const oldCells = CellSet.of(t.record?.footprint ?? []);
-      const newCells = CellSet.of(t.footprint);
-      const all = oldCells.union(newCells);
-      const usedRect = used.isNullObject ? undefined : parseRange(localAddress(used.address));
-      const names = ws.names.items.filter((n) => t.record?.names.includes(n.name) || t.plan.names.some((p) => p.name === n.name)).map((n) => ({ name: n.name, formula: String(n.formula) }));
-      const tables = tableRanges.filter((r) => r.t === t).map((r) => ({ name: r.table.name, range: localAddress(r.range.address), style: r.table.style }));
-      t.snapshot = { touched: all.rects(), pieces: [], names, tables };
-      // Read 5,000 cells at a time: a response, like a request, must stay well under 5 MB.
-      const pieces = splitRects(all.within(usedRect).rects(), READ_CELLS).map((rect) => ({ rect, bytes: rectCells(rect) }));
-      for (const group of batches(pieces, READ_CELLS)) {
-        const reads = group.map(({ rect }) => {
-          const range = ws.getRange(rectAddress(rect));
-          range.load("formulas,numberFormat");
-          return { rect, range, properties: range.getCellProperties(CELL_PROPERTIES) };
-        });
-        await context.sync();
-        for (const { rect, range, properties } of reads) {
-          t.snapshot.pieces.push({ range: rectAddress(rect), formulas: range.formulas, numberFormat: range.numberFormat, properties: properties.value.map((row) => row.map(nonDefault)) });
-        }
+    t.convert = mine.filter((tb) => !t.tables.some((p) => p.keep && p.name === tb.name)).map((tb) => tb.name);
+    const names = sheetNames.filter((n) => t.record?.names.includes(n.name) || t.plan.names.some((p) => p.name === n.name)).map((n) => ({ name: n.name, formula: String(n.formula) }));
+    t.snapshot = { touched: all.rects(), pieces: [], names, tables, charts: new Set(ws.charts.items.map((c) => c.name)) };
+    // Read 5,000 cells at a time: a response, like a request, must stay well under 5 MB.
+    const usedRect = used.isNullObject ? undefined : parseRange(localAddress(used.address));
+    const pieces = splitRects(all.within(usedRect).rects(), READ_CELLS).map((rect) => ({ rect, bytes: rectCells(rect) }));
+    for (const group of batches(pieces, READ_CELLS)) {
+      const reads = group.map(({ rect }) => {
+        const range = ws.getRange(rectAddress(rect));
+        range.load("formulas,values,numberFormat");
+        return { rect, range, properties: range.getCellProperties(CELL_PROPERTIES) };
+      });
+      await context.sync();
+      for (const { rect, range, properties } of reads) {
+        t.snapshot.pieces.push({ range: rectAddress(rect), formulas: range.formulas, values: range.values, numberFormat: range.numberFormat, properties: properties.value.map((row) => row.map(nonDefault)) });
       }
-      // The user's cells where the model now needs room.
-      const theirs = newCells.minus(oldCells);
-      const occupied: { address: string; content: string }[] = [];
-      for (const p of t.snapshot.pieces) {
-        const rect = parseRange(p.range);
-        p.formulas.forEach((row, i) =>
-          row.forEach((f, j) => {
-            if (f === "" || f === null || !theirs.has(rect.top + i, rect.left + j)) return;
-            occupied.push({ address: rectAddress({ top: rect.top + i, left: rect.left + j, bottom: rect.top + i, right: rect.left + j }), content: String(f) });
-          }),
-      );
-      }
-      if (occupied.length > 0 && !options.overwrite) throw new OccupiedCellsError(t.name, occupied.slice(0, 20), occupied.length);
-      const clear = CellSet.of(t.record?.footprint ?? []);
-      for (const c of occupied) clear.addRect(parseRange(c.address));
-      t.clear = clear.ranges();
     }
+    // The user's cells where the model now needs room.
+    const theirs = newCells.minus(oldCells);
+    const occupied: { address: string; content: string }[] = [];
+    for (const p of t.snapshot.pieces) {
+      const rect = parseRange(p.range);
+      p.formulas.forEach((row, i) =>
+        row.forEach((f, j) => {
+          if (f === "" || f === null || !theirs.has(rect.top + i, rect.left + j)) return;
+          occupied.push({ address: rectAddress({ top: rect.top + i, left: rect.left + j, bottom: rect.top + i, right: rect.left + j }), content: String(f) });
+        }),
+      );
+    }
+    if (occupied.length > 0 && !options.overwrite) throw new OccupiedCellsError(t.name, occupied.slice(0, 20), occupied.length);
+    const clear = CellSet.of(t.record?.footprint ?? []);
+    for (const c of occupied) clear.addRect(parseRange(c.address));
+    t.clear = clear.ranges();
   }
+  for (const t of targets.filter((x) => !x.ws)) t.tables = (t.plan.tables ?? []).map((table) => ({ name: uniqueTableName(table.name, takenTables), keep: false }));
+  for (const t of targets) for (const table of t.tables) takenTables.add(table.name);
 
   return { instance, targets, rebuilt, notes, originalIds };
 }
@@ -260,7 +291,7 @@ async function write(context: Excel.RequestContext, plan: WorkbookPlan, { instan
       name: t.name,
       footprint: t.footprint,
       names: t.plan.names.map((n) => n.name),
-      tables: t.tableNames,
+      tables: t.tables.map((table) => table.name),
       charts: t.plan.charts.map((c, i) => ({ ...c, name: chartName(i) }) satisfies WrittenChart),
     })),
   };
@@ -273,13 +304,39 @@ const failed = (error: unknown, outcome: string) => new Error(`The model could n
 /** "Sheet1!A1:B2" or "'My sheet'!A1" → "A1:B2". */
 export const localAddress = (address: string) => address.slice(address.lastIndexOf("!") + 1);
 
-/** The cell writes of one sheet: the old model's tables released, its cells cleared, then the new cells. */
+/** Empties cells and takes back what a model sets on them (number format, bold, italic, fill), leaving other formatting. */
+function resetCells(ws: Excel.Worksheet, rect: Rect): Operation {
+  const rows = rect.bottom - rect.top + 1;
+  const columns = rect.right - rect.left + 1;
+  return {
+    bytes: OPERATION_BYTES * 5 + rows * columns * 10,
+    run: () => {
+      const range = ws.getRange(rectAddress(rect));
+      range.clear(Excel.ClearApplyTo.contents);
+      range.numberFormat = Array.from({ length: rows }, () => new Array<string>(columns).fill("General"));
+      range.format.font.bold = false;
+      range.format.font.italic = false;
+      range.format.fill.clear();
+    },
+  };
+}
+
+/**
+ * The writes of one sheet: the model's names first (so formulas bind to them), the old
+ * model's tables that give way released, its cells reset, then the new cells.
+ */
 function writeOperations(t: Target): Operation[] {
   const ws = t.ws as Excel.Worksheet;
   const ops: Operation[] = [];
-  // Tables first: converting one leaves its banding as cell formats, which the clear then removes.
-  for (const name of t.record?.tables ?? []) if (t.existingTables?.has(name)) ops.push({ bytes: OPERATION_BYTES, run: () => void ws.tables.getItem(name).convertToRange() });
-  for (const range of t.clear) ops.push({ bytes: OPERATION_BYTES, run: () => ws.getRange(range).clear(Excel.ClearApplyTo.all) });
+  const op = (run: () => void) => ops.push({ bytes: OPERATION_BYTES, run });
+  const wanted = new Set(t.plan.names.map((n) => n.name));
+  for (const name of t.record?.names ?? []) if (!wanted.has(name) && t.existingNames?.has(name)) op(() => ws.names.getItem(name).delete());
+  for (const name of t.plan.names) {
+    if (t.existingNames?.has(name.name)) op(() => void (ws.names.getItem(name.name).formula = `=${quoteSheet(t.name)}!${absolute(name.ref)}`));
+    else op(() => void ws.names.add(name.name, ws.getRange(name.ref), name.comment));
+  }
+  for (const name of t.convert) op(() => void ws.tables.getItem(name).convertToRange());
+  for (const range of t.clear) ops.push(resetCells(ws, parseRange(range)));
   for (const piece of writePieces(t.plan, REQUEST_BUDGET)) {
     ops.push({
       bytes: piece.bytes,
@@ -300,29 +357,23 @@ function writeOperations(t: Target): Operation[] {
   return ops;
 }
 
-/** Names, charts and tables (small, in the last request), and on a new sheet its panes and column widths. */
+/** Charts and tables (small, in the last request), and on a new sheet its panes and column widths. */
 function finish(t: Target, activate: boolean): void {
   const ws = t.ws as Excel.Worksheet;
-  const sheet = quoteSheet(t.name);
-  const wanted = new Set(t.plan.names.map((n) => n.name));
-  for (const name of t.record?.names ?? []) if (!wanted.has(name) && t.existingNames?.has(name)) ws.names.getItem(name).delete();
-  for (const name of t.plan.names) {
-    const formula = `=${sheet}!${absolute(name.ref)}`;
-    if (t.existingNames?.has(name.name)) ws.names.getItem(name.name).formula = formula;
-    else ws.names.add(name.name, ws.getRange(name.ref), name.comment);
-  }
-  for (const chart of t.record?.charts ?? []) if (t.existingCharts?.has(chart.name)) ws.charts.getItem(chart.name).delete();
+  for (const chart of t.record?.charts ?? []) if (t.snapshot?.charts.has(chart.name)) ws.charts.getItem(chart.name).delete();
   t.plan.charts.forEach((chart, i) => addChart(ws, { ...chart, name: chartName(i) }));
   (t.plan.tables ?? []).forEach((table, j) => {
+    const target = t.tables[j] as { name: string; keep: boolean };
+    if (target.keep) return;
     const added = ws.tables.add(ws.getRange(table.range), true);
-    added.name = t.tableNames[j] as string;
+    added.name = target.name;
     if (table.style) added.style = table.style;
   });
   if (!t.record) {
     if (t.plan.freeze?.rows) ws.freezePanes.freezeRows(t.plan.freeze.rows);
     if (t.plan.freeze?.columns) ws.freezePanes.freezeColumns(t.plan.freeze.columns);
     for (const [letter, width] of Object.entries(t.plan.columnWidths ?? {})) {
-      ws.getRange(`${letter}:${letter}`).format.columnWidth = width * 7; // points, about 7 per character of the default font
+      ws.getRange(`${letter}:${letter}`).format.columnWidth = width * 5.7; // points: Excel's default 8.43 characters are 48 pt
     }
   }
   if (activate) ws.activate();
@@ -376,48 +427,74 @@ async function removeNewSheets(context: Excel.RequestContext, created: Target[],
 async function restore(context: Excel.RequestContext, t: Target): Promise<void> {
   const snapshot = t.snapshot as Snapshot;
   const ws = context.workbook.worksheets.getItem(t.id as string);
-  ws.names.load("items/name");
+  ws.names.load("items/name,items/scope");
   ws.charts.load("items/name");
   ws.tables.load("items/name");
   await context.sync();
-  const ours = (names: string[]) => new Set(names);
-  const ourTables = ours([...(t.record?.tables ?? []), ...t.tableNames]);
-  const ourCharts = ours([...(t.record?.charts ?? []).map((c) => c.name), ...t.plan.charts.map((_, i) => chartName(i))]);
-  const ourNames = ours([...(t.record?.names ?? []), ...t.plan.names.map((n) => n.name)]);
+  const tables = ws.tables.items.map((table) => {
+    const range = table.getRange();
+    range.load("address");
+    return { table, range };
+  });
+  await context.sync();
   const ops: Operation[] = [];
   const op = (run: () => void, bytes = OPERATION_BYTES) => ops.push({ bytes, run });
-  for (const table of ws.tables.items) if (ourTables.has(table.name)) op(() => void table.convertToRange());
-  for (const chart of ws.charts.items) if (ourCharts.has(chart.name)) op(() => chart.delete());
-  for (const rect of snapshot.touched) op(() => ws.getRange(rectAddress(rect)).clear(Excel.ClearApplyTo.all));
-  for (const piece of snapshot.pieces) {
-    // Text that looks like a formula ("=…" in a "@" cell) goes back as a value, so it stays text.
-    const isText = (i: number, j: number) => piece.numberFormat[i]?.[j] === "@" && String(piece.formulas[i]?.[j] ?? "").startsWith("=");
-    const top = parseRange(piece.range);
-    op(() => {
-      const range = ws.getRange(piece.range);
-      range.numberFormat = piece.numberFormat;
-      range.formulas = piece.formulas.map((row, i) => row.map((f, j) => (isText(i, j) ? "" : f)));
-      range.setCellProperties(piece.properties);
-      piece.formulas.forEach((row, i) => row.forEach((f, j) => isText(i, j) && void (ws.getRange(rectAddress({ top: top.top + i, left: top.left + j, bottom: top.top + i, right: top.left + j })).values = [[f as string]])));
-    }, jsonBytes(piece.formulas) + jsonBytes(piece.numberFormat) + jsonBytes(piece.properties));
+  // Tables and charts this run made (whatever they ended up named) go; those it removed come back.
+  const before = new Map(snapshot.tables.map((tb) => [tb.name, tb]));
+  const kept = new Set<string>();
+  for (const { table, range } of tables) {
+    const was = before.get(table.name);
+    if (was && sameRange(was.range, localAddress(range.address))) kept.add(table.name);
+    else op(() => void table.convertToRange());
   }
+  // The model's charts share their names with the new ones: all go, and the old come back from the record.
+  const ourCharts = new Set([...(t.record?.charts ?? []).map((c) => c.name), ...t.plan.charts.map((_, i) => chartName(i))]);
+  for (const chart of ws.charts.items) if (!snapshot.charts.has(chart.name) || ourCharts.has(chart.name)) op(() => chart.delete());
+  for (const rect of snapshot.touched) ops.push(resetCells(ws, rect));
   for (const table of snapshot.tables) {
+    if (kept.has(table.name)) continue;
     op(() => {
       const added = ws.tables.add(ws.getRange(table.range), true);
       added.name = table.name;
       added.style = table.style;
     });
   }
-  const present = new Set(ws.names.items.map((n) => n.name));
-  const before = new Map(snapshot.names.map((n) => [n.name, n.formula]));
-  for (const name of ourNames) {
-    const formula = before.get(name);
+  for (const piece of snapshot.pieces) ops.push(restoreCells(ws, piece));
+  const present = new Set(ws.names.items.filter((n) => n.scope === Excel.NamedItemScope.worksheet).map((n) => n.name));
+  const names = new Map(snapshot.names.map((n) => [n.name, n.formula]));
+  for (const name of new Set([...(t.record?.names ?? []), ...t.plan.names.map((n) => n.name)])) {
+    const formula = names.get(name);
     if (present.has(name)) op(() => (formula === undefined ? ws.names.getItem(name).delete() : void (ws.names.getItem(name).formula = formula)));
     else if (formula !== undefined) op(() => void ws.names.add(name, formula));
   }
-  for (const chart of t.record?.charts ?? []) op(() => addChart(ws, chart));
+  for (const chart of t.record?.charts ?? []) if (snapshot.charts.has(chart.name)) op(() => addChart(ws, chart));
   for (const batch of batches(ops, REQUEST_BUDGET)) {
     batch.forEach((o) => o.run());
     await context.sync();
   }
+}
+
+/**
+ * Writes cells back as they were read. Text goes back through `values` with Excel's
+ * apostrophe prefix, so "00123", "1/2" or "=x" stay text (through `formulas` Excel would
+ * read them as a number, a date or a formula); in a text ("@") cell it goes back as it is.
+ */
+function restoreCells(ws: Excel.Worksheet, piece: CellSnapshot): Operation {
+  const isText = (i: number, j: number) => {
+    const f = piece.formulas[i]?.[j];
+    return typeof f === "string" && f !== "" && (!f.startsWith("=") || piece.values[i]?.[j] === f);
+  };
+  const formulas = piece.formulas.map((row, i) => row.map((f, j) => (isText(i, j) ? "" : f)));
+  const texts = piece.formulas.map((row, i) => row.map((f, j) => (isText(i, j) ? (piece.numberFormat[i]?.[j] === "@" ? f : `'${String(f)}`) : null)));
+  const anyText = texts.some((row) => row.some((v) => v !== null));
+  return {
+    bytes: jsonBytes(formulas) + jsonBytes(piece.numberFormat) + jsonBytes(piece.properties) + (anyText ? jsonBytes(texts) : 0) + OPERATION_BYTES * 4,
+    run: () => {
+      const range = ws.getRange(piece.range);
+      range.numberFormat = piece.numberFormat;
+      range.formulas = formulas;
+      if (anyText) range.values = texts;
+      range.setCellProperties(piece.properties);
+    },
+  };
 }

@@ -58,7 +58,12 @@ export function officeHost(): WorkbookHost {
       return REQUIRED_SETS.filter((s) => !Office.context.requirements.isSetSupported(s.name, s.version)).map((s) => `${s.name} ${s.version} (${s.why})`);
     },
     async readSelection() {
-      return Excel.run((context) => readWhole(context, context.workbook.getSelectedRange()));
+      try {
+        return await Excel.run((context) => readWhole(context, context.workbook.getSelectedRange()));
+      } catch (error) {
+        // getSelectedRange fails on a selection of several areas (Ctrl+click).
+        throw new Error(`The selection could not be read (${error instanceof Error ? error.message : String(error)}): select one rectangular range, the cohort table.`, { cause: error });
+      }
     },
     async readRange(reference) {
       return Excel.run(async (context) => {
@@ -70,8 +75,10 @@ export function officeHost(): WorkbookHost {
         }
         // A name, then a table, by that name; else an address on the active sheet.
         const named = workbook.names.getItemOrNullObject(reference);
+        named.load("type");
         const table = workbook.tables.getItemOrNullObject(reference);
         await context.sync();
+        if (!named.isNullObject && named.type !== Excel.NamedItemType.range) throw new Error(`The name ${reference} holds a value, not a range: name the cohort table itself.`);
         if (!named.isNullObject) return readWhole(context, named.getRange());
         if (!table.isNullObject) return readWhole(context, table.getRange());
         return readWhole(context, workbook.worksheets.getActiveWorksheet().getRange(reference));

@@ -11,6 +11,9 @@ import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPl
  */
 export const PERIODS_PER_YEAR = { month: 12, quarter: 4, year: 1 } as const;
 
+/** Series in one chart: Excel's limit is 255. */
+export const MAX_CHART_SERIES = 250;
+
 /** The most cells one cohort-by-period block of the model may hold: 120 cohorts × (120 observed + 600 ahead) fit, with room. */
 export const MAX_MODEL_CELLS = 150_000;
 
@@ -327,9 +330,13 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     },
     {
       kind: "areaStacked",
-      title: "Margin by cohort, discounted, stacked over time",
+      // Excel draws at most 255 series in a chart: beyond that, the latest cohorts.
+      title: N > MAX_CHART_SERIES ? `Margin by cohort, discounted, stacked over time (the latest ${MAX_CHART_SERIES} cohorts)` : "Margin by cohort, discounted, stacked over time",
       categories: `D${cakeHeader}:${col(lastJ)}${cakeHeader}`,
-      series: cohorts.map((_, i) => ({ name: settings.cohorts[i]!.label, values: `D${cakeRow(i)}:${col(lastJ)}${cakeRow(i)}` })),
+      series: cohorts.slice(-MAX_CHART_SERIES).map((_, k) => {
+        const i = Math.max(0, N - MAX_CHART_SERIES) + k;
+        return { name: settings.cohorts[i]!.label, values: `D${cakeRow(i)}:${col(lastJ)}${cakeRow(i)}` };
+      }),
       from: `${col(fittedStart + maxAge + 3)}22`,
       to: `${col(fittedStart + maxAge + 11)}40`,
     },

@@ -79,6 +79,7 @@ describe("applyPlan (Office.js) on a strict Excel", () => {
   it("rebuilds three times in a row with other horizons: each time the sheet equals a fresh build", async () => {
     const excel = installFakeExcel({ sheets: ["Sheet1"] });
     let written = (await applyPlan(plan(4, 36))).written;
+    const table = excel.tables[0];
     for (const horizon of [120, 6, 48]) {
       const next = plan(4, horizon);
       const result = await applyPlan(next, { previous: written });
@@ -90,6 +91,7 @@ describe("applyPlan (Office.js) on a strict Excel", () => {
       assert.deepEqual(visible(excel, excel.sheet("Cohort model")), visible(fresh, fresh.sheet("Cohort model")), `horizon ${horizon}`);
       assert.deepEqual(excel.sheets.map((s) => s.name), ["Sheet1", "Cohort model"]);
       assert.equal(excel.tables.length, 1);
+      assert.equal(excel.tables[0], table, "the table is kept while its cohorts and periods are the same");
       useFakeExcel(excel);
     }
   });
@@ -190,6 +192,9 @@ describe("applyPlan (Office.js) on a strict Excel", () => {
       const first = await applyPlan(plan(5, 24));
       excel.setCell("Cohort model", "H5", { value: "my note" });
       excel.setCell("Dashboard", "A1", { formula: "='Cohort model'!B20" });
+      // Text a user typed where the longer model needs room (agreed to be replaced): it must come back as text.
+      excel.setCell("Cohort model", "AF27", { value: "00123" });
+      excel.setCell("Cohort model", "AG27", { value: "=not a formula", bold: true });
       return { excel, first };
     };
     const { excel: probe, first: probeFirst } = await setup();
@@ -233,7 +238,8 @@ describe("sheet names", () => {
     assert.equal(safeSheetName("x".repeat(40)).length, 31);
     assert.equal(safeSheetName("history"), "History model");
     assert.equal(uniqueSheetName("Cohort model", ["cohort MODEL", "Cohort model (2)"]), "Cohort model (3)");
-    assert.equal(quoteSheet("Data"), "Data");
+    assert.equal(quoteSheet("Data"), "'Data'");
+    assert.equal(quoteSheet("R1C1"), "'R1C1'");
     assert.equal(quoteSheet("Cohort model"), "'Cohort model'");
     assert.equal(quoteSheet("AB12"), "'AB12'");
     assert.equal(quoteSheet("Bob's"), "'Bob''s'");

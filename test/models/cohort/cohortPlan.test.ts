@@ -116,3 +116,16 @@ describe("cohort model formulas", () => {
     assert.deepEqual([...used].filter((f) => !allowed.has(f)), []);
   });
 });
+
+describe("cohort model charts", () => {
+  it("keep to Excel's 255 series a chart: beyond 250 cohorts, the latest 250, said in the title", () => {
+    const cohorts = Array.from({ length: 300 }, (_, i) => ({ label: `C${i + 1}`, customers: 100, survivors: [60] }));
+    const settings: CohortModelSettings = { cohorts, revenue: 10, margin: 0.5, cac: 20, annualDiscount: 0.1, period: "month", horizon: 12, timing: "start" };
+    const { plan } = buildCohortPlan(settings, { ...assumedParams({ kind: "constant", retention: 0.6 }), logLikelihood: undefined, fittedOn: "" });
+    for (const chart of plan.sheets[0]!.charts) assert.ok(chart.series.length <= 250, `${chart.title}: ${chart.series.length}`);
+    const cake = plan.sheets[0]!.charts.find((c) => c.kind === "areaStacked")!;
+    assert.equal(cake.series[0]!.name, "C51");
+    assert.equal(cake.series.at(-1)!.name, "C300");
+    assert.match(cake.title, /the latest 250 cohorts/);
+  });
+});
