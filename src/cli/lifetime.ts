@@ -110,6 +110,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     const settings = parsed.data;
     const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
     if (!fit.converged) throw new UsageError(`the sBG fit did not converge (${fit.reason})`);
+    if (fit.degenerate) throw new UsageError(`the cohorts do not determine the sBG curve: ${fit.degenerate}; use more cohorts or more periods of each`);
     const fittedOn = new Date().toISOString().slice(0, 10);
     const { plan, model } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn });
     const xlsx = await writeXlsx(plan);

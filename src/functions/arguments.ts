@@ -154,6 +154,32 @@ export function numberGrid(name: string, value: CellValue): Cell[][] {
 }
 
 /**
+ * A range (or one value) as one flat row-major array of numbers, NaN where a cell is empty,
+ * with its shape: numberGrid without a per-cell allocation, for columns of a million rows.
+ * `header`: a text first cell atop a longer single column reads as empty.
+ */
+export function flatNumbers(name: string, value: CellValue, header = false): { rows: number; columns: number; data: Float64Array } {
+  const rows = rowsOf(name, value);
+  const columns = (rows[0] as unknown[]).length;
+  const data = new Float64Array(rows.length * columns);
+  const skipFirst = header && rows.length > 1 && columns === 1 && typeof rows[0]![0] === "string" && (rows[0]![0] as string).trim() !== "";
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as unknown[];
+    for (let c = 0; c < columns; c++) {
+      const cell = row[c];
+      const i = r * columns + c;
+      if (typeof cell === "number" && Number.isFinite(cell)) data[i] = cell;
+      else if (isBlank(cell as CellValue) || (skipFirst && i === 0)) data[i] = Number.NaN;
+      else {
+        const where = position(rows.length, columns, r, c);
+        data[i] = toNumber(where ? `${name} (${where})` : name, cell as CellValue);
+      }
+    }
+  }
+  return { rows: rows.length, columns, data };
+}
+
+/**
  * A one-column (or one-row) range, or one value, as numbers with NaN for an empty cell. A
  * first cell of text in a longer column is a header and reads as empty, so a whole column
  * (A:A) with its title can be passed. Written for columns of a million customers: one

@@ -1,16 +1,26 @@
 import { describeNumber, notANumber } from "../core/errors";
 import type { FitResult } from "../core/fitting/maximumLikelihood";
 
+/** A fit answers within about 2 s, or #NUM! saying the data were too large. */
+export const FIT_LIMITS = { timeLimitMs: 2000 };
+
+/** What usually fixes a degenerate fit of a purchase model. */
+export const FIT_REMEDY = "This happens with few customers, or customers who all look alike (the same frequency, recency and T): fit on more customers whose histories differ.";
+
+/** What usually fixes a degenerate sBG fit. */
+export const SBG_REMEDY = "This happens with one small cohort, or cohorts that lose no one or everyone at once: fit on more cohorts, or on more periods of each.";
+
 /**
  * A fit as the _FIT functions spill it: one row of parameters; with details, a row of
  * standard errors (empty where they cannot be computed) and a row holding the
  * log-likelihood and the number of iterations. A fit that did not converge is an error,
  * never a row of numbers.
  */
-export function fitTable<Name extends string>(fit: FitResult<Name>, names: readonly string[], details: boolean): (number | string)[][] {
+export function fitTable<Name extends string>(fit: FitResult<Name>, names: readonly string[], details: boolean, remedy = FIT_REMEDY): (number | string)[][] {
   if (!fit.converged) {
     throw notANumber(`the fit did not converge (${fit.reason} after ${fit.iterations} iterations; log-likelihood ${describeNumber(fit.logLikelihood)})`);
   }
+  if (fit.degenerate) throw notANumber(`the data do not determine the model: ${fit.degenerate}. ${remedy}`);
   const params = names.map((n) => fit.params[n as Name]);
   if (!details) return [params];
   const pad = (row: (number | string)[]) => [...row, ...new Array<string>(Math.max(0, names.length - row.length)).fill("")];

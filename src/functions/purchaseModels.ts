@@ -6,6 +6,7 @@
 import { describeNumber, invalidValue } from "../core/errors";
 import {
   BGNBD_PARAMS,
+  bgnbdAliveCurve,
   bgnbdConditionalExpectedPurchases,
   bgnbdExpectedPurchases,
   bgnbdProbabilityAlive,
@@ -13,18 +14,19 @@ import {
   requireBgNbdParams,
 } from "../core/purchase/bgnbd";
 import { checkHistory, summarizeCustomers } from "../core/purchase/customers";
-import { discountedCustomerValue } from "../core/purchase/customerValue";
+import { checkSpend, checkValueHorizon, discountedPurchases } from "../core/purchase/customerValue";
 import { fitGammaGamma, GAMMA_GAMMA_PARAMS, gammaGammaExpectedSpend, requireGammaGammaParams } from "../core/purchase/gammaGamma";
 import {
   fitParetoNbd,
   PARETO_NBD_PARAMS,
+  paretoNbdAliveCurve,
   paretoNbdConditionalExpectedPurchases,
   paretoNbdExpectedPurchases,
   paretoNbdProbabilityAlive,
   requireParetoNbdParams,
 } from "../core/purchase/paretoNbd";
 import { evaluateTable, optionalFlag, optionalNumber, paramsRow, requiredNumber, type CellValue } from "./arguments";
-import { fitTable } from "./fitTable";
+import { FIT_LIMITS, fitTable } from "./fitTable";
 import { at, customerColumns, elementwise } from "./tables";
 
 // The parameter names, in order, are the core's.
@@ -51,7 +53,7 @@ function predict(
     if (!(Number.isFinite(value) && value >= 0)) throw invalidValue(`t must be a length of time, 0 or more; got ${describeNumber(value)}`);
     return value;
   };
-  if (given === 0) return elementwise([{ name: "t", value: t }], ([time], where) => at(where, () => unconditional(checkT(time as number))));
+  if (given === 0) return elementwise([{ name: "t", value: t }], ([time], where) => at(where, () => unconditional(time as number)), ([time]) => checkT(time as number));
   if (given < 3) throw invalidValue("give frequency, recency and T together for a customer's history, or none of them for a new customer");
   return elementwise(
     [
@@ -60,11 +62,11 @@ function predict(
       { name: "recency", value: history.recency },
       { name: "T", value: history.T },
     ],
-    ([time, x, tx, age], where) =>
-      at(where, () => {
-        checkHistory(x as number, tx as number, age as number, "");
-        return conditional(checkT(time as number), x as number, Math.min(tx as number, age as number), age as number);
-      }),
+    ([time, x, tx, age], where) => at(where, () => conditional(time as number, x as number, Math.min(tx as number, age as number), age as number)),
+    ([time, x, tx, age]) => {
+      checkT(time as number);
+      checkHistory(x as number, tx as number, age as number, "");
+    },
   );
 }
 
@@ -75,11 +77,8 @@ function probabilityAlive(frequency: CellValue, recency: CellValue, T: CellValue
       { name: "recency", value: recency },
       { name: "T", value: T },
     ],
-    ([x, tx, age], where) =>
-      at(where, () => {
-        checkHistory(x as number, tx as number, age as number, "");
-        return compute(x as number, Math.min(tx as number, age as number), age as number);
-      }),
+    ([x, tx, age], where) => at(where, () => compute(x as number, Math.min(tx as number, age as number), age as number)),
+    ([x, tx, age]) => checkHistory(x as number, tx as number, age as number, ""),
   );
 }
 
@@ -94,7 +93,10 @@ function probabilityAlive(frequency: CellValue, recency: CellValue, T: CellValue
  * @returns [r, alpha, a, b]: purchase-rate shape and scale, dropout-probability shapes.
  */
 export function ltvBgnbdFit(frequency: any[][], recency: any[][], T: any[][], weights?: any[][], details?: any): any[][] {
-  return evaluateTable(() => fitTable(fitBgNbd(customers(frequency, recency, T, weights)), BGNBD_NAMES, optionalFlag("details", details)));
+  return evaluateTable(() => {
+    const withDetails = optionalFlag("details", details); // every argument is checked before the fit starts
+    return fitTable(fitBgNbd(customers(frequency, recency, T, weights), FIT_LIMITS), BGNBD_NAMES, withDetails);
+  });
 }
 
 /**
@@ -146,7 +148,10 @@ export function ltvBgnbdPAlive(params: any[][], frequency: any[][], recency: any
  * @returns [r, alpha, s, beta]: purchase-rate shape and scale, dropout-rate shape and scale.
  */
 export function ltvPnbdFit(frequency: any[][], recency: any[][], T: any[][], weights?: any[][], details?: any): any[][] {
-  return evaluateTable(() => fitTable(fitParetoNbd(customers(frequency, recency, T, weights)), PNBD_NAMES, optionalFlag("details", details)));
+  return evaluateTable(() => {
+    const withDetails = optionalFlag("details", details); // every argument is checked before the fit starts
+    return fitTable(fitParetoNbd(customers(frequency, recency, T, weights), FIT_LIMITS), PNBD_NAMES, withDetails);
+  });
 }
 
 /**
@@ -198,9 +203,10 @@ export function ltvPnbdPAlive(params: any[][], frequency: any[][], recency: any[
  */
 export function ltvGgFit(frequency: any[][], monetary_value: any[][], weights?: any[][], details?: any): any[][] {
   return evaluateTable(() => {
+    const withDetails = optionalFlag("details", details); // every argument is checked before the fit starts
     const { values, rowNumbers } = customerColumns({ frequency, monetary_value, weights }, ["weights"]);
-    const fit = fitGammaGamma({ frequency: values.frequency, monetaryValue: values.monetary_value, weights: values.weights, rowNumbers });
-    return fitTable(fit, GG_NAMES, optionalFlag("details", details));
+    const fit = fitGammaGamma({ frequency: values.frequency, monetaryValue: values.monetary_value, weights: values.weights, rowNumbers }, FIT_LIMITS);
+    return fitTable(fit, GG_NAMES, withDetails);
   });
 }
 
@@ -225,16 +231,22 @@ export function ltvGgSpend(params: any[][], frequency: any[][], monetary_value: 
   });
 }
 
-/** Discounted value of customers' future purchases under a purchase model, cell by cell. */
+/**
+ * Discounted value of customers' future purchases under a purchase model, cell by cell:
+ * spend × P(alive) × the discounted purchases of a customer alive at T, which depends on
+ * frequency and T only and is computed once for each pair the column holds.
+ */
 function customerValues(
   spend: CellValue,
   history: { frequency: CellValue; recency: CellValue; T: CellValue },
   horizon: { steps: CellValue; stepLength: CellValue; discountRate: CellValue },
-  conditional: (t: number, x: number, tx: number, T: number) => number,
+  model: { aliveCurve: (x: number, T: number) => (t: number) => number; probabilityAlive: (x: number, tx: number, T: number) => number },
 ) {
   const steps = requiredNumber("steps", horizon.steps);
   const stepLength = optionalNumber("step_length", horizon.stepLength) ?? 1;
   const discountRate = optionalNumber("discount_rate", horizon.discountRate) ?? 0;
+  checkValueHorizon(steps, stepLength, discountRate);
+  const shared = new Map<string, number>();
   return elementwise(
     [
       { name: "spend", value: spend },
@@ -244,16 +256,18 @@ function customerValues(
     ],
     ([m, x, tx, age], where) =>
       at(where, () => {
-        checkHistory(x as number, tx as number, age as number, "");
-        const recency = Math.min(tx as number, age as number);
-        return discountedCustomerValue({
-          expectedPurchases: (t) => conditional(t, x as number, recency, age as number),
-          spend: m as number,
-          steps,
-          stepLength,
-          discountRate,
-        });
+        const key = `${x}|${age}`;
+        let perSpend = shared.get(key);
+        if (perSpend === undefined) {
+          perSpend = discountedPurchases(model.aliveCurve(x as number, age as number), steps, stepLength, discountRate);
+          shared.set(key, perSpend);
+        }
+        return (m as number) * perSpend * model.probabilityAlive(x as number, Math.min(tx as number, age as number), age as number);
       }),
+    ([m, x, tx, age]) => {
+      checkSpend(m as number);
+      checkHistory(x as number, tx as number, age as number, "");
+    },
   );
 }
 
@@ -282,9 +296,10 @@ export function ltvBgnbdClv(
 ): any[][] {
   return evaluateTable(() => {
     const p = requireBgNbdParams(paramsRow(params, BGNBD_NAMES, "LTV.BGNBD_FIT"));
-    return customerValues(spend, { frequency, recency, T }, { steps, stepLength: step_length, discountRate: discount_rate }, (t, x, tx, age) =>
-      bgnbdConditionalExpectedPurchases(p, t, x, tx, age),
-    );
+    return customerValues(spend, { frequency, recency, T }, { steps, stepLength: step_length, discountRate: discount_rate }, {
+      aliveCurve: (x, age) => bgnbdAliveCurve(p, x, age),
+      probabilityAlive: (x, tx, age) => bgnbdProbabilityAlive(p, x, tx, age),
+    });
   });
 }
 
@@ -313,8 +328,9 @@ export function ltvPnbdClv(
 ): any[][] {
   return evaluateTable(() => {
     const p = requireParetoNbdParams(paramsRow(params, PNBD_NAMES, "LTV.PNBD_FIT"));
-    return customerValues(spend, { frequency, recency, T }, { steps, stepLength: step_length, discountRate: discount_rate }, (t, x, tx, age) =>
-      paretoNbdConditionalExpectedPurchases(p, t, x, tx, age),
-    );
+    return customerValues(spend, { frequency, recency, T }, { steps, stepLength: step_length, discountRate: discount_rate }, {
+      aliveCurve: (x, age) => paretoNbdAliveCurve(p, x, age),
+      probabilityAlive: (x, tx, age) => paretoNbdProbabilityAlive(p, x, tx, age),
+    });
   });
 }

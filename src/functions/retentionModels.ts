@@ -15,7 +15,7 @@ import {
   type Cohort,
 } from "../core/retention/shiftedBetaGeometric";
 import { evaluate, evaluateTable, numberGrid, optionalFlag, optionalNumber, paramsRow, requiredNumber } from "./arguments";
-import { fitTable } from "./fitTable";
+import { FIT_LIMITS, fitTable, SBG_REMEDY } from "./fitTable";
 import { at, elementwise } from "./tables";
 
 const SBG_NAMES = SBG_PARAMS; // the core's parameter names, in order
@@ -29,9 +29,9 @@ const SBG_NAMES = SBG_PARAMS; // the core's parameter names, in order
  */
 export function ltvSbgFit(survivors: any[][], details?: any): any[][] {
   return evaluateTable(() => {
-    const cohorts = cohortsFrom(survivors);
-    const fit = fitShiftedBetaGeometric(cohorts);
-    return fitTable(fit, SBG_NAMES, optionalFlag("details", details));
+    const withDetails = optionalFlag("details", details); // every argument is checked before the fit starts
+    const fit = fitShiftedBetaGeometric(cohortsFrom(survivors), FIT_LIMITS);
+    return fitTable(fit, SBG_NAMES, withDetails, SBG_REMEDY);
   });
 }
 

@@ -1,5 +1,5 @@
-import { invalidValue, LifetimeError } from "../core/errors";
-import { column, numberGrid, type Cell, type CellValue } from "./arguments";
+import { invalidValue, LifetimeError, notANumber } from "../core/errors";
+import { column, flatNumbers, type CellValue } from "./arguments";
 
 /**
  * Columns of customers as the fitting functions take them: equal lengths, a header row
@@ -53,57 +53,85 @@ export function customerColumns<Name extends string>(
 const isOmitted = (value: CellValue) =>
   value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 1 && Array.isArray(value[0]) && value[0].length === 1 && (value[0][0] === null || value[0][0] === ""));
 
+/** How long a prediction may compute before it answers #NUM! instead: Excel waits for a custom function. */
+export const PREDICTION_TIME_LIMIT_MS = 1500;
+
 /**
  * Applies a function cell by cell over ranges of one shape, single values broadcast to
  * that shape (t = 39 against a column of customers, or a row of t for one customer). A
  * cell where an input is empty (or a header row of text) gives an empty result cell.
+ * `check`, when given, runs on every cell before any is computed.
  */
-export function elementwise(inputs: { name: string; value: CellValue }[], compute: (values: number[], where: string) => number): (number | string)[][] {
-  const grids = inputs.map(({ name, value }) => ({ name, grid: numberGridAllowingHeader(name, value) }));
-  const shaped = grids.filter((g) => g.grid.length > 1 || (g.grid[0] as Cell[]).length > 1);
-  const rows = shaped[0]?.grid.length ?? 1;
-  const columns = shaped[0]?.grid[0]?.length ?? 1;
+export function elementwise(
+  inputs: { name: string; value: CellValue }[],
+  compute: (values: number[], where: string) => number,
+  check?: (values: number[]) => void,
+): (number | string)[][] {
+  const grids = inputs.map(({ name, value }) => ({ name, ...flatNumbers(name, value, true) }));
+  const shaped = grids.filter((g) => g.rows > 1 || g.columns > 1);
+  const rows = shaped[0]?.rows ?? 1;
+  const columns = shaped[0]?.columns ?? 1;
   for (const g of shaped) {
-    if (g.grid.length !== rows || (g.grid[0] as Cell[]).length !== columns) {
-      throw invalidValue(
-        `${shaped[0]!.name} and ${g.name} must have the same shape (or be single values); got ${rows}×${columns} and ${g.grid.length}×${(g.grid[0] as Cell[]).length}`,
-      );
+    if (g.rows !== rows || g.columns !== columns) {
+      throw invalidValue(`${shaped[0]!.name} and ${g.name} must have the same shape (or be single values); got ${rows}×${columns} and ${g.rows}×${g.columns}`);
     }
   }
+  // Each input as one flat array (NaN where a cell is empty), a single value as itself: no per-cell objects.
+  const cellsCount = rows * columns;
+  const flat = grids.map((g) => (g.rows === 1 && g.columns === 1 ? (g.data[0] as number) : g.data));
+  const where = (i: number) => {
+    const r = Math.floor(i / columns);
+    const c = i % columns;
+    return rows > 1 && columns > 1 ? `row ${r + 1}, column ${c + 1}` : rows > 1 ? `row ${r + 1}` : columns > 1 ? `column ${c + 1}` : "";
+  };
+  const values = new Array<number>(flat.length);
+  /** Fills `values` for cell i; false when a cell of it is empty. */
+  const read = (i: number) => {
+    for (let k = 0; k < flat.length; k++) {
+      const f = flat[k] as number | Float64Array;
+      const v = typeof f === "number" ? f : (f[i] as number);
+      if (Number.isNaN(v)) return false;
+      values[k] = v;
+    }
+    return true;
+  };
+  const named = (i: number, error: unknown) => {
+    const at = where(i);
+    return at && error instanceof LifetimeError ? new LifetimeError(error.code, `${at}: ${error.message}`) : error;
+  };
+  // Every cell is checked before any is computed, so a bad row late in a long column is named at once.
+  if (check) {
+    for (let i = 0; i < cellsCount; i++) {
+      if (!read(i)) continue;
+      try {
+        check(values);
+      } catch (error) {
+        throw named(i, error);
+      }
+    }
+  }
+  const started = Date.now();
   const out: (number | string)[][] = [];
   for (let r = 0; r < rows; r++) {
-    const row: (number | string)[] = [];
+    const row: (number | string)[] = new Array(columns);
     for (let c = 0; c < columns; c++) {
-      const values: number[] = [];
-      let blank = false;
-      for (const g of grids) {
-        const cell = g.grid.length === 1 && (g.grid[0] as Cell[]).length === 1 ? (g.grid[0]![0] as Cell) : (g.grid[r]![c] as Cell);
-        if (cell === null) blank = true;
-        else values.push(cell);
+      const i = r * columns + c;
+      if ((i & 1023) === 1023 && Date.now() - started > PREDICTION_TIME_LIMIT_MS) {
+        throw notANumber(`computing ${cellsCount.toLocaleString("en-US")} results takes longer than ${PREDICTION_TIME_LIMIT_MS / 1000} s: compute fewer rows at a time, or fewer steps`);
       }
-      if (blank) {
-        row.push("");
+      if (!read(i)) {
+        row[c] = "";
         continue;
       }
-      const where = rows > 1 && columns > 1 ? `row ${r + 1}, column ${c + 1}` : rows > 1 ? `row ${r + 1}` : columns > 1 ? `column ${c + 1}` : "";
-      row.push(compute(values, where));
+      try {
+        row[c] = compute(values, "");
+      } catch (error) {
+        throw named(i, error);
+      }
     }
     out.push(row);
   }
   return out;
-}
-
-function hasHeader(value: CellValue): boolean {
-  if (!Array.isArray(value) || value.length < 2) return false;
-  const first = (value as unknown[][])[0];
-  return Array.isArray(first) && first.length === 1 && typeof first[0] === "string" && first[0].trim() !== "";
-}
-
-/** As numberGrid, reading a text header atop a longer column as empty. */
-function numberGridAllowingHeader(name: string, value: CellValue): Cell[][] {
-  if (!hasHeader(value)) return numberGrid(name, value);
-  const rows = value as unknown[][];
-  return [[null], ...numberGrid(name, rows.slice(1))];
 }
 
 /** Runs a per-cell computation, naming the cell in its error message. */

@@ -52,9 +52,22 @@ describe("LTV.SBG_*", () => {
   });
 
   it("treats 0 as everyone gone and blank as not yet observed", () => {
-    const withZero = plain(call(fns, "SBG_FIT", [[100, 50, 20, 0], [100, 60, "", ""]])) as number[][];
-    const core2 = fitShiftedBetaGeometric([{ size: 100, survivors: [50, 20, 0] }, { size: 100, survivors: [60] }]);
-    assert.deepEqual(withZero, [[core2.params.alpha, core2.params.beta]]);
+    // Blank: not yet observed, the cohorts fit as the core fits them.
+    const blank = plain(call(fns, "SBG_FIT", [[100, 50, 30, ""], [100, 60, "", ""]])) as number[][];
+    const core = fitShiftedBetaGeometric([{ size: 100, survivors: [50, 30] }, { size: 100, survivors: [60] }]);
+    assert.equal(core.degenerate, undefined);
+    assert.deepEqual(blank, [[core.params.alpha, core.params.beta]]);
+    // 0: everyone gone at once, which no mix of churn rates explains: the core finds no interior maximum, nor does the function.
+    const core2 = fitShiftedBetaGeometric([{ size: 100, survivors: [50, 30, 0] }, { size: 100, survivors: [60] }]);
+    assert.match(core2.degenerate!, /ran to infinity/);
+    expectError(call(fns, "SBG_FIT", [[100, 50, 30, 0], [100, 60, "", ""]]), "#NUM!", /ran to infinity/);
+  });
+
+  it("answers #NUM! for a fit with no interior maximum, saying why and what would fix it", () => {
+    // Retention the same in every period and cohort: the sBG runs to its limit of no heterogeneity (α, β → ∞).
+    const flat = call(fns, "SBG_FIT", [[100, 50, 25, 12.5], [100, 50, "", ""]]);
+    expectError(flat, "#NUM!", /the data do not determine the model: (alpha|beta) ran to infinity .*fit on more cohorts|flat/);
+    expectError(call(fns, "SBG_FIT", [[1, 1, 0]]), "#NUM!", /do not determine the model/);
   });
 
   it("SBG_SURVIVAL and SBG_RETENTION spill in the shape of t", () => {
@@ -142,7 +155,8 @@ describe("LTV.BGNBD_CLV and LTV.PNBD_CLV", () => {
     ].map(([x, tx, T, m]) => [
       discountedCustomerValue({ expectedPurchases: (t) => bgnbdConditionalExpectedPurchases(params, t, x!, tx!, T!), spend: m!, steps: 12, stepLength: 4.345, discountRate: 0.01 }),
     ]);
-    assert.deepEqual(plain(call(fns, "BGNBD_CLV", [[0.243, 4.414, 0.793, 2.426]], [[35], [20]], [[2], [0]], [[30.43], [0]], [[38.86], [39]], 12, 4.345, 0.01)), expected);
+    const got = plain(call(fns, "BGNBD_CLV", [[0.243, 4.414, 0.793, 2.426]], [[35], [20]], [[2], [0]], [[30.43], [0]], [[38.86], [39]], 12, 4.345, 0.01)) as number[][];
+    got.forEach((row, i) => assert.ok(Math.abs(row[0]! - expected[i]![0]!) <= 1e-13 * expected[i]![0]!, `${row[0]} vs ${expected[i]![0]}`));
     const pnbd = plain(call(fns, "PNBD_CLV", [[0.553, 10.578, 0.606, 11.669]], 35, 2, 30.43, 38.86, 12, 4.345, 0.01)) as number[][];
     assert.ok(pnbd[0]![0]! > 0);
     expectError(call(fns, "BGNBD_CLV", [[0.243, 4.414, 0.793, 2.426]], 35, 2, 30.43, 38.86, 0), "#VALUE!", /steps must be a whole number/);
@@ -175,5 +189,39 @@ describe("the README's worked examples for the fitted models", () => {
     const gg = plain(call(fns, "GG_FIT", asColumn(spend.x!), asColumn(spend.zbar!))) as number[][];
     assert.deepEqual(gg[0]!.map((v) => v.toFixed(2)), ["6.25", "3.74", "15.45"]);
     assert.equal((plain(call(fns, "GG_SPEND", gg, 1, 35)) as number[][])[0]![0]!.toFixed(2), "35.05");
+  });
+});
+
+describe("edge customers and degenerate data", () => {
+  const columns = (rows: number[][]) => [0, 1, 2].map((j) => rows.map((r) => [r[j]]));
+  const cdnowRows = () => Array.from(cdnow.frequency!, (x, i) => [x, cdnow.recency![i]!, cdnow.T![i]!]);
+
+  it("accept a customer acquired at the end of observation (T = 0, no repeat purchase): it adds nothing to a fit, and is surely alive", () => {
+    for (const [fit, alive, expected] of [
+      ["BGNBD_FIT", "BGNBD_P_ALIVE", "BGNBD_EXPECTED"],
+      ["PNBD_FIT", "PNBD_P_ALIVE", "PNBD_EXPECTED"],
+    ] as const) {
+      const without = plain(call(fns, fit, ...columns(cdnowRows()))) as number[][];
+      const withNew = plain(call(fns, fit, ...columns([...cdnowRows(), [0, 0, 0], [0, 0, 0]]))) as number[][];
+      withNew[0]!.forEach((p, i) => assert.ok(Math.abs(p - without[0]![i]!) <= 1e-6 * without[0]![i]!, `${fit}: ${withNew[0]} vs ${without[0]}`));
+      assert.deepEqual(plain(call(fns, alive, without, 0, 0, 0)), [[1]]);
+      const e = plain(call(fns, expected, without, 10, 0, 0, 0)) as number[][];
+      assert.ok(e[0]![0]! > 0 && Number.isFinite(e[0]![0]!));
+    }
+  });
+
+  it("refuse frequency 0 with a recency above 0, naming the row, in fits and predictions alike", () => {
+    const rows = cdnowRows();
+    rows[2000] = [0, 12.5, 30];
+    for (const fit of ["BGNBD_FIT", "PNBD_FIT"]) expectError(call(fns, fit, ...columns(rows)), "#VALUE!", /row 2001: recency must be 0 for a customer without repeat purchases \(frequency 0\); got 12\.5/);
+    expectError(call(fns, "PNBD_P_ALIVE", [[0.553, 10.578, 0.606, 11.669]], ...columns(rows)), "#VALUE!", /row 2001: recency must be 0/);
+    expectError(call(fns, "BGNBD_CLV", [[0.243, 4.414, 0.793, 2.426]], 20, ...columns(rows), 1000, 1, 0.01), "#VALUE!", /row 2001: recency must be 0/);
+  });
+
+  it("answer #NUM! for identical customers and for one customer, saying what would help", () => {
+    const same = Array.from({ length: 500 }, () => [3, 20, 40]);
+    for (const fit of ["BGNBD_FIT", "PNBD_FIT"]) expectError(call(fns, fit, ...columns(same)), "#NUM!", /every customer has the same frequency, recency and T/);
+    expectError(call(fns, "BGNBD_FIT", [[3]], [[20]], [[40]]), "#VALUE!", /at least two customers; the data hold 1/);
+    expectError(call(fns, "BGNBD_FIT", ...columns(cdnowRows()), Array.from(cdnow.frequency!, () => [1e-300])), "#VALUE!", /at least two customers; the data hold 2\.357e-297/);
   });
 });

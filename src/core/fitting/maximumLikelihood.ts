@@ -1,3 +1,4 @@
+import { notANumber } from "../errors";
 import { minimizeBfgs, invertPositiveDefinite, type MinimizeOptions } from "./minimize";
 
 /**
@@ -23,14 +24,28 @@ export interface FitResult<Name extends string> {
   standardErrors: Record<Name, number> | undefined;
   /** Why the search stopped, in words. */
   reason: string;
+  /**
+   * Why the maximum is not an answer, when it is not: a parameter ran to the edge of what
+   * the model can represent, or the likelihood is flat along some direction (no standard
+   * errors, or ones a hundred times the estimate). Undefined for an interior maximum.
+   */
+  degenerate?: string;
 }
 
 /** ln θ outside ±LOG_BOUND (θ beyond 1e±13) is treated as outside the domain: such a fit is degenerate. */
 const LOG_BOUND = 30;
 
-export interface FitOptions extends MinimizeOptions {
+/** What a caller may bound: a custom function must answer within about a second. */
+export interface FitLimits {
+  /** Stop with a #NUM! error once the fit has run this long, in milliseconds. */
+  timeLimitMs?: number;
+}
+
+export interface FitOptions extends MinimizeOptions, FitLimits {
   /** Total weight of the data, to scale the objective per customer. */
   totalWeight: number;
+  /** What is being fitted, for the message when the time runs out ("2,357 customers"). */
+  describe?: string;
 }
 
 export function fitMaximumLikelihood<Name extends string>(
@@ -40,7 +55,15 @@ export function fitMaximumLikelihood<Name extends string>(
   options: FitOptions,
 ): FitResult<Name> {
   const scale = 1 / options.totalWeight;
+  const started = Date.now();
+  let evaluations = 0;
   const objective = (phi: readonly number[]) => {
+    evaluations++;
+    if (options.timeLimitMs !== undefined && Date.now() - started > options.timeLimitMs) {
+      throw notANumber(
+        `fitting ${options.describe ?? "the data"} takes longer than ${options.timeLimitMs / 1000} s (${evaluations} evaluations of the likelihood so far): fit a sample of the rows, or group identical rows and give their counts as weights`,
+      );
+    }
     if (phi.some((v) => Math.abs(v) > LOG_BOUND)) return { value: Number.POSITIVE_INFINITY, gradient: phi.map(() => 0) };
     const theta = phi.map(Math.exp);
     const r = logLikelihood(theta);
@@ -59,7 +82,9 @@ export function fitMaximumLikelihood<Name extends string>(
   const theta = result.x.map(Math.exp);
   const named = (values: readonly number[]) => Object.fromEntries(names.map((n, i) => [n, values[i] as number])) as Record<Name, number>;
   const standardErrors = result.converged ? observedStandardErrors(logLikelihood, theta) : undefined;
+  const degenerate = result.converged ? degeneracy(names, theta, standardErrors) : undefined;
   return {
+    degenerate,
     params: named(theta),
     logLikelihood: -result.value / scale,
     converged: result.converged,
@@ -70,6 +95,20 @@ export function fitMaximumLikelihood<Name extends string>(
 }
 
 /** Symmetrised forward-difference Hessian of a function with an analytic gradient. */
+/** |ln θ| beyond which a parameter has run to an edge: θ above 8.9 million or below 1.1e−7. */
+export const EDGE_LOG = 16;
+/** A standard error this many times its estimate means the likelihood is flat that way. */
+const FLAT_RATIO = 100;
+
+function degeneracy(names: readonly string[], theta: readonly number[], errors: readonly number[] | undefined): string | undefined {
+  const edge = theta.findIndex((t) => Math.abs(Math.log(t)) > EDGE_LOG);
+  if (edge >= 0) return `${names[edge]} ran to ${theta[edge]! > 1 ? "infinity" : "zero"} (${theta[edge]!.toPrecision(3)})`;
+  if (!errors) return "the likelihood is flat along some direction (its curvature matrix is singular)";
+  const flat = errors.findIndex((e, i) => e > FLAT_RATIO * (theta[i] as number));
+  if (flat >= 0) return `the likelihood is flat in ${names[flat]} (standard error ${errors[flat]!.toPrecision(3)} for an estimate of ${theta[flat]!.toPrecision(3)})`;
+  return undefined;
+}
+
 function forwardDifferenceHessian(
   f: (x: readonly number[]) => { value: number; gradient: number[] },
   x: readonly number[],

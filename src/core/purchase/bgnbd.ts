@@ -1,6 +1,6 @@
-import { invalidValue } from "../errors";
+import { describeNumber, invalidValue, notANumber } from "../errors";
 import { positiveParams } from "../validate";
-import { fitMaximumLikelihood, type FitResult } from "../fitting/maximumLikelihood";
+import { fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
 import { GammaRatios } from "../special/gammaRatios";
 import { hyp2f1 } from "../special/hypergeometric";
 import { customerMeans, distinctValues, type CustomerSummary } from "./customers";
@@ -107,11 +107,13 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
 }
 
 /** Fits BG/NBD by maximum likelihood. */
-export function fitBgNbd(data: CustomerSummary): FitResult<(typeof BGNBD_PARAMS)[number]> {
+export function fitBgNbd(data: CustomerSummary, limits: FitLimits = {}): FitResult<(typeof BGNBD_PARAMS)[number]> {
   requireRepeatPurchases(data);
   const { meanT, meanX } = customerMeans(data);
   // Start with the mean purchase rate r/α at the observed rate and dropout odds near 1.
   return fitMaximumLikelihood(BGNBD_PARAMS, bgnbdLogLikelihood(data), [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 1, 1], {
+    ...limits,
+    describe: `${data.customers.toLocaleString("en-US")} customers (${data.rows.toLocaleString("en-US")} distinct)`,
     totalWeight: data.customers,
   });
 }
@@ -123,7 +125,12 @@ export function requireRepeatPurchases(data: CustomerSummary): void {
   if (repeaters === 0) {
     throw invalidValue("no customer made a repeat purchase (every frequency is 0): the purchase rate cannot be estimated");
   }
-  if (data.customers < 2) throw invalidValue("a model needs at least two customers");
+  if (data.customers < 2) {
+    throw invalidValue(`a model needs at least two customers; the data hold ${describeNumber(data.customers)} (each row counts as its weight, 1 without weights)`);
+  }
+  if (data.rows === 1) {
+    throw notANumber("every customer has the same frequency, recency and T, so nothing tells the models' rates apart: fit on customers whose histories differ");
+  }
 }
 
 export function requireBgNbdParams(params: readonly number[]): BgNbdParams {
@@ -146,18 +153,24 @@ export function bgnbdExpectedPurchases({ r, alpha, a, b }: BgNbdParams, t: numbe
  * E[Y(t) | x, t_x, T] = (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))]
  *                      / (1 + [x > 0] · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)).
  */
-export function bgnbdConditionalExpectedPurchases(
-  { r, alpha, a, b }: BgNbdParams,
-  t: number,
-  frequency: number,
-  recency: number,
-  T: number,
-): number {
-  if (t === 0) return 0;
+export function bgnbdConditionalExpectedPurchases(params: BgNbdParams, t: number, frequency: number, recency: number, T: number): number {
+  return bgnbdAliveCurve(params, frequency, T)(t) * bgnbdProbabilityAlive(params, frequency, recency, T);
+}
+
+/**
+ * E[Y(t) | x, t_x, T] / P(alive): the expected purchases in the next t of a customer alive
+ * at T, (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))].
+ * It depends on x and T only, so customers who share them share it.
+ */
+export function bgnbdAliveCurve({ r, alpha, a, b }: BgNbdParams, frequency: number, T: number): (t: number) => number {
   const x = frequency;
-  const hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
-  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t))) * hyp);
-  return numerator * bgnbdProbabilityAlive({ r, alpha, a, b }, x, recency, T);
+  const scale = (a + b + x - 1) / (a - 1);
+  const logBase = Math.log(alpha + T);
+  return (t) => {
+    if (t === 0) return 0;
+    const hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
+    return scale * (1 - Math.exp((r + x) * (logBase - Math.log(alpha + T + t))) * hyp);
+  };
 }
 
 /**

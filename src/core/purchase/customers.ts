@@ -43,8 +43,10 @@ export function checkHistory(frequency: number, recency: number, T: number, wher
   if (!Number.isFinite(frequency) || frequency < 0 || !Number.isInteger(frequency)) {
     fail(`frequency must be a whole number of repeat purchases, 0 or more; got ${describeNumber(frequency)}`);
   }
-  if (!Number.isFinite(T) || T <= 0) fail(`T must be a positive time; got ${describeNumber(T)}`);
+  // T = 0 is a customer acquired at the end of observation: the models define it (P(alive) = 1, likelihood 1).
+  if (!Number.isFinite(T) || T < 0) fail(`T must be a time, 0 or more; got ${describeNumber(T)}`);
   if (!Number.isFinite(recency) || recency < 0) fail(`recency must be 0 or more; got ${describeNumber(recency)}`);
+  if (frequency === 0 && recency > 0) fail(`recency must be 0 for a customer without repeat purchases (frequency 0); got ${describeNumber(recency)}`);
   if (recency > T * (1 + RECENCY_SLACK)) {
     fail(`recency (${describeNumber(recency)}) is above T (${describeNumber(T)}): a last purchase after the end of observation`);
   }
@@ -65,15 +67,15 @@ export function summarizeCustomers(input: CustomerInput): CustomerSummary {
     const t = input.T[i] as number;
     const w = input.weights ? (input.weights[i] as number) : 1;
     const tx = input.recency[i] as number;
-    if (!(Number.isInteger(x) && x >= 0 && t > 0 && t < Number.POSITIVE_INFINITY && tx >= 0 && tx <= t)) {
+    if (!(Number.isInteger(x) && x >= 0 && t >= 0 && t < Number.POSITIVE_INFINITY && tx >= 0 && tx <= t && (x > 0 || tx === 0))) {
       checkHistory(x, tx, t, `row ${input.rowNumbers ? (input.rowNumbers[i] as number) : i + 1}`);
     }
     if (!Number.isFinite(w) || w < 0) {
       throw invalidValue(`row ${input.rowNumbers ? (input.rowNumbers[i] as number) : i + 1}: weight must be a count, 0 or more; got ${describeNumber(w)}`);
     }
     if (w === 0) continue;
-    // The models do not use t_x without repeat purchases; rounding may leave t_x a hair above T.
-    table.add(x, x === 0 ? 0 : Math.min(tx, t), t, w);
+    // Rounding may leave t_x a hair above T.
+    table.add(x, Math.min(tx, t), t, w);
   }
   const summary = table.result();
   if (summary.rows === 0) throw invalidValue("every weight is 0: there are no customers");

@@ -1,6 +1,6 @@
 import { describeNumber, invalidValue, notANumber } from "../errors";
 import { positiveParams } from "../validate";
-import { fitMaximumLikelihood, type FitResult } from "../fitting/maximumLikelihood";
+import { fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
 import { digamma, logGamma } from "../special/gamma";
 import { distinctValues } from "./customers";
 
@@ -105,14 +105,14 @@ function gammaGammaLogLikelihood(data: SpendData) {
   };
 }
 
-export function fitGammaGamma(input: SpendInput): FitResult<(typeof GAMMA_GAMMA_PARAMS)[number]> {
+export function fitGammaGamma(input: SpendInput, limits: FitLimits = {}): FitResult<(typeof GAMMA_GAMMA_PARAMS)[number]> {
   const data = spendData(input);
   if (data.customers < 2) throw invalidValue("the spend model needs at least two customers with repeat purchases");
   let mean = 0;
   for (let i = 0; i < data.x.length; i++) mean += (data.weight[i] as number) * (data.m[i] as number);
   mean /= data.customers;
   // Start with E[spend] = pγ/(q−1) equal to the observed mean, at p = 1, q = 2.
-  return fitMaximumLikelihood(GAMMA_GAMMA_PARAMS, gammaGammaLogLikelihood(data), [1, 2, mean], { totalWeight: data.customers });
+  return fitMaximumLikelihood(GAMMA_GAMMA_PARAMS, gammaGammaLogLikelihood(data), [1, 2, mean], { ...limits, totalWeight: data.customers });
 }
 
 export function requireGammaGammaParams(params: readonly number[]): GammaGammaParams {

@@ -1,5 +1,5 @@
 import { positiveParams } from "../validate";
-import { fitMaximumLikelihood, type FitResult } from "../fitting/maximumLikelihood";
+import { fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
 import { GammaRatios } from "../special/gammaRatios";
 import { customerMeans, distinctValues, type CustomerSummary } from "./customers";
 import { requireRepeatPurchases } from "./bgnbd";
@@ -14,8 +14,90 @@ import { requireRepeatPurchases } from "./bgnbd";
 export type ParetoNbdParams = { r: number; alpha: number; s: number; beta: number };
 export const PARETO_NBD_PARAMS = ["r", "alpha", "s", "beta"] as const;
 
-/** Terms beyond which a hypergeometric series is cut: reached only for z within 1e-4 of 1. */
-const MAX_TERMS = 100_000;
+/** Gauss–Legendre nodes and weights on [−1, 1], by Newton's method on the Legendre polynomial P_n. */
+function gaussLegendre(n: number): { nodes: Float64Array; weights: Float64Array } {
+  const nodes = new Float64Array(n);
+  const weights = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+    let derivative = 0;
+    for (let iteration = 0; iteration < 100; iteration++) {
+      let p0 = 1;
+      let p1 = x;
+      for (let k = 2; k <= n; k++) [p0, p1] = [p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k];
+      derivative = (n * (x * p1 - p0)) / (x * x - 1);
+      const step = p1 / derivative;
+      x -= step;
+      if (Math.abs(step) < 1e-16) break;
+    }
+    nodes[i] = x;
+    weights[i] = 2 / ((1 - x * x) * derivative * derivative);
+  }
+  return { nodes, weights };
+}
+
+const RULE = gaussLegendre(12);
+const SERIES_D1 = new Float64Array(3);
+const SERIES_D2 = new Float64Array(3);
+/** Fall of ln f allowed across one panel, and the fall after which the rest is negligible (e^−45 ≈ 3e−20). */
+const PANEL_FALL = 3;
+const NEGLIGIBLE_FALL = 45;
+
+/**
+ * The death integral of the Pareto/NBD likelihood and its logarithmic derivatives:
+ * J = ∫_{t_x}^{T} (α+τ)^−k (β+τ)^−S dτ, k = r + x, S = s + 1: the chance, up to the factor
+ * Γ(r+x)α^r s β^s/Γ(r), that the customer bought x times by t_x and died unseen at some τ in
+ * (t_x, T]. Fader & Hardie's closed form writes it as a difference of two Gauss
+ * hypergeometric functions whose series needs about (β+t)/(α+t) terms, 100,000 and more
+ * when β ≫ α; here it is integrated directly. The integrand is smooth and falls
+ * monotonically; panels of 12-point Gauss–Legendre each span at most a fall of 3 in ln f and
+ * at most the distance to the integrand's branch points at −α and −β, which bounds the
+ * error of each panel near 1e−16, and the sum stops once the integrand has fallen by e^−45.
+ * So the cost is at most a few dozen panels whatever α, β, r, s and x are (the panels grow
+ * geometrically with α + τ and β + τ).
+ *
+ * Returns ln J (−∞ when t_x = T) and, in `out`, ∂ln J/∂k, ∂ln J/∂α, ∂ln J/∂S, ∂ln J/∂β.
+ */
+export function logDeathIntegral(k: number, S: number, alpha: number, beta: number, tx: number, T: number, out: Float64Array): number {
+  out.fill(0);
+  if (!(T > tx)) return Number.NEGATIVE_INFINITY;
+  const g = (tau: number) => k * Math.log(alpha + tau) + S * Math.log(beta + tau);
+  const g0 = g(tx);
+  let sum = 0;
+  let sk = 0;
+  let sAlpha = 0;
+  let sS = 0;
+  let sBeta = 0;
+  let start = tx;
+  while (start < T) {
+    const slope = k / (alpha + start) + S / (beta + start);
+    const h = Math.min(PANEL_FALL / slope, alpha + start, beta + start, T - start);
+    const half = h / 2;
+    for (let i = 0; i < RULE.nodes.length; i++) {
+      const tau = start + half * (1 + (RULE.nodes[i] as number));
+      const la = Math.log(alpha + tau);
+      const lb = Math.log(beta + tau);
+      const f = (RULE.weights[i] as number) * half * Math.exp(g0 - k * la - S * lb);
+      sum += f;
+      sk -= f * la;
+      sAlpha -= (f * k) / (alpha + tau);
+      sS -= f * lb;
+      sBeta -= (f * S) / (beta + tau);
+    }
+    const last = h === T - start;
+    start += h;
+    if (last || g(start) - g0 > NEGLIGIBLE_FALL) break;
+  }
+  out[0] = sk / sum;
+  out[1] = sAlpha / sum;
+  out[2] = sS / sum;
+  out[3] = sBeta / sum;
+  return Math.log(sum) - g0;
+}
+
+/** The series is used up to this z, where it needs at most about 170 terms; beyond, the death integral is integrated. */
+const SERIES_MAX_Z = 0.8;
+const MAX_TERMS = 400;
 
 /**
  * ln of 2F1(a, b; a+1; z) for 0 ≤ z < 1 and its derivatives in a, b and z. By Euler's
@@ -23,7 +105,8 @@ const MAX_TERMS = 100_000;
  * and the second series Σ_k (a+1−b)_k/(a+1)_k z^k has positive terms whose ratio stays
  * below z when b > 0, so it neither overflows for large b nor loses digits to cancellation.
  * The parameter derivatives are summed term by term alongside the series. Requires
- * a + 1 − b > 0, as in both branches of the likelihood (a + 1 − b is s + 1 or r + x).
+ * a + 1 − b > 0, as in both branches of the likelihood (a + 1 − b is s + 1 or r + x), and
+ * z ≤ SERIES_MAX_Z, so the number of terms is bounded.
  */
 export function logHyp2f1AOnePlusA(a: number, b: number, z: number, out: Float64Array): number {
   const c1 = a + 1 - b;
@@ -58,16 +141,108 @@ export function logHyp2f1AOnePlusA(a: number, b: number, z: number, out: Float64
 /**
  * Log-likelihood of the data and its gradient in (r, α, s, β):
  * L = Γ(r+x) α^r β^s / Γ(r) · [ 1/((α+T)^(r+x) (β+T)^s) + s/(r+s+x) · A0 ],
- * A0 = F(z1)/(m+t_x)^(r+s+x) − F(z2)/(m+T)^(r+s+x), with m = max(α, β) and, for α ≥ β,
- * F(z) = 2F1(r+s+x, s+1; r+s+x+1; z), z = (α−β)/(α+·); for α < β, F(z) = 2F1(r+s+x, r+x;
- * r+s+x+1; z), z = (β−α)/(β+·). Everything is carried in logarithms: (α+T)^(r+x) overflows
- * for customers with hundreds of purchases.
+
+/**
+ * ln of the bracket by Fader & Hardie's closed form, for the common case where it is cheap
+ * and exact: A0 = F(z1)/(m+t_x)^a − F(z2)/(m+T)^a with F(z) = 2F1(a, b; a+1; z), a = r+s+x,
+ * m = max(α, β); for α ≥ β, b = s+1 and z = (α−β)/(α+·); for α < β, b = r+x and
+ * z = (β−α)/(β+·). Returns undefined where it is not: z above SERIES_MAX_Z (a slow series,
+ * β ≫ α or α ≫ β) or the two terms of A0 within 1% of each other (t_x close to T, where their
+ * difference loses digits); the death integral takes those.
+ */
+function seriesBracket(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number, d1: Float64Array, d2: Float64Array, out: Float64Array): { value: number; probabilityAlive: number } | undefined {
+  const alphaLarger = alpha >= beta;
+  const m = alphaLarger ? alpha : beta;
+  const diff = Math.abs(alpha - beta);
+  const base1 = m + tx;
+  const base2 = m + T;
+  if (diff / base1 > SERIES_MAX_Z || !(T > tx)) return undefined;
+  const rx = r + x;
+  const a = r + s + x;
+  const b = alphaLarger ? s + 1 : rx;
+  const l1 = logHyp2f1AOnePlusA(a, b, diff / base1, d1) - a * Math.log(base1);
+  const l2 = logHyp2f1AOnePlusA(a, b, diff / base2, d2) - a * Math.log(base2);
+  if (!(l1 - l2 > 0.01)) return undefined;
+  const logAT = Math.log(alpha + T);
+  const logBT = Math.log(beta + T);
+  const b1 = -rx * logAT - s * logBT; // ln E
+  const q = Math.exp(l2 - l1);
+  const b2 = Math.log(s) - Math.log(a) + l1 + Math.log(-Math.expm1(l2 - l1)); // ln(s/(r+s+x) · A0)
+  const top = Math.max(b1, b2);
+  const e = Math.exp(-Math.abs(b1 - b2));
+  const value = top + Math.log1p(e);
+  const p = b2 >= b1 ? 1 / (1 + e) : e / (1 + e); // share of the A0 term in the bracket
+  // Gradient of ln(e^B1 + e^B2) = (1−p) ∇B1 + p ∇B2, with ∇ ln A0 = (∇L1 − q ∇L2)/(1 − q).
+  let dr = -(1 - p) * logAT;
+  let dAlpha = (-(1 - p) * rx) / (alpha + T);
+  let ds = -(1 - p) * logBT;
+  let dBeta = (-(1 - p) * s) / (beta + T);
+  const scale = p / (1 - q);
+  const dA = (d1[0] as number) - q * (d2[0] as number);
+  const dB = (d1[1] as number) - q * (d2[1] as number);
+  const dLogBase = Math.log(base1) - q * Math.log(base2);
+  const dZ1 = d1[2] as number;
+  const dZ2 = d2[2] as number;
+  const dZdm1 = ((alphaLarger ? beta : alpha) + tx) / (base1 * base1); // ∂z/∂m at t_x
+  const dZdm2 = ((alphaLarger ? beta : alpha) + T) / (base2 * base2);
+  const dLarger = dZ1 * dZdm1 - a / base1 - q * (dZ2 * dZdm2 - a / base2); // ∂ ln A0 / ∂m (times 1−q)
+  const dSmaller = -dZ1 / base1 + (q * dZ2) / base2; // ∂ ln A0 / ∂ the smaller rate (times 1−q)
+  if (alphaLarger) {
+    dr += p * (-1 / a) + scale * (dA - dLogBase);
+    ds += p * (1 / s - 1 / a) + scale * (dA + dB - dLogBase);
+    dAlpha += scale * dLarger;
+    dBeta += scale * dSmaller;
+  } else {
+    dr += p * (-1 / a) + scale * (dA + dB - dLogBase);
+    ds += p * (1 / s - 1 / a) + scale * (dA - dLogBase);
+    dBeta += scale * dLarger;
+    dAlpha += scale * dSmaller;
+  }
+  out[0] = dr;
+  out[1] = dAlpha;
+  out[2] = ds;
+  out[3] = dBeta;
+  return { value, probabilityAlive: Math.exp(b1 - value) };
+}
+
+/**
+ * ln of the likelihood's bracket, E + s·J with E = (α+T)^−(r+x) (β+T)^−s (alive at T) and J
+ * the death integral, and its gradient in (r, α, s, β) in `out`; also P(alive) = E/(E + sJ).
+ * By the closed form where its series is short and its difference exact, else by
+ * integrating J: either way in a bounded number of steps.
+ */
+function logBracket(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number, scratch: Float64Array, out: Float64Array): { value: number; probabilityAlive: number } {
+  const viaSeries = seriesBracket(r, alpha, s, beta, x, tx, T, SERIES_D1, SERIES_D2, out);
+  if (viaSeries) return viaSeries;
+  const k = r + x;
+  const logAT = Math.log(alpha + T);
+  const logBT = Math.log(beta + T);
+  const logE = -k * logAT - s * logBT;
+  const logJ = logDeathIntegral(k, s + 1, alpha, beta, tx, T, scratch);
+  const logSJ = Math.log(s) + logJ;
+  const top = Math.max(logE, logSJ);
+  const value = logSJ === Number.NEGATIVE_INFINITY ? logE : top + Math.log(Math.exp(logE - top) + Math.exp(logSJ - top));
+  const pE = Math.exp(logE - value); // share of E in the bracket: P(alive)
+  const pJ = 1 - pE;
+  out[0] = -pE * logAT + pJ * (scratch[0] as number);
+  out[1] = (-pE * k) / (alpha + T) + pJ * (scratch[1] as number);
+  out[2] = -pE * logBT + pJ * (1 / s + (scratch[2] as number));
+  out[3] = (-pE * s) / (beta + T) + pJ * (scratch[3] as number);
+  return { value, probabilityAlive: pE };
+}
+
+/**
+ * Log-likelihood of the data and its gradient in (r, α, s, β) (Fader & Hardie 2005 note,
+ * eqs. 16–18, with the A0 term as the death integral above):
+ * L = Γ(r+x) α^r β^s / Γ(r) · [ (α+T)^−(r+x) (β+T)^−s + s ∫_{t_x}^{T} (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ].
+ * Everything is carried in logarithms: (α+T)^(r+x) overflows for customers with hundreds
+ * of purchases.
  */
 export function paretoNbdLogLikelihood(data: CustomerSummary) {
   const xs = distinctValues(data.frequency);
   const ratios = new GammaRatios(xs.values, 1);
-  const d1 = new Float64Array(3);
-  const d2 = new Float64Array(3);
+  const scratch = new Float64Array(4);
+  const d = new Float64Array(4);
 
   return (params: readonly number[]) => {
     const [r, alpha, s, beta] = params as [number, number, number, number];
@@ -75,10 +250,6 @@ export function paretoNbdLogLikelihood(data: CustomerSummary) {
     ratios.update(r);
     const logAlpha = Math.log(alpha);
     const logBetaParam = Math.log(beta);
-    const logS = Math.log(s);
-    const alphaLarger = alpha >= beta;
-    const m = alphaLarger ? alpha : beta;
-    const diff = Math.abs(alpha - beta);
     let value = 0;
     let dr = 0;
     let dAlpha = 0;
@@ -87,80 +258,24 @@ export function paretoNbdLogLikelihood(data: CustomerSummary) {
     for (let i = 0; i < data.rows; i++) {
       const w = data.weight[i] as number;
       const x = data.frequency[i] as number;
-      const tx = data.recency[i] as number;
-      const T = data.T[i] as number;
-      const rx = r + x;
-      const a = r + s + x;
-      value += w * (ratios.log(0, x) + r * logAlpha + s * logBetaParam);
-      dr += w * (ratios.psi(0, x) + logAlpha);
-      dAlpha += (w * r) / alpha;
-      ds += w * logBetaParam;
-      dBeta += (w * s) / beta;
-
-      // B1 = −(r+x) ln(α+T) − s ln(β+T)
-      const logAT = Math.log(alpha + T);
-      const logBT = Math.log(beta + T);
-      const b1 = -rx * logAT - s * logBT;
-
-      // ln A0 = L1 + ln(1 − e^(L2−L1)), L = ln F(z) − a ln(m + t)
-      const b = alphaLarger ? s + 1 : rx;
-      const base1 = m + tx;
-      const base2 = m + T;
-      const l1 = logHyp2f1AOnePlusA(a, b, diff / base1, d1) - a * Math.log(base1);
-      const l2 = logHyp2f1AOnePlusA(a, b, diff / base2, d2) - a * Math.log(base2);
-      const q = Math.exp(l2 - l1);
-      let p = 0; // share of the A0 term in the bracket
-      let b2 = Number.NEGATIVE_INFINITY;
-      if (q < 1) {
-        b2 = logS - Math.log(a) + l1 + Math.log(-Math.expm1(l2 - l1));
-      }
-      const top = Math.max(b1, b2);
-      const e = Math.exp(-Math.abs(b1 - b2));
-      value += w * (top + Math.log1p(e));
-      if (b2 !== Number.NEGATIVE_INFINITY) p = b2 >= b1 ? 1 / (1 + e) : e / (1 + e);
-
-      // Gradient of ln(e^B1 + e^B2) = (1−p) ∇B1 + p ∇B2.
-      dr -= w * (1 - p) * logAT;
-      dAlpha -= (w * (1 - p) * rx) / (alpha + T);
-      ds -= w * (1 - p) * logBT;
-      dBeta -= (w * (1 - p) * s) / (beta + T);
-      if (p === 0) continue;
-      // ∇L for each of the two terms, then ∇ ln A0 = (∇L1 − q ∇L2)/(1 − q). With
-      // a = r+s+x: for α ≥ β, b = s+1 and z = (α−β)/(α+t); for α < β, b = r+x and z = (β−α)/(β+t).
-      const logBase1 = Math.log(base1);
-      const logBase2 = Math.log(base2);
-      const scale = (w * p) / (1 - q);
-      const dA = (d1[0] as number) - q * (d2[0] as number);
-      const dB = (d1[1] as number) - q * (d2[1] as number);
-      const dLogBase = logBase1 - q * logBase2;
-      const dZ1 = d1[2] as number;
-      const dZ2 = d2[2] as number;
-      const dZdm1 = ((alphaLarger ? beta : alpha) + tx) / (base1 * base1); // ∂z/∂m at t_x
-      const dZdm2 = ((alphaLarger ? beta : alpha) + T) / (base2 * base2);
-      const dLarger = dZ1 * dZdm1 - a / base1 - q * (dZ2 * dZdm2 - a / base2); // ∂ ln A0 / ∂m (times 1−q)
-      const dSmaller = -dZ1 / base1 + (q * dZ2) / base2; // ∂ ln A0 / ∂ the smaller rate (times 1−q)
-      const wp = w * p;
-      if (alphaLarger) {
-        dr += wp * (-1 / a) + scale * (dA - dLogBase);
-        ds += wp * (1 / s - 1 / a) + scale * (dA + dB - dLogBase);
-        dAlpha += scale * dLarger;
-        dBeta += scale * dSmaller;
-      } else {
-        dr += wp * (-1 / a) + scale * (dA + dB - dLogBase);
-        ds += wp * (1 / s - 1 / a) + scale * (dA - dLogBase);
-        dBeta += scale * dLarger;
-        dAlpha += scale * dSmaller;
-      }
+      const bracket = logBracket(r, alpha, s, beta, x, data.recency[i] as number, data.T[i] as number, scratch, d);
+      value += w * (ratios.log(0, x) + r * logAlpha + s * logBetaParam + bracket.value);
+      dr += w * (ratios.psi(0, x) + logAlpha + (d[0] as number));
+      dAlpha += w * (r / alpha + (d[1] as number));
+      ds += w * (logBetaParam + (d[2] as number));
+      dBeta += w * (s / beta + (d[3] as number));
     }
     return { value, gradient: [dr, dAlpha, ds, dBeta] };
   };
 }
 
-export function fitParetoNbd(data: CustomerSummary): FitResult<(typeof PARETO_NBD_PARAMS)[number]> {
+export function fitParetoNbd(data: CustomerSummary, limits: FitLimits = {}): FitResult<(typeof PARETO_NBD_PARAMS)[number]> {
   requireRepeatPurchases(data);
   const { meanT, meanX } = customerMeans(data);
   // Start with the mean purchase rate r/α at the observed rate, and dropout rates on the scale of T.
   return fitMaximumLikelihood(PARETO_NBD_PARAMS, paretoNbdLogLikelihood(data), [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 0.5, meanT / 2], {
+    ...limits,
+    describe: `${data.customers.toLocaleString("en-US")} customers (${data.rows.toLocaleString("en-US")} distinct)`,
     totalWeight: data.customers,
   });
 }
@@ -183,21 +298,10 @@ export function paretoNbdExpectedPurchases({ r, alpha, s, beta }: ParetoNbdParam
   return ((r * beta) / alpha) * powerDifference(s - 1, beta, t);
 }
 
-/** P(alive | x, t_x, T) = 1 / (1 + s/(r+s+x) · (α+T)^(r+x) (β+T)^s · A0) (Fader & Hardie 2005 note, eq. 18). */
+/** P(alive | x, t_x, T) = E / (E + s·J) (Fader & Hardie 2005 note, eq. 18, with the death integral J). */
 export function paretoNbdProbabilityAlive(params: ParetoNbdParams, frequency: number, recency: number, T: number): number {
   const { r, alpha, s, beta } = params;
-  const x = frequency;
-  const a = r + s + x;
-  const alphaLarger = alpha >= beta;
-  const m = alphaLarger ? alpha : beta;
-  const b = alphaLarger ? s + 1 : r + x;
-  const scratch = new Float64Array(3);
-  const l1 = logHyp2f1AOnePlusA(a, b, Math.abs(alpha - beta) / (m + recency), scratch) - a * Math.log(m + recency);
-  const l2 = logHyp2f1AOnePlusA(a, b, Math.abs(alpha - beta) / (m + T), scratch) - a * Math.log(m + T);
-  if (!(l2 < l1)) return 1; // t_x = T: no time to have died unseen
-  const logA0 = l1 + Math.log(-Math.expm1(l2 - l1));
-  const logOdds = Math.log(s) - Math.log(a) + (r + x) * Math.log(alpha + T) + s * Math.log(beta + T) + logA0;
-  return 1 / (1 + Math.exp(logOdds));
+  return logBracket(r, alpha, s, beta, frequency, recency, T, new Float64Array(4), new Float64Array(4)).probabilityAlive;
 }
 
 /**
@@ -205,8 +309,14 @@ export function paretoNbdProbabilityAlive(params: ParetoNbdParams, frequency: nu
  * 2005 note, eq. 19): (r+x)(β+T)/((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)] · P(alive).
  */
 export function paretoNbdConditionalExpectedPurchases(params: ParetoNbdParams, t: number, frequency: number, recency: number, T: number): number {
-  if (t === 0) return 0;
-  const { r, alpha, s, beta } = params;
-  const x = frequency;
-  return (((r + x) * (beta + T)) / (alpha + T)) * powerDifference(s - 1, beta + T, t) * paretoNbdProbabilityAlive(params, x, recency, T);
+  return paretoNbdAliveCurve(params, frequency, T)(t) * paretoNbdProbabilityAlive(params, frequency, recency, T);
+}
+
+/**
+ * E[Y(t) | x, t_x, T] / P(alive) = (r+x)(β+T)/((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)]: it
+ * depends on x and T only, so customers who share them share it.
+ */
+export function paretoNbdAliveCurve({ r, alpha, s, beta }: ParetoNbdParams, frequency: number, T: number): (t: number) => number {
+  const scale = ((r + frequency) * (beta + T)) / (alpha + T);
+  return (t) => (t === 0 ? 0 : scale * powerDifference(s - 1, beta + T, t));
 }

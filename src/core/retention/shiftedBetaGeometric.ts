@@ -1,6 +1,6 @@
 import { describeNumber, invalidValue, notANumber } from "../errors";
 import { positiveParams } from "../validate";
-import { fitMaximumLikelihood, type FitResult } from "../fitting/maximumLikelihood";
+import { fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
 import { logBeta } from "../special/gamma";
 import { hyp2f1 } from "../special/hypergeometric";
 
@@ -104,7 +104,7 @@ function sbgLogLikelihood(pooled: PooledCohorts) {
  * 100%, β → ∞), every customer lost in the first period, or one period of observation only
  * (which fixes α/(α+β) and nothing else).
  */
-export function fitShiftedBetaGeometric(cohorts: readonly Cohort[]): FitResult<(typeof SBG_PARAMS)[number]> {
+export function fitShiftedBetaGeometric(cohorts: readonly Cohort[], limits: FitLimits = {}): FitResult<(typeof SBG_PARAMS)[number]> {
   const pooled = poolCohorts(cohorts);
   const totalLost = pooled.lost.reduce((s, v) => s + v, 0);
   if (pooled.periods === 0) throw invalidValue("no period has been observed yet: enter survivors after at least two periods");
@@ -120,7 +120,7 @@ export function fitShiftedBetaGeometric(cohorts: readonly Cohort[]): FitResult<(
   }
   // Start from the first period's churn rate, α/(α+β), with α + β = 2.
   const churn1 = Math.min(0.9, Math.max(0.1, (pooled.lost[0] as number) / pooled.customers));
-  return fitMaximumLikelihood(SBG_PARAMS, sbgLogLikelihood(pooled), [2 * churn1, 2 * (1 - churn1)], { totalWeight: pooled.customers });
+  return fitMaximumLikelihood(SBG_PARAMS, sbgLogLikelihood(pooled), [2 * churn1, 2 * (1 - churn1)], { ...limits, totalWeight: pooled.customers });
 }
 
 export function requireSbgParams(params: readonly number[]): SbgParams {

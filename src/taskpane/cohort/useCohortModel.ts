@@ -179,6 +179,7 @@ export function useCohortModel(host: WorkbookHost) {
         else {
           const fitted = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
           if (!fitted.converged) throw new Error(`The sBG fit did not converge (${fitted.reason}).`);
+          if (fitted.degenerate) throw new Error(`The cohorts do not determine the sBG curve: ${fitted.degenerate}. Use more cohorts or more periods of each, or build from assumptions.`);
           fit = { alpha: fitted.params.alpha, beta: fitted.params.beta, logLikelihood: fitted.logLikelihood, fittedOn: today };
         }
         const { plan, model } = buildCohortPlan(settings, fit);

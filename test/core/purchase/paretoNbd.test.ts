@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, it } from "node:test";
 import { summarizeCustomers } from "../../../src/core/purchase/customers";
 import {
   fitParetoNbd,
-  logHyp2f1AOnePlusA,
+  logDeathIntegral,
   paretoNbdConditionalExpectedPurchases,
   paretoNbdExpectedPurchases,
   paretoNbdLogLikelihood,
@@ -75,13 +77,39 @@ describe("Pareto/NBD on CDNOW (Schmittlein, Morrison & Colombo 1987; Fader, Hard
     }
   });
 
-  it("sums 2F1(a, b; a+1; z) as the general hypergeometric function does, for z up to 0.99", () => {
-    const out = new Float64Array(3);
-    // The likelihood's cases: a = r+s+x with b = s+1 or b = r+x, so a + 1 − b > 0.
-    for (const [a, b, z] of [[1.2, 1.6, 0.1], [30.5, 1.6, 0.5], [30.5, 29.4, 0.9], [0.8, 0.3, 0.99], [300, 250, 0.2], [2.1, 1.7, 0.999]]) {
-      const log = logHyp2f1AOnePlusA(a!, b!, z!, out);
-      assert.ok(relativeError(log, Math.log(hyp2f1(a!, b!, a! + 1, z!))) < 1e-12, `${a}, ${b}, ${z}`);
+  it("takes the closed form where its series is short and the integral elsewhere, and the two agree across the switch", () => {
+    const out = new Float64Array(4);
+    let viaBoth = 0;
+    for (const [r, alpha, s, beta] of [[0.55, 10.6, 0.61, 11.7], [0.55, 10.6, 0.61, 60], [0.55, 10.6, 0.61, 1e3], [2, 50, 0.3, 4], [0.3, 2, 1.5, 2.5e5]]) {
+      for (const [x, tx, T] of [[0, 0, 38.86], [2, 30.43, 38.86], [1, 1, 1.2], [7, 38.5, 38.86], [30, 10, 60], [0, 0, 0.5]]) {
+        // P(alive) = E / (E + s·J), J by the integral alone.
+        const logE = -(r! + x!) * Math.log(alpha! + T!) - s! * Math.log(beta! + T!);
+        const logSJ = Math.log(s!) + logDeathIntegral(r! + x!, s! + 1, alpha!, beta!, tx!, T!, out);
+        const expected = 1 / (1 + Math.exp(logSJ - logE));
+        const got = paretoNbdProbabilityAlive({ r: r!, alpha: alpha!, s: s!, beta: beta! }, x!, tx!, T!);
+        assert.ok(Math.abs(got - expected) <= 1e-12 * Math.max(expected, 1 - expected), `${[r, alpha, s, beta, x, tx, T]}: ${got} vs ${expected}`);
+        viaBoth++;
+      }
     }
+    assert.equal(viaBoth, 30);
+  });
+
+  it("integrates the death term as mpmath does, to 1e-12, where the series needed 100,000 terms and more", () => {
+    const { cases } = JSON.parse(readFileSync(path.join(__dirname, "../../fixtures/pnbd_death_integral.json"), "utf8")) as { cases: { k: number; S: number; alpha: number; beta: number; tx: number; T: number; expected: number[] }[] };
+    assert.ok(cases.length > 300);
+    const out = new Float64Array(4);
+    const worst = [0, 0];
+    for (const c of cases) {
+      const log = logDeathIntegral(c.k, c.S, c.alpha, c.beta, c.tx, c.T, out);
+      const [logJ, ...derivatives] = c.expected as [number, number, number, number, number];
+      const valueError = Math.abs(log - logJ) / Math.max(1, Math.abs(logJ));
+      const scale = Math.max(1, ...derivatives.map(Math.abs));
+      const derivativeError = Math.max(...derivatives.map((d, i) => Math.abs((out[i] as number) - d) / scale));
+      worst[0] = Math.max(worst[0]!, valueError);
+      worst[1] = Math.max(worst[1]!, derivativeError);
+      assert.ok(valueError < 1e-12 && derivativeError < 1e-11, `${JSON.stringify(c)}: ln J ${log} (${valueError}), derivatives ${[...out]} (${derivativeError})`);
+    }
+    console.log(`  death integral, ${cases.length} cases against mpmath: worst relative error ${worst[0]!.toExponential(1)} in ln J, ${worst[1]!.toExponential(1)} in its derivatives`);
   });
 
   it("predicts P(alive), E[X(t)] and E[Y(t) | history] as mpmath computes", () => {
