@@ -26,7 +26,7 @@ import {
   requireParetoNbdParams,
 } from "../core/purchase/paretoNbd";
 import { evaluateTable, optionalFlag, optionalNumber, paramsRow, requiredNumber, type CellValue } from "./arguments";
-import { FIT_LIMITS, fitTable } from "./fitTable";
+import { fitLimits, fitTable } from "./fitTable";
 import { at, customerColumns, elementwise } from "./tables";
 
 // The parameter names, in order, are the core's.
@@ -94,8 +94,9 @@ function probabilityAlive(frequency: CellValue, recency: CellValue, T: CellValue
  */
 export function ltvBgnbdFit(frequency: any[][], recency: any[][], T: any[][], weights?: any[][], details?: any): any[][] {
   return evaluateTable(() => {
+    const limits = fitLimits();
     const withDetails = optionalFlag("details", details); // every argument is checked before the fit starts
-    return fitTable(fitBgNbd(customers(frequency, recency, T, weights), FIT_LIMITS), BGNBD_NAMES, withDetails);
+    return fitTable(fitBgNbd(customers(frequency, recency, T, weights), limits), BGNBD_NAMES, withDetails);
   });
 }
 
@@ -149,8 +150,9 @@ export function ltvBgnbdPAlive(params: any[][], frequency: any[][], recency: any
  */
 export function ltvPnbdFit(frequency: any[][], recency: any[][], T: any[][], weights?: any[][], details?: any): any[][] {
   return evaluateTable(() => {
+    const limits = fitLimits();
     const withDetails = optionalFlag("details", details); // every argument is checked before the fit starts
-    return fitTable(fitParetoNbd(customers(frequency, recency, T, weights), FIT_LIMITS), PNBD_NAMES, withDetails);
+    return fitTable(fitParetoNbd(customers(frequency, recency, T, weights), limits), PNBD_NAMES, withDetails);
   });
 }
 
@@ -203,9 +205,10 @@ export function ltvPnbdPAlive(params: any[][], frequency: any[][], recency: any[
  */
 export function ltvGgFit(frequency: any[][], monetary_value: any[][], weights?: any[][], details?: any): any[][] {
   return evaluateTable(() => {
+    const limits = fitLimits();
     const withDetails = optionalFlag("details", details); // every argument is checked before the fit starts
     const { values, rowNumbers } = customerColumns({ frequency, monetary_value, weights }, ["weights"]);
-    const fit = fitGammaGamma({ frequency: values.frequency, monetaryValue: values.monetary_value, weights: values.weights, rowNumbers }, FIT_LIMITS);
+    const fit = fitGammaGamma({ frequency: values.frequency, monetaryValue: values.monetary_value, weights: values.weights, rowNumbers }, limits);
     return fitTable(fit, GG_NAMES, withDetails);
   });
 }

@@ -15,7 +15,7 @@ import {
   type Cohort,
 } from "../core/retention/shiftedBetaGeometric";
 import { evaluate, evaluateTable, numberGrid, optionalFlag, optionalNumber, paramsRow, requiredNumber } from "./arguments";
-import { FIT_LIMITS, fitTable, SBG_REMEDY } from "./fitTable";
+import { fitLimits, fitTable, SBG_REMEDY } from "./fitTable";
 import { at, elementwise } from "./tables";
 
 const SBG_NAMES = SBG_PARAMS; // the core's parameter names, in order
@@ -29,8 +29,9 @@ const SBG_NAMES = SBG_PARAMS; // the core's parameter names, in order
  */
 export function ltvSbgFit(survivors: any[][], details?: any): any[][] {
   return evaluateTable(() => {
+    const limits = fitLimits();
     const withDetails = optionalFlag("details", details); // every argument is checked before the fit starts
-    const fit = fitShiftedBetaGeometric(cohortsFrom(survivors), FIT_LIMITS);
+    const fit = fitShiftedBetaGeometric(cohortsFrom(survivors), limits);
     return fitTable(fit, SBG_NAMES, withDetails, SBG_REMEDY);
   });
 }

@@ -35,10 +35,12 @@ export interface FitResult<Name extends string> {
 /** ln θ outside ±LOG_BOUND (θ beyond 1e±13) is treated as outside the domain: such a fit is degenerate. */
 const LOG_BOUND = 30;
 
-/** What a caller may bound: a custom function must answer within about a second. */
+/** What a caller may bound: a custom function must answer within about a second or two. */
 export interface FitLimits {
-  /** Stop with a #NUM! error once the fit has run this long, in milliseconds. */
-  timeLimitMs?: number;
+  /** Stop with a #NUM! error once the clock (Date.now()) passes this time, in ms. */
+  deadline?: number;
+  /** The budget the caller promises, in seconds, for the message. */
+  budgetSeconds?: number;
 }
 
 export interface FitOptions extends MinimizeOptions, FitLimits {
@@ -55,18 +57,21 @@ export function fitMaximumLikelihood<Name extends string>(
   options: FitOptions,
 ): FitResult<Name> {
   const scale = 1 / options.totalWeight;
-  const started = Date.now();
   let evaluations = 0;
-  const objective = (phi: readonly number[]) => {
+  // Every evaluation, of the objective or of the standard errors' curvature, checks the clock first.
+  const timed: LikelihoodFunction = (params) => {
     evaluations++;
-    if (options.timeLimitMs !== undefined && Date.now() - started > options.timeLimitMs) {
+    if (options.deadline !== undefined && Date.now() > options.deadline) {
       throw notANumber(
-        `fitting ${options.describe ?? "the data"} takes longer than ${options.timeLimitMs / 1000} s (${evaluations} evaluations of the likelihood so far): fit a sample of the rows, or group identical rows and give their counts as weights`,
+        `fitting ${options.describe ?? "the data"} takes more than ${options.budgetSeconds ?? 2} s (${evaluations} evaluations of the likelihood so far): fit a sample of the rows, or group identical rows and give their counts as weights`,
       );
     }
+    return logLikelihood(params);
+  };
+  const objective = (phi: readonly number[]) => {
     if (phi.some((v) => Math.abs(v) > LOG_BOUND)) return { value: Number.POSITIVE_INFINITY, gradient: phi.map(() => 0) };
     const theta = phi.map(Math.exp);
-    const r = logLikelihood(theta);
+    const r = timed(theta);
     return { value: -r.value * scale, gradient: r.gradient.map((g, i) => -g * (theta[i] as number) * scale) };
   };
   const phi0 = start.map(Math.log);
@@ -81,7 +86,7 @@ export function fitMaximumLikelihood<Name extends string>(
   });
   const theta = result.x.map(Math.exp);
   const named = (values: readonly number[]) => Object.fromEntries(names.map((n, i) => [n, values[i] as number])) as Record<Name, number>;
-  const standardErrors = result.converged ? observedStandardErrors(logLikelihood, theta) : undefined;
+  const standardErrors = result.converged ? observedStandardErrors(timed, theta) : undefined;
   const degenerate = result.converged ? degeneracy(names, theta, standardErrors) : undefined;
   return {
     degenerate,
