@@ -42,6 +42,8 @@ const SERIES_D2 = new Float64Array(3);
 /** Fall of ln f allowed across one panel, and the fall after which the rest is negligible (e^−45 ≈ 3e−20). */
 const PANEL_FALL = 3;
 const NEGLIGIBLE_FALL = 45;
+/** A bound on the panels, never reached by parameters a fit or a user can produce (a few dozen are the most seen). */
+const MAX_PANELS = 400;
 
 /**
  * The death integral of the Pareto/NBD likelihood and its logarithmic derivatives:
@@ -69,9 +71,12 @@ export function logDeathIntegral(k: number, S: number, alpha: number, beta: numb
   let sS = 0;
   let sBeta = 0;
   let start = tx;
-  while (start < T) {
+  // No panel narrower than 2^−40 of the interval: panels then at least double until they reach
+  // the integrand's scale, so even α or β of 1e−300 (where 1/α overflows) costs a bounded number.
+  const narrowest = (T - tx) * 2 ** -40;
+  for (let panels = 0; start < T && panels < MAX_PANELS; panels++) {
     const slope = k / (alpha + start) + S / (beta + start);
-    const h = Math.min(PANEL_FALL / slope, alpha + start, beta + start, T - start);
+    const h = Math.min(Math.max(Math.min(PANEL_FALL / slope, alpha + start, beta + start), narrowest), T - start);
     const half = h / 2;
     for (let i = 0; i < RULE.nodes.length; i++) {
       const tau = start + half * (1 + (RULE.nodes[i] as number));
@@ -88,6 +93,7 @@ export function logDeathIntegral(k: number, S: number, alpha: number, beta: numb
     start += h;
     if (last || g(start) - g0 > NEGLIGIBLE_FALL) break;
   }
+  if (!(sum > 0 && Number.isFinite(sum))) return Number.NEGATIVE_INFINITY; // the integrand underflowed everywhere: J is 0 to the last digit
   out[0] = sk / sum;
   out[1] = sAlpha / sum;
   out[2] = sS / sum;
