@@ -94,6 +94,14 @@ describe("Pareto/NBD on CDNOW (Schmittlein, Morrison & Colombo 1987; Fader, Hard
     assert.equal(viaBoth, 30);
   });
 
+  it("integrates the death term in a bounded number of panels even where 1/α overflows", () => {
+    const out = new Float64Array(4);
+    for (const [k, S, alpha, beta] of [[1, 1.5, 5e-324, 1], [0.5, 1.5, 1, 5e-324], [1e300, 1.5, 1, 1], [1, 1e300, 1, 1], [1, 1.5, 1e300, 1e-300]]) {
+      const log = logDeathIntegral(k!, S!, alpha!, beta!, 0, 10, out); // returns: before the bound, 1/α = ∞ made a panel of width 0 and the loop never ended
+      assert.ok(!Number.isNaN(log) && [...out].every((d) => !Number.isNaN(d)), `${[k, S, alpha, beta]}: ${log}, ${[...out]}`);
+    }
+  });
+
   it("integrates the death term as mpmath does, to 1e-12, where the series needed 100,000 terms and more", () => {
     const { cases } = JSON.parse(readFileSync(path.join(__dirname, "../../fixtures/pnbd_death_integral.json"), "utf8")) as { cases: { k: number; S: number; alpha: number; beta: number; tx: number; T: number; expected: number[] }[] };
     assert.ok(cases.length > 300);
