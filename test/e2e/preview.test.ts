@@ -124,6 +124,9 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     );
     const { model } = buildCohortPlan(settings, { ...assumedParams({ kind: "constant", retention: 0.8 }), logLikelihood: undefined, fittedOn: "" });
     assert.equal(Number((await cell(page, "B21").textContent())!.replace(/,/g, "")), Number(model.customerEquity.toFixed(2)));
+    // The card speaks of the retention assumed, not of the sBG's limit (α, β near 1e9), and counts customers whole.
+    await pane.getByText("Assumed retention: 80% per month, the same every period").waitFor();
+    assert.match((await pane.getByText(/^Customers active today:/).textContent())!, /^Customers active today: [\d,]+$/);
 
     await cell(page, "H5").click();
     await pane.getByRole("tab", { name: "Functions" }).click();

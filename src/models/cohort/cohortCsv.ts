@@ -1,4 +1,5 @@
 import { invalidValue } from "../../core/errors";
+import { cellAddress, parseAddress } from "../plan";
 
 /**
  * Reads a cohort table from CSV: a header row `cohort, customers, 1, 2, …`, then one row
@@ -46,7 +47,23 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((r) => r.some((f) => f.trim() !== ""));
 }
 
-const where = (row: number, column: number, header?: string) => `row ${row}, column ${column}${header ? ` (${header})` : ""}`;
+/** Where a table sits in a workbook: its sheet and top-left cell, so messages name cells as Excel does (Data!D13). */
+export interface TableOrigin {
+  sheet: string;
+  row: number;
+  column: number;
+}
+
+/** "Data!A12:I19" or "'My sheet'!B2" → its sheet and top-left cell. */
+export function originOf(address: string): TableOrigin | undefined {
+  const bang = address.lastIndexOf("!");
+  if (bang < 0) return undefined;
+  const sheet = address.slice(0, bang).replace(/^'|'$/g, "").replace(/''/g, "'");
+  const match = /^\$?([A-Z]+)\$?(\d+)/.exec(address.slice(bang + 1));
+  if (!match) return undefined;
+  const { row, column } = parseAddress(`${match[1]}${match[2]}`);
+  return { sheet, row, column };
+}
 
 export function readCohortCsv(text: string): CohortRow[] {
   return readCohortTable(parseCsv(text));
@@ -54,37 +71,48 @@ export function readCohortCsv(text: string): CohortRow[] {
 
 /**
  * Reads a cohort table from rows of cells: CSV fields, or a range's values (numbers, text,
- * and "" or null for empty cells) with, optionally, its displayed text for the labels.
- * Empty rows at the end of a selected range are ignored.
+ * and "" or null for empty cells) with, optionally, its displayed text for the labels and
+ * where it sits in the workbook, so a message names the cell (Data!D13) rather than its
+ * place in the table. Empty rows are ignored.
  */
-export function readCohortTable(cells: readonly (readonly unknown[])[], text?: readonly (readonly string[])[]): CohortRow[] {
+export function readCohortTable(cells: readonly (readonly unknown[])[], text?: readonly (readonly string[])[], origin?: TableOrigin): CohortRow[] {
+  const what = origin ? "range" : "file";
+  const quote = (sheet: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(sheet) ? sheet : `'${sheet.replace(/'/g, "''")}'`);
+  // Rows and columns count from 1 within the table; with an origin, messages name the workbook's cell.
+  const cell = (row: number, column: number, header?: string) => {
+    const at = origin ? `${quote(origin.sheet)}!${cellAddress(origin.row + row - 1, origin.column + column - 1)}` : `row ${row}, column ${column}`;
+    return header ? `${at} (${header})` : at;
+  };
+  const rowName = (row: number) => (origin ? `row ${origin.row + row - 1} of ${quote(origin.sheet)}` : `row ${row}`);
   const asText = (v: unknown) => (v === null || v === undefined ? "" : String(v));
   // Labels as the sheet displays them (text), so a date stays "01/01/2025", not its serial number 45658.
-  const rows = cells.map((r, i) => r.map((v, j) => (j === 0 && text?.[i]?.[0] !== undefined ? (text[i]![0] as string) : asText(v)))).filter((r) => r.some((f) => f.trim() !== ""));
-  if (rows.length === 0) throw invalidValue("the file is empty: expected a header row `cohort,customers,1,2,…` and one row per cohort");
-  const header = rows[0]!.map((h) => h.trim());
-  if (header[0]?.toLowerCase() !== "cohort") throw invalidValue(`row 1, column 1: the first column must be "cohort"; got "${header[0] ?? ""}"`);
+  const rows = cells
+    .map((r, i) => ({ number: i + 1, fields: r.map((v, j) => (j === 0 && text?.[i]?.[0] !== undefined ? (text[i]![0] as string) : asText(v))) }))
+    .filter((r) => r.fields.some((f) => f.trim() !== ""));
+  if (rows.length === 0) throw invalidValue(`the ${what} is empty: expected a header row \`cohort, customers, 1, 2, …\` and one row per cohort`);
+  const first = rows[0]!;
+  const header = first.fields.map((h) => h.trim());
+  if (header[0]?.toLowerCase() !== "cohort") throw invalidValue(`${cell(first.number, 1)}: the first column must be "cohort"; got "${header[0] ?? ""}"`);
   while (header.length > 2 && header[header.length - 1] === "") header.pop(); // a selection wider than the table
-  if (header[1]?.toLowerCase() !== "customers") throw invalidValue(`row 1, column 2: the second column must be "customers"; got "${header[1] ?? ""}"`);
+  if (header[1]?.toLowerCase() !== "customers") throw invalidValue(`${cell(first.number, 2)}: the second column must be "customers"; got "${header[1] ?? ""}"`);
   header.slice(2).forEach((h, i) => {
-    if (h !== String(i + 1)) throw invalidValue(`row 1, column ${i + 3}: period columns must be numbered 1, 2, 3, …; expected "${i + 1}", got "${h}"`);
+    if (h !== String(i + 1)) throw invalidValue(`${cell(first.number, i + 3)}: period columns must be numbered 1, 2, 3, …; expected "${i + 1}", got "${h}"`);
   });
-  if (rows.length === 1) throw invalidValue("the file has a header but no cohorts");
-  return rows.slice(1).map((fields, index) => {
-    fields = [...fields];
-    const rowNumber = index + 2;
+  if (rows.length === 1) throw invalidValue(`the ${what} has a header but no cohorts`);
+  return rows.slice(1).map(({ number: rowNumber, fields: original }) => {
+    const fields = [...original];
     while (fields.length > header.length && (fields[fields.length - 1] ?? "").trim() === "") fields.pop();
-    if (fields.length > header.length) throw invalidValue(`row ${rowNumber}: ${fields.length} fields, more than the ${header.length} columns of the header`);
+    if (fields.length > header.length) throw invalidValue(`${rowName(rowNumber)}: ${fields.length} fields, more than the ${header.length} columns of the header`);
     const label = (fields[0] ?? "").trim();
-    if (label === "") throw invalidValue(`${where(rowNumber, 1, "cohort")}: the cohort label is empty`);
+    if (label === "") throw invalidValue(`${cell(rowNumber, 1, "cohort")}: the cohort label is empty`);
     const number = (column: number, text: string) => {
       const value = Number(text.trim());
-      if (text.trim() === "" || !Number.isFinite(value)) throw invalidValue(`${where(rowNumber, column, header[column - 1])}: "${text.trim()}" is not a number`);
-      if (value < 0) throw invalidValue(`${where(rowNumber, column, header[column - 1])}: a count cannot be negative; got ${value}`);
+      if (text.trim() === "" || !Number.isFinite(value)) throw invalidValue(`${cell(rowNumber, column, header[column - 1])}: "${text.trim()}" is not a number`);
+      if (value < 0) throw invalidValue(`${cell(rowNumber, column, header[column - 1])}: a count cannot be negative; got ${value}`);
       return value;
     };
     const customers = number(2, fields[1] ?? "");
-    if (customers === 0) throw invalidValue(`${where(rowNumber, 2, "customers")}: a cohort needs at least one customer`);
+    if (customers === 0) throw invalidValue(`${cell(rowNumber, 2, "customers")}: a cohort needs at least one customer`);
     const survivors: number[] = [];
     let previous = customers;
     let ended = false;
@@ -94,9 +122,9 @@ export function readCohortTable(cells: readonly (readonly unknown[])[], text?: r
         ended = true;
         continue;
       }
-      if (ended) throw invalidValue(`${where(rowNumber, column, header[column - 1])}: a count after a blank period; blanks may only follow a cohort's last observed period`);
+      if (ended) throw invalidValue(`${cell(rowNumber, column, header[column - 1])}: a count after a blank period; blanks may only follow a cohort's last observed period`);
       const n = number(column, text);
-      if (n > previous) throw invalidValue(`${where(rowNumber, column, header[column - 1])}: ${n} customers, more than the ${previous} before; counts never rise`);
+      if (n > previous) throw invalidValue(`${cell(rowNumber, column, header[column - 1])}: ${n} customers, more than the ${previous} before; counts never rise`);
       survivors.push(n);
       previous = n;
     }

@@ -156,13 +156,15 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
             action={<Link onClick={() => void host.activateSheet(model.result!.sheetName)}>Open the sheet</Link>}
           />
           <Text>
-            {model.result.logLikelihood === undefined
-              ? `Assumed curve: α ${model.result.alpha.toPrecision(4)}, β ${model.result.beta.toPrecision(4)}`
-              : `Fit: α ${model.result.alpha.toFixed(3)}, β ${model.result.beta.toFixed(3)} (log-likelihood ${model.result.logLikelihood.toFixed(2)})`}
+            {model.result.constantRetention !== undefined
+              ? `Assumed retention: ${(model.result.constantRetention * 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}% per ${form.period}, the same every period`
+              : model.result.logLikelihood === undefined
+                ? `Assumed curve: α ${model.result.alpha.toPrecision(4)}, β ${model.result.beta.toPrecision(4)}`
+                : `Fit: α ${model.result.alpha.toFixed(3)}, β ${model.result.beta.toFixed(3)} (log-likelihood ${model.result.logLikelihood.toFixed(2)})`}
           </Text>
           <Text>CLV of a new customer: {money(model.result.clvNewCustomer)}</Text>
           <Text data-testid="customer-equity">Customer equity: {money(model.result.customerEquity)}</Text>
-          <Text>Customers active today: {model.result.activeToday.toLocaleString("en-US")}</Text>
+          <Text>Customers active today: {Math.round(model.result.activeToday).toLocaleString("en-US")}</Text>
         </Card>
       )}
     </form>

@@ -2,11 +2,61 @@ import { useCallback, useEffect, useState } from "react";
 import { LifetimeError } from "../../core/errors";
 import { fitShiftedBetaGeometric } from "../../core/retention/shiftedBetaGeometric";
 import type { WorkbookHost } from "../../host/workbookHost";
-import { readCohortTable } from "../../models/cohort/cohortCsv";
+import { originOf, readCohortTable } from "../../models/cohort/cohortCsv";
 import { assumedCohorts, assumedParams, assumptionsSchema, type Assumptions } from "../../models/cohort/assumptions";
 import { buildCohortPlan, cohortInputSchema, type CohortFit } from "../../models/cohort/cohortPlan";
 import { COHORT_SETTINGS_KEY, COHORT_SETTINGS_VERSION, readCohortSettings, type CohortSettings } from "../../models/cohort/settings";
 import { OccupiedCellsError, type WrittenModel } from "../../models/written";
+
+/** A schema's complaint, as zod reports it. */
+interface Issue {
+  path: (string | number)[];
+  message: string;
+  code?: string;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  revenue: "Revenue per customer",
+  margin: "Gross margin",
+  cac: "Acquisition cost (CAC)",
+  annualDiscount: "Annual discount rate",
+  horizon: "Horizon",
+  period: "Period",
+  timing: "Timing",
+};
+
+/**
+ * Schema messages for people: each names the field or the cohort it is about ("Cohort
+ * 2025-03, period 4: …"), and zod's own wording ("Number must be greater than or equal to
+ * 0") is replaced by the rule in words.
+ */
+export function describeIssues(issues: Issue[], labels: string[] = []): string {
+  const words = (issue: Issue) =>
+    issue.message
+      .replace(/^Number must be greater than or equal to (\S+)$/, "must be $1 or more")
+      .replace(/^Number must be greater than (\S+)$/, "must be more than $1")
+      .replace(/^Number must be less than or equal to (\S+)$/, "must be at most $1")
+      .replace(/^Expected number, received (\w+)$/, "must be a number")
+      .replace(/^Array must contain at most (\d+) element\(s\)$/, "at most $1");
+  return issues
+    .slice(0, 3)
+    .map((issue) => {
+      const [first, index, inner, t] = issue.path;
+      let where = "";
+      if (first === "cohorts" && typeof index === "number") {
+        const name = labels[index] ?? `${index + 1}`;
+        where = `Cohort ${name}${inner === "survivors" && typeof t === "number" ? `, period ${t + 1}` : inner === "customers" ? ", customers" : ""}`;
+      } else if (typeof first === "string" && FIELD_LABELS[first]) where = FIELD_LABELS[first] as string;
+      const message = words(issue);
+      // A message written for people starts with the field's own short name ("cac must be …"): put the label in its place.
+      const named = /^(revenue|margin|cac|discount|horizon)\b/i.exec(message);
+      if (named && typeof first === "string" && FIELD_LABELS[first]) return `${FIELD_LABELS[first]}${message.slice(named[0].length)}`;
+      if (/^cohort\b/i.test(message)) return `C${message.slice(1)}`;
+      return where ? `${where}: ${message}` : message.charAt(0).toUpperCase() + message.slice(1);
+    })
+    .join("; ")
+    .concat(issues.length > 3 ? ` (and ${issues.length - 3} more)` : "");
+}
 
 /** The form's fields, as typed (strings), before validation. */
 export interface CohortForm {
@@ -30,6 +80,8 @@ export interface CohortForm {
 export const DEFAULT_FORM: CohortForm = { sourceKind: "range", source: "", cohorts: "12", customersPerCohort: "1000", curve: "constant", retention: "0.85", alpha: "0.7", beta: "1.2", revenue: "30", margin: "0.7", cac: "120", annualDiscount: "0.1", period: "month", horizon: "36", timing: "start" };
 
 export interface CohortResult {
+  /** The assumed constant retention per period, when the curve is one (its α and β are then only the sBG's limit). */
+  constantRetention?: number;
   alpha: number;
   beta: number;
   logLikelihood: number | undefined;
@@ -158,11 +210,13 @@ export function useCohortModel(host: WorkbookHost) {
       if (blocked) return;
       setConfirm(undefined);
       setError(undefined);
+      let labels: string[] = [];
       setStatus("building");
       try {
         const assumptions = form.sourceKind === "assumptions" ? assumptionsFrom(form) : undefined;
         const read = assumptions ? undefined : await host.readRange(form.source.trim());
-        const cohorts = assumptions ? assumedCohorts(assumptions) : readCohortTable(read!.values, read!.text);
+        const cohorts = assumptions ? assumedCohorts(assumptions) : readCohortTable(read!.values, read!.text, originOf(read!.address));
+        labels = cohorts.map((c) => c.label);
         const settings = cohortInputSchema.parse({
           cohorts,
           revenue: Number(form.revenue),
@@ -193,13 +247,13 @@ export function useCohortModel(host: WorkbookHost) {
         setSavedSheet(sheetName);
         setWritten(applied.written);
         setNotice(applied.notes.length > 0 ? applied.notes.join(" ") : undefined);
-        setResult({ alpha: fit.alpha, beta: fit.beta, logLikelihood: fit.logLikelihood, clvNewCustomer: model.clvNewCustomer, customerEquity: model.customerEquity, activeToday: model.activeToday, sheetName });
+        setResult({ constantRetention: assumptions?.curve.kind === "constant" ? assumptions.curve.retention : undefined, alpha: fit.alpha, beta: fit.beta, logLikelihood: fit.logLikelihood, clvNewCustomer: model.clvNewCustomer, customerEquity: model.customerEquity, activeToday: model.activeToday, sheetName });
         setStatus("done");
       } catch (e) {
         setStatus("idle");
         if (e instanceof OccupiedCellsError) setConfirm({ message: `${e.message} Replace ${e.count === 1 ? "it" : "them"} with the model, or cancel and move your content first.`, replace });
         else if (e instanceof LifetimeError) setError(`The cohort table: ${e.message}`);
-        else if (e && typeof e === "object" && "issues" in e) setError((e as { issues: { message: string }[] }).issues.map((i) => i.message).join("; "));
+        else if (e && typeof e === "object" && "issues" in e) setError(describeIssues((e as { issues: Issue[] }).issues, labels));
         else setError(e instanceof Error ? e.message : String(e));
       }
     },
