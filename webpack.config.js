@@ -16,6 +16,8 @@ const FUNCTION_FILES = ["./src/functions/clv.ts", "./src/functions/retentionMode
  * served, and the user is told which CA file to trust.
  */
 async function httpsOptions() {
+  const reused = require("./scripts/dev-server.cjs").reusableCertificates();
+  if (reused) return reused; // valid for a week more: no new CA, nothing new to trust
   const devCerts = require("office-addin-dev-certs");
   try {
     return await devCerts.getHttpsServerOptions();
@@ -93,6 +95,11 @@ module.exports = async (env, argv) => {
       server: { type: "https", options: await httpsOptions() },
       static: { directory: path.resolve(__dirname, "dist") },
       client: { overlay: false },
+      // The root has no page of its own: it leads to the preview, which works in any browser.
+      setupMiddlewares: (middlewares, devServer) => {
+        devServer.app.get("/", (_request, response) => response.redirect("/preview.html"));
+        return middlewares;
+      },
     };
   }
   return config;
