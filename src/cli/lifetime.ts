@@ -4,7 +4,7 @@
  * and scheduled jobs. Bad input prints a message naming the row, column or option and
  * exits with status 1, writing nothing.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { LifetimeError } from "../core/errors";
 import { fitShiftedBetaGeometric } from "../core/retention/shiftedBetaGeometric";
@@ -19,7 +19,9 @@ Builds a cohort retention model (shifted-beta-geometric) as a workbook of live f
   <cohorts.csv>        header "cohort,customers,1,2,…", then one row per cohort: its label,
                        customers acquired, customers still active after each period
                        (blank where not yet observed)
-  -o, --output FILE    the .xlsx to write (required)
+  -o, --output FILE    the .xlsx to write (required); an existing file is kept unless
+                       --force is given, and the input is never written over
+  --force              replace the output file if it exists
   --revenue N          revenue per active customer per period (default 1)
   --margin F           gross margin as a fraction, 0 to 1 (default 1)
   --cac N              acquisition cost per customer (default 0)
@@ -35,6 +37,7 @@ class UsageError extends Error {}
 interface Options {
   input: string;
   output: string;
+  force: boolean;
   settings: Omit<CohortModelSettings, "cohorts">;
 }
 
@@ -47,6 +50,10 @@ function parseArguments(argv: string[]): Options {
   const known = new Set(["output", "revenue", "margin", "cac", "discount", "period", "horizon", "timing"]);
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
+    if (arg === "--force") {
+      values.force = "true";
+      continue;
+    }
     if (arg === "-o" || arg.startsWith("--")) {
       const [flag, inline] = arg.split("=", 2) as [string, string | undefined];
       const name = flag === "-o" ? "output" : flag.slice(2);
@@ -73,6 +80,7 @@ function parseArguments(argv: string[]): Options {
   return {
     input: positional[0] as string,
     output: values.output,
+    force: values.force === "true",
     settings: {
       revenue: number("revenue", 1),
       margin: number("margin", 1),
@@ -83,6 +91,57 @@ function parseArguments(argv: string[]): Options {
       timing: choice("timing", ["start", "end"] as const, "start"),
     },
   };
+}
+
+/** The largest input read: a CSV of 600 cohorts × 600 periods of counts is under 3 MB. */
+const MAX_INPUT_BYTES = 20 * 1024 * 1024;
+
+/** Text from a file, made safe to print: control characters (escape sequences among them) shown as "?". */
+const printable = (text: string) =>
+  Array.from(text, (ch) => {
+    const code = ch.charCodeAt(0);
+    return (code < 0x20 && ch !== "\n" && ch !== "\t") || (code >= 0x7f && code <= 0x9f) ? "?" : ch;
+  }).join("");
+
+/** Refuses, before any work, an output that is not an .xlsx, is the input, exists (without --force), or has no folder. */
+function checkOutput({ input, output, force }: Options): void {
+  if (!/\.xlsx$/i.test(output)) throw new UsageError(`the output must be an .xlsx workbook; got "${output}"`);
+  if (path.resolve(output) === path.resolve(input)) throw new UsageError("the output is the input file; give another name with -o");
+  const folder = path.dirname(path.resolve(output));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`cannot write ${output}: the folder ${folder} does not exist`);
+  if (existsSync(output)) {
+    if (statSync(output).isDirectory()) throw new UsageError(`cannot write ${output}: it is a folder; give a file name ending in .xlsx`);
+    if (!force) throw new UsageError(`${output} exists; give --force to replace it, or another name with -o`);
+  }
+}
+
+/** The input as text: one sentence for a file that is missing, too large, UTF-16 or separated by semicolons. */
+function readInput(input: string): string {
+  if (!existsSync(input)) throw new UsageError(`cannot read ${input}: no such file`);
+  const stat = statSync(input);
+  if (stat.isDirectory()) throw new UsageError(`cannot read ${input}: it is a folder, not a CSV file`);
+  if (stat.size > MAX_INPUT_BYTES) throw new UsageError(`${input} is ${(stat.size / 1024 / 1024).toFixed(1)} MB; a cohort table is at most 600 cohorts × 600 periods, a few MB: give the table itself`);
+  const bytes = readFileSync(input);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new UsageError(`${input} is encoded as UTF-16; save it as CSV in UTF-8 (comma-separated)`);
+  }
+  const text = bytes.toString("utf8");
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  if (firstLine.includes(";") && !firstLine.includes(",")) throw new UsageError(`${input} is separated by semicolons; the cohort table must be comma-separated (cohort,customers,1,2,…)`);
+  return text;
+}
+
+/** Writes beside the target, then renames: a failed write leaves neither a half-written workbook nor a temporary file. */
+function writeOutput(output: string, contents: Uint8Array): void {
+  const temporary = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, contents);
+    renameSync(temporary, output);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write ${output}: ${code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "the disk is full" : (error as Error).message}`);
+  }
 }
 
 const percent = (n: number) => n.toLocaleString("en-US", { style: "percent", maximumFractionDigits: 1 });
@@ -99,8 +158,8 @@ export async function main(argv: string[], out: (line: string) => void = console
     return error.message ? 1 : 0;
   }
   try {
-    if (!existsSync(options.input)) throw new UsageError(`cannot read ${options.input}: no such file`);
-    const cohorts = readCohortCsv(readFileSync(options.input, "utf8"));
+    checkOutput(options);
+    const cohorts = readCohortCsv(readInput(options.input));
     const parsed = cohortInputSchema.safeParse({ ...options.settings, cohorts });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -113,11 +172,11 @@ export async function main(argv: string[], out: (line: string) => void = console
     if (fit.degenerate) throw new UsageError(`the cohorts do not determine the sBG curve: ${fit.degenerate}; use more cohorts or more periods of each`);
     const fittedOn = new Date().toISOString().slice(0, 10);
     const { plan, model } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn });
+    if (![model.clvNewCustomer, model.customerEquity, model.activeToday].every(Number.isFinite)) {
+      throw new UsageError("the results are too large to compute (beyond 1e308): check the revenue, margin and cohort sizes");
+    }
     const xlsx = await writeXlsx(plan);
-    // Write beside the target, then rename: a failed write leaves no half-written workbook.
-    const temporary = path.join(path.dirname(options.output), `.${path.basename(options.output)}.${process.pid}.tmp`);
-    writeFileSync(temporary, xlsx);
-    renameSync(temporary, options.output);
+    writeOutput(options.output, xlsx);
     const p = settings.period;
     const line = (label: string, text: string) => `${label.padEnd(20)}${text}`;
     out(
@@ -135,7 +194,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof LifetimeError) {
-      out(`lifetime: ${error.message}`);
+      out(`lifetime: ${printable(error.message)}`);
       return 1;
     }
     throw error;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 const BIN = path.resolve(__dirname, "../../bin/lifetime.cjs");
 const work = mkdtempSync(path.join(os.tmpdir(), "lifetime-cli-"));
 
-function run(csv: string | undefined, args: string[]) {
+function run(csv: string | Buffer | undefined, args: string[]) {
   const input = path.join(work, `in-${Math.random().toString(36).slice(2)}.csv`);
   if (csv !== undefined) writeFileSync(input, csv);
   const output = path.join(work, `out-${Math.random().toString(36).slice(2)}.xlsx`);
@@ -38,6 +38,12 @@ describe("lifetime cohort", () => {
     ["a period that is not one of the three", GOOD, ["--period", "week"], /--period must be month or quarter or year; got "week"/],
     ["a missing file", undefined, [], /no such file/],
     ["a margin given as a percentage", GOOD, ["--margin", "60"], /--margin: margin must be between 0 and 1/],
+    ["a file separated by semicolons", "cohort;customers;1\n2025-01;1000;631\n", [], /separated by semicolons; the cohort table must be comma-separated/],
+    ["a label of 40,000 characters, naming its row", `cohort,customers,1\n${"x".repeat(40_000)},1000,631\n`, [], /row 2, column 1 \(cohort\): the cohort label has 40000 characters; at most 255/],
+    ["20,000 period columns", `cohort,customers,${Array.from({ length: 20_000 }, (_, i) => i + 1).join(",")}\n2025-01,1000,631\n`, [], /20000 period columns; a cohort model takes at most 600/],
+    ["a revenue so large the results are infinite", GOOD, ["--revenue", "1e308"], /the results are too large to compute/],
+    ["control characters in what it echoes", "cohort,customers,1\n2025-01,1000,\u001b[31mred\n", [], /"\?\[31mred" is not a number/],
+    ["50,000 cohorts", `cohort,customers,1\n${Array.from({ length: 50_000 }, (_, i) => `c${i},1000,600`).join("\n")}\n`, [], /at most 600 cohorts/],
   ];
   for (const [name, csv, args, message] of bad) {
     it(`refuses ${name}: names it, exits 1, writes nothing`, () => {
@@ -47,4 +53,58 @@ describe("lifetime cohort", () => {
       assert.equal(written, false);
     });
   }
+});
+
+describe("lifetime cohort's files", () => {
+  const input = (csv: string | Buffer) => {
+    const file = path.join(work, `in-${Math.random().toString(36).slice(2)}.csv`);
+    writeFileSync(file, csv);
+    return file;
+  };
+  const lifetime = (...args: string[]) => {
+    const result = spawnSync(process.execPath, [BIN, "cohort", ...args], { encoding: "utf8" });
+    return { status: result.status, out: result.stdout + result.stderr };
+  };
+  const leftovers = () => readdirSync(work).filter((f) => f.endsWith(".tmp"));
+
+  it("says in one sentence what is wrong with the output, writes nothing and leaves no temporary file", () => {
+    const csv = input(GOOD);
+    for (const [output, message] of [
+      [path.join(work, "no-such-folder", "model.xlsx"), /cannot write .*: the folder .* does not exist/],
+      [work + "/", /the output must be an \.xlsx workbook/],
+      [path.join(work, "model.csv"), /the output must be an \.xlsx workbook; got ".*model\.csv"/],
+    ] as const) {
+      const { status, out } = lifetime(csv, "-o", output);
+      assert.equal(status, 1, out);
+      assert.match(out, message);
+      assert.doesNotMatch(out, /\n\s+at /); // no stack trace
+    }
+    mkdirSync(path.join(work, "folder.xlsx"));
+    assert.match(lifetime(csv, "-o", path.join(work, "folder.xlsx")).out, /it is a folder; give a file name ending in \.xlsx/);
+    assert.deepEqual(leftovers(), []);
+  });
+
+  it("never writes over an existing file without --force, nor ever over its input", () => {
+    const csv = input(GOOD);
+    const output = path.join(work, "existing.xlsx");
+    writeFileSync(output, "mine");
+    const refused = lifetime(csv, "-o", output);
+    assert.equal(refused.status, 1);
+    assert.match(refused.out, /exists; give --force to replace it/);
+    assert.equal(readFileSync(output, "utf8"), "mine");
+    assert.equal(lifetime(csv, "-o", output, "--force").status, 0);
+    assert.notEqual(readFileSync(output, "utf8"), "mine");
+    const before = readFileSync(csv, "utf8");
+    const self = csv.replace(/\.csv$/, ".xlsx");
+    writeFileSync(self, "not yet");
+    assert.match(lifetime(csv, "-o", csv, "--force").out, /the output must be an \.xlsx workbook/);
+    assert.equal(readFileSync(csv, "utf8"), before);
+  });
+
+  it("names the encoding it expects for a UTF-16 file", () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(GOOD, "utf16le")]);
+    const { status, out } = lifetime(input(utf16), "-o", path.join(work, "u16.xlsx"));
+    assert.equal(status, 1);
+    assert.match(out, /encoded as UTF-16; save it as CSV in UTF-8/);
+  });
 });

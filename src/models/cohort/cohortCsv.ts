@@ -47,6 +47,9 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((r) => r.some((f) => f.trim() !== ""));
 }
 
+/** Observed periods a cohort model takes (its schema's limit too). */
+const MAX_PERIODS = 600;
+
 /** Where a table sits in a workbook: its sheet and top-left cell, so messages name cells as Excel does (Data!D13). */
 export interface TableOrigin {
   sheet: string;
@@ -95,6 +98,7 @@ export function readCohortTable(cells: readonly (readonly unknown[])[], text?: r
   if (header[0]?.toLowerCase() !== "cohort") throw invalidValue(`${cell(first.number, 1)}: the first column must be "cohort"; got "${header[0] ?? ""}"`);
   while (header.length > 2 && header[header.length - 1] === "") header.pop(); // a selection wider than the table
   if (header[1]?.toLowerCase() !== "customers") throw invalidValue(`${cell(first.number, 2)}: the second column must be "customers"; got "${header[1] ?? ""}"`);
+  if (header.length - 2 > MAX_PERIODS) throw invalidValue(`the table has ${header.length - 2} period columns; a cohort model takes at most ${MAX_PERIODS}`);
   header.slice(2).forEach((h, i) => {
     if (h !== String(i + 1)) throw invalidValue(`${cell(first.number, i + 3)}: period columns must be numbered 1, 2, 3, …; expected "${i + 1}", got "${h}"`);
   });
@@ -105,6 +109,7 @@ export function readCohortTable(cells: readonly (readonly unknown[])[], text?: r
     if (fields.length > header.length) throw invalidValue(`${rowName(rowNumber)}: ${fields.length} fields, more than the ${header.length} columns of the header`);
     const label = (fields[0] ?? "").trim();
     if (label === "") throw invalidValue(`${cell(rowNumber, 1, "cohort")}: the cohort label is empty`);
+    if (label.length > 255) throw invalidValue(`${cell(rowNumber, 1, "cohort")}: the cohort label has ${label.length} characters; at most 255`);
     const number = (column: number, text: string) => {
       const value = Number(text.trim());
       if (text.trim() === "" || !Number.isFinite(value)) throw invalidValue(`${cell(rowNumber, column, header[column - 1])}: "${text.trim()}" is not a number`);
