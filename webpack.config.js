@@ -46,6 +46,7 @@ module.exports = async (env, argv) => {
     parameters: f.parameters.map((p) => ({ name: p.name, description: p.description, optional: p.optional })),
   }));
   const config = {
+    name: "add-in",
     devtool: dev ? "source-map" : false,
     entry: {
       functions: "./src/functions/functions.ts",
@@ -101,6 +102,23 @@ module.exports = async (env, argv) => {
         return middlewares;
       },
     };
+    return config;
   }
-  return config;
+  // The command line as one file for Node, so `lifetime` runs from a production install: no
+  // TypeScript compiler at run time, and exceljs (a dependency) its only import.
+  const cli = {
+    name: "cli",
+    dependencies: ["add-in"], // after the add-in, whose build empties dist/
+    target: "node20",
+    devtool: false,
+    entry: { lifetime: "./src/cli/lifetime.ts" },
+    output: { path: path.resolve(__dirname, "dist", "cli"), filename: "[name].cjs", library: { type: "commonjs2" } },
+    externalsPresets: { node: true },
+    externals: { exceljs: "commonjs exceljs" },
+    resolve: config.resolve,
+    module: config.module,
+    performance: { hints: false },
+    stats: config.stats,
+  };
+  return [config, cli];
 };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -106,5 +107,33 @@ describe("lifetime cohort's files", () => {
     const { status, out } = lifetime(input(utf16), "-o", path.join(work, "u16.xlsx"));
     assert.equal(status, 1);
     assert.match(out, /encoded as UTF-16; save it as CSV in UTF-8/);
+  });
+});
+
+describe("lifetime from a production install", () => {
+  it("runs the built command line with no devDependency loadable, and needs only exceljs beside Node", () => {
+    const built = path.resolve(__dirname, "../../dist/cli/lifetime.cjs");
+    assert.ok(existsSync(built), "npm run build writes dist/cli/lifetime.cjs");
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; files: string[] };
+    const imports = [...readFileSync(built, "utf8").matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!).filter((name) => !name.startsWith("node:"));
+    const builtin = new Set(builtinModules);
+    assert.deepEqual([...new Set(imports.filter((name) => !builtin.has(name)))], ["exceljs"]);
+    assert.ok("exceljs" in pkg.dependencies && pkg.files.includes("dist/") && pkg.files.includes("bin/"));
+    // Any devDependency required by the project's own code at run time fails, as it would where they are not
+    // installed (what a dependency such as exceljs requires is installed with it).
+    const hook = path.join(work, "no-dev-dependencies.cjs");
+    writeFileSync(
+      hook,
+      `const Module = require("node:module"); const dev = new Set(${JSON.stringify(Object.keys(pkg.devDependencies))});
+       const load = Module._load; Module._load = function (request, parent, ...rest) { const name = request.startsWith("@") ? request.split("/").slice(0, 2).join("/") : request.split("/")[0];
+       const fromDependency = parent && parent.filename && parent.filename.includes("/node_modules/");
+       if (dev.has(name) && !fromDependency) throw new Error("devDependency loaded at run time: " + request); return load.call(this, request, parent, ...rest); };`,
+    );
+    const input = path.join(work, "prod.csv");
+    writeFileSync(input, GOOD);
+    const output = path.join(work, "prod.xlsx");
+    const result = spawnSync(process.execPath, ["-r", hook, BIN, "cohort", input, "-o", output, "--revenue", "40"], { encoding: "utf8" });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.ok(existsSync(output));
   });
 });
