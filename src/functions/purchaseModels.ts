@@ -27,7 +27,7 @@ import {
 } from "../core/purchase/paretoNbd";
 import { evaluateTable, optionalFlag, optionalNumber, paramsRow, requiredNumber, type CellValue } from "./arguments";
 import { fitLimits, fitTable } from "./fitTable";
-import { at, customerColumns, elementwise } from "./tables";
+import { customerColumns, elementwise } from "./tables";
 
 // The parameter names, in order, are the core's.
 const BGNBD_NAMES = BGNBD_PARAMS;
@@ -53,7 +53,7 @@ function predict(
     if (!(Number.isFinite(value) && value >= 0)) throw invalidValue(`t must be a length of time, 0 or more; got ${describeNumber(value)}`);
     return value;
   };
-  if (given === 0) return elementwise([{ name: "t", value: t }], ([time], where) => at(where, () => unconditional(time as number)), ([time]) => checkT(time as number));
+  if (given === 0) return elementwise([{ name: "t", value: t }], ([time]) => unconditional(time as number), ([time]) => checkT(time as number));
   if (given < 3) throw invalidValue("give frequency, recency and T together for a customer's history, or none of them for a new customer");
   return elementwise(
     [
@@ -62,7 +62,7 @@ function predict(
       { name: "recency", value: history.recency },
       { name: "T", value: history.T },
     ],
-    ([time, x, tx, age], where) => at(where, () => conditional(time as number, x as number, Math.min(tx as number, age as number), age as number)),
+    ([time, x, tx, age]) => conditional(time as number, x as number, Math.min(tx as number, age as number), age as number),
     ([time, x, tx, age]) => {
       checkT(time as number);
       checkHistory(x as number, tx as number, age as number, "");
@@ -77,7 +77,7 @@ function probabilityAlive(frequency: CellValue, recency: CellValue, T: CellValue
       { name: "recency", value: recency },
       { name: "T", value: T },
     ],
-    ([x, tx, age], where) => at(where, () => compute(x as number, Math.min(tx as number, age as number), age as number)),
+    ([x, tx, age]) => compute(x as number, Math.min(tx as number, age as number), age as number),
     ([x, tx, age]) => checkHistory(x as number, tx as number, age as number, ""),
   );
 }
@@ -229,7 +229,7 @@ export function ltvGgSpend(params: any[][], frequency: any[][], monetary_value: 
         { name: "frequency", value: frequency },
         { name: "monetary_value", value: monetary_value },
       ],
-      ([x, m], where) => at(where, () => gammaGammaExpectedSpend(p, x as number, m as number)),
+      ([x, m]) => gammaGammaExpectedSpend(p, x as number, m as number),
     );
   });
 }
@@ -257,16 +257,15 @@ function customerValues(
       { name: "recency", value: history.recency },
       { name: "T", value: history.T },
     ],
-    ([m, x, tx, age], where) =>
-      at(where, () => {
-        const key = `${x}|${age}`;
-        let perSpend = shared.get(key);
-        if (perSpend === undefined) {
-          perSpend = discountedPurchases(model.aliveCurve(x as number, age as number), steps, stepLength, discountRate);
-          shared.set(key, perSpend);
-        }
-        return (m as number) * perSpend * model.probabilityAlive(x as number, Math.min(tx as number, age as number), age as number);
-      }),
+    ([m, x, tx, age]) => {
+      const key = `${x}|${age}`;
+      let perSpend = shared.get(key);
+      if (perSpend === undefined) {
+        perSpend = discountedPurchases(model.aliveCurve(x as number, age as number), steps, stepLength, discountRate);
+        shared.set(key, perSpend);
+      }
+      return (m as number) * perSpend * model.probabilityAlive(x as number, Math.min(tx as number, age as number), age as number);
+    },
     ([m, x, tx, age]) => {
       checkSpend(m as number);
       checkHistory(x as number, tx as number, age as number, "");

@@ -16,7 +16,7 @@ import {
 } from "../core/retention/shiftedBetaGeometric";
 import { evaluate, evaluateTable, numberGrid, optionalFlag, optionalNumber, paramsRow, requiredNumber } from "./arguments";
 import { fitLimits, fitTable, SBG_REMEDY } from "./fitTable";
-import { at, elementwise } from "./tables";
+import { elementwise } from "./tables";
 
 const SBG_NAMES = SBG_PARAMS; // the core's parameter names, in order
 
@@ -72,7 +72,7 @@ function cohortsFrom(survivors: any[][]): Cohort[] {
 export function ltvSbgSurvival(params: any[][], t: any[][]): any[][] {
   return evaluateTable(() => {
     const p = requireSbgParams(paramsRow(params, SBG_NAMES, "LTV.SBG_FIT"));
-    return elementwise([{ name: "t", value: t }], ([period], where) => at(where, () => sbgSurvival(p, period as number)));
+    return elementwise([{ name: "t", value: t }], ([period]) => sbgSurvival(p, period as number));
   });
 }
 
@@ -86,7 +86,7 @@ export function ltvSbgSurvival(params: any[][], t: any[][]): any[][] {
 export function ltvSbgRetention(params: any[][], t: any[][]): any[][] {
   return evaluateTable(() => {
     const p = requireSbgParams(paramsRow(params, SBG_NAMES, "LTV.SBG_FIT"));
-    return elementwise([{ name: "t", value: t }], ([period], where) => at(where, () => sbgRetention(p, period as number)));
+    return elementwise([{ name: "t", value: t }], ([period]) => sbgRetention(p, period as number));
   });
 }
 

@@ -64,7 +64,7 @@ export const PREDICTION_TIME_LIMIT_MS = 1500;
  */
 export function elementwise(
   inputs: { name: string; value: CellValue }[],
-  compute: (values: number[], where: string) => number,
+  compute: (values: number[]) => number,
   check?: (values: number[]) => void,
 ): (number | string)[][] {
   const grids = inputs.map(({ name, value }) => ({ name, ...flatNumbers(name, value, true) }));
@@ -124,7 +124,7 @@ export function elementwise(
         continue;
       }
       try {
-        row[c] = compute(values, "");
+        row[c] = compute(values);
       } catch (error) {
         throw named(i, error);
       }
@@ -132,14 +132,4 @@ export function elementwise(
     out.push(row);
   }
   return out;
-}
-
-/** Runs a per-cell computation, naming the cell in its error message. */
-export function at(where: string, compute: () => number): number {
-  try {
-    return compute();
-  } catch (error) {
-    if (where && error instanceof LifetimeError) throw new LifetimeError(error.code, `${where}: ${error.message}`);
-    throw error;
-  }
 }

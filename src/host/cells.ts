@@ -198,7 +198,11 @@ export function writePieces(sheet: SheetPlan, budget: number): WritePiece[] {
         start++;
         continue;
       }
-      while (end < grid.length && (end === start || bytes + rowBytes(grid[end] as CellContent[]) <= budget)) bytes += rowBytes(grid[end++] as CellContent[]);
+      for (; end < grid.length; end++) {
+        const next = end === start ? first : rowBytes(grid[end] as CellContent[]); // each row measured once
+        if (end > start && bytes + next > budget) break;
+        bytes += next;
+      }
       pieces.push(piece(write, row + start, column, grid.slice(start, end), formulas !== undefined, bytes));
       start = end;
     }

@@ -65,7 +65,7 @@ export type WrittenChart = z.infer<typeof writtenChartSchema>;
 export type WrittenSheet = z.infer<typeof writtenSheetSchema>;
 export type WrittenModel = z.infer<typeof writtenModelSchema>;
 
-/** The longest settings text a model saves in, or reads from, a workbook: far above what one writes (a 120 × 600 cohort model's is about 40 KB). */
+/** The longest settings text a model saves in, or reads from, a workbook: far above what one writes (a 120 × 600 cohort model's record of what it wrote is about 9 KB). */
 export const MAX_SETTINGS_TEXT = 2_000_000;
 
 /** The worksheet custom property that marks a model's sheet. */

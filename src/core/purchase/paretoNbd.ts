@@ -39,6 +39,9 @@ function gaussLegendre(n: number): { nodes: Float64Array; weights: Float64Array 
 const RULE = gaussLegendre(12);
 const SERIES_D1 = new Float64Array(3);
 const SERIES_D2 = new Float64Array(3);
+/** Work arrays of P(alive), reused: it runs once per customer of a column that may hold a million. */
+const ALIVE_SCRATCH = new Float64Array(4);
+const ALIVE_GRADIENT = new Float64Array(4);
 /** Fall of ln f allowed across one panel, and the fall after which the rest is negligible (e^−45 ≈ 3e−20). */
 const PANEL_FALL = 3;
 const NEGLIGIBLE_FALL = 45;
@@ -307,7 +310,7 @@ export function paretoNbdExpectedPurchases({ r, alpha, s, beta }: ParetoNbdParam
 /** P(alive | x, t_x, T) = E / (E + s·J) (Fader & Hardie 2005 note, eq. 18, with the death integral J). */
 export function paretoNbdProbabilityAlive(params: ParetoNbdParams, frequency: number, recency: number, T: number): number {
   const { r, alpha, s, beta } = params;
-  return logBracket(r, alpha, s, beta, frequency, recency, T, new Float64Array(4), new Float64Array(4)).probabilityAlive;
+  return logBracket(r, alpha, s, beta, frequency, recency, T, ALIVE_SCRATCH, ALIVE_GRADIENT).probabilityAlive;
 }
 
 /**

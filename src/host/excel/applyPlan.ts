@@ -1,5 +1,6 @@
 import type { SheetPlan, WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenChart, type WrittenModel, type WrittenSheet } from "../../models/written";
+import { markedCopies, quoteSheet, sheetGone, uniqueSheetName, uniqueTableName } from "../sheets";
 import { batches, CellSet, jsonBytes, OPERATION_BYTES, parseRange, planFootprint, rectAddress, rectCells, splitRects, writePieces, type Rect } from "../cells";
 
 /**
@@ -34,35 +35,7 @@ const READ_CELLS = 5_000;
 const CELL_PROPERTIES = { format: { font: { bold: true, italic: true, color: true }, fill: { color: true } } } as const;
 
 export type { ApplyOptions, ApplyResult } from "../../models/written";
-
-/** Excel's limits on sheet names: at most 31 characters, none of : \ / ? * [ ], no apostrophe at either end. */
-export function safeSheetName(name: string): string {
-  const cleaned = name.replace(/[:\\/?*[\]]/g, " ").replace(/^'+|'+$/g, "").trim() || "Model";
-  const short = cleaned.slice(0, 31).replace(/'+$/, "").trim();
-  return short.toLowerCase() === "history" ? "History model" : short || "Model";
-}
-
-/** `base`, or `base (2)`, `base (3)`, …: the first not already taken (case-insensitively, as Excel compares). */
-export function uniqueSheetName(base: string, taken: Iterable<string>): string {
-  const used = new Set(Array.from(taken, (n) => n.toLowerCase()));
-  const safe = safeSheetName(base);
-  if (!used.has(safe.toLowerCase())) return safe;
-  for (let i = 2; ; i++) {
-    const suffix = ` (${i})`;
-    const candidate = safe.slice(0, 31 - suffix.length) + suffix;
-    if (!used.has(candidate.toLowerCase())) return candidate;
-  }
-}
-
-/** `base`, `base2`, `base3`, …: a table name not taken by a table or a name (Excel keeps them in one namespace). */
-export function uniqueTableName(base: string, taken: Iterable<string>): string {
-  const used = new Set(Array.from(taken, (n) => n.toLowerCase()));
-  if (!used.has(base.toLowerCase())) return base;
-  for (let i = 2; ; i++) if (!used.has(`${base}${i}`.toLowerCase())) return `${base}${i}`;
-}
-
-/** A sheet name as a formula writes it: always quoted, which Excel accepts for every name (and "R1C1" or "A1" need). */
-export const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
+export { quoteSheet, safeSheetName, uniqueSheetName, uniqueTableName } from "../sheets";
 
 const chartName = (i: number) => `Lifetime chart ${i + 1}`;
 
@@ -163,10 +136,10 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
     const record = previous?.sheets.find((s) => s.key === sheet.name);
     const found = record ? marked(sheet.name) : [];
     if (found.length > 1) {
-      throw new MarkerError(`The sheets ${found.map((m) => `“${m.ws.name}”`).join(" and ")} both carry this model's marker: one is a copy. Delete or rename the copy you do not want rebuilt (copies keep the marker), then rebuild.`);
+      throw new MarkerError(markedCopies(found.map((m) => m.ws.name)));
     }
     const existing = found[0];
-    if (record && !existing) notes.push(`The model's sheet “${record.name}” is no longer in the workbook, so the model was written to a new sheet.`);
+    if (record && !existing) notes.push(sheetGone(record.name));
     const name = existing ? existing.ws.name : uniqueSheetName(sheet.name, takenSheets);
     takenSheets.add(name);
     return { plan: sheet, footprint: planFootprint(sheet), name, ws: existing?.ws, id: existing?.ws.id, record: existing ? record : undefined, clear: [], tables: [], convert: [] };

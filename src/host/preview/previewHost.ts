@@ -2,7 +2,7 @@ import { CellValueDetailedType, HyperFormula, type RawCellContent } from "hyperf
 import { parseAddress, writeFormulas, writeRange, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
 import { CellSet, parseRange, planFootprint, rectAddress } from "../cells";
-import { uniqueSheetName } from "../excel/applyPlan";
+import { markedCopies, quoteSheet, sheetGone, uniqueSheetName } from "../sheets";
 import { MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
 import { displayText } from "./display";
 
@@ -101,8 +101,8 @@ export class PreviewWorkbook {
         const record = previous?.sheets.find((s) => s.key === sheet.name);
         const tag = marker(plan.modelId, instance, sheet.name);
         const found = record ? [...this.customProperties].filter(([id, props]) => this.hf.getSheetName(id) !== undefined && props.get(MARKER_KEY) === tag).map(([id]) => id) : [];
-        if (found.length > 1) throw new Error(`The sheets ${found.map((id) => `“${this.hf.getSheetName(id)}”`).join(" and ")} both carry this model's marker: one is a copy. Delete or rename the copy you do not want rebuilt (copies keep the marker), then rebuild.`);
-        if (record && found.length === 0) notes.push(`The model's sheet “${record.name}” is no longer in the workbook, so the model was written to a new sheet.`);
+        if (found.length > 1) throw new Error(markedCopies(found.map((id) => this.hf.getSheetName(id) as string)));
+        if (record && found.length === 0) notes.push(sheetGone(record.name));
         const footprint = planFootprint(sheet);
         let id = found[0];
         let clear = new CellSet();
@@ -154,7 +154,7 @@ export class PreviewWorkbook {
               for (let i = r.top; i <= r.bottom; i++) for (let j = r.left; j <= r.right; j++) this.formats.set(`${sheetId}!${i}:${j}`, write.numberFormat);
             }
           }
-          const quoted = `'${name.replace(/'/g, "''")}'`;
+          const quoted = quoteSheet(name);
           const wanted = new Set(sheet.names.map((n) => n.name));
           for (const old of record?.names ?? []) if (!wanted.has(old) && this.hf.getNamedExpression(old, sheetId)) this.hf.removeNamedExpression(old, sheetId);
           for (const n of sheet.names) {

@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { quoteSheet } from "../sheets";
 import { parseAddress, writeFormulas, type WorkbookPlan } from "../../models/plan";
 
 /**
@@ -34,7 +35,7 @@ export async function writeXlsx(plan: WorkbookPlan): Promise<Buffer> {
     }
     for (const [letter, width] of Object.entries(sheet.columnWidths ?? {})) ws.getColumn(letter).width = width;
     if (sheet.freeze) ws.views = [{ state: "frozen", xSplit: sheet.freeze.columns, ySplit: sheet.freeze.rows }];
-    const quoted = `'${sheet.name.replace(/'/g, "''")}'`;
+    const quoted = quoteSheet(sheet.name);
     for (const name of sheet.names) definedNames.push({ name: name.name, ranges: [`${quoted}!${name.ref}`], localSheetId: sheetIndex });
   });
 

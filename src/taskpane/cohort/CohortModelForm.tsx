@@ -29,6 +29,17 @@ const useStyles = makeStyles({
 
 const money = (n: number) => n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
+function ErrorBar({ title, message }: { title: string; message: string }) {
+  return (
+    <MessageBar intent="error">
+      <MessageBarBody>
+        <MessageBarTitle>{title}</MessageBarTitle>
+        {message}
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
+
 /** The cohort model builder: source, economics, Build, and the result. */
 export function CohortModelForm({ host }: { host: WorkbookHost }) {
   const styles = useStyles();
@@ -47,14 +58,7 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
       <Text as="h2" weight="semibold" size={400}>
         Cohort retention model
       </Text>
-      {model.blocked && (
-        <MessageBar intent="error">
-          <MessageBarBody>
-            <MessageBarTitle>Models cannot be built here</MessageBarTitle>
-            {model.blocked}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      {model.blocked && <ErrorBar title="Models cannot be built here" message={model.blocked} />}
       {model.notice && (
         <MessageBar intent="warning">
           <MessageBarBody>{model.notice}</MessageBarBody>
@@ -141,14 +145,7 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
         onCancel={model.cancelConfirm}
       />
       {building && <Spinner size="small" label="Fitting the model and writing the sheet…" />}
-      {model.error && (
-        <MessageBar intent="error">
-          <MessageBarBody>
-            <MessageBarTitle>Could not build the model</MessageBarTitle>
-            {model.error}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      {model.error && <ErrorBar title="Could not build the model" message={model.error} />}
       {model.result && model.status === "done" && (
         <Card aria-label="Result">
           <CardHeader
