@@ -32,3 +32,15 @@ export function describeNumber(value: number): string {
   if (!Number.isFinite(value)) return value > 0 ? "infinity" : "minus infinity";
   return String(Number(value.toPrecision(12)));
 }
+
+/**
+ * A count with thousands separators, "2,357", for messages. Not toLocaleString: its first
+ * call loads the locale data (about 20 ms), which a fit would add to the first call a user waits for.
+ */
+export function formatCount(value: number): string {
+  if (!Number.isFinite(value)) return describeNumber(value);
+  const [whole, fraction] = String(Math.abs(value)).split(".") as [string, string | undefined];
+  if (whole.includes("e")) return String(value);
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${value < 0 ? "-" : ""}${grouped}${fraction === undefined ? "" : `.${fraction}`}`;
+}

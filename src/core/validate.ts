@@ -1,4 +1,4 @@
-import { describeNumber, invalidValue } from "./errors";
+import { formatCount, describeNumber, invalidValue } from "./errors";
 
 /**
  * Domain rules for the quantities the models take. Each check names the argument as the
@@ -54,7 +54,7 @@ export function requireWholeNumber(name: string, value: number, minimum: number,
   requireFinite(name, value);
   if (!Number.isInteger(value)) throw invalidValue(`${name} must be a whole number; got ${describeNumber(value)}`);
   if (value < minimum) throw invalidValue(`${name} must be at least ${minimum}; got ${describeNumber(value)}`);
-  if (value > maximum) throw invalidValue(`${name} must be at most ${maximum.toLocaleString("en-US")}; got ${describeNumber(value)}`);
+  if (value > maximum) throw invalidValue(`${name} must be at most ${formatCount(maximum)}; got ${describeNumber(value)}`);
   return value;
 }
 

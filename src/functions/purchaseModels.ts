@@ -6,7 +6,7 @@
 import { describeNumber, invalidValue } from "../core/errors";
 import {
   BGNBD_PARAMS,
-  bgnbdAliveCurve,
+  bgnbdAliveCurves,
   bgnbdConditionalExpectedPurchases,
   bgnbdExpectedPurchases,
   bgnbdProbabilityAlive,
@@ -299,7 +299,7 @@ export function ltvBgnbdClv(
   return evaluateTable(() => {
     const p = requireBgNbdParams(paramsRow(params, BGNBD_NAMES, "LTV.BGNBD_FIT"));
     return customerValues(spend, { frequency, recency, T }, { steps, stepLength: step_length, discountRate: discount_rate }, {
-      aliveCurve: (x, age) => bgnbdAliveCurve(p, x, age),
+      aliveCurve: bgnbdAliveCurves(p),
       probabilityAlive: (x, tx, age) => bgnbdProbabilityAlive(p, x, tx, age),
     });
   });

@@ -1,4 +1,4 @@
-import { invalidValue, LifetimeError, notANumber } from "../core/errors";
+import { formatCount, invalidValue, LifetimeError, notANumber } from "../core/errors";
 import { column, flatNumbers, type CellValue } from "./arguments";
 
 /**
@@ -117,7 +117,7 @@ export function elementwise(
     for (let c = 0; c < columns; c++) {
       const i = r * columns + c;
       if ((i & 1023) === 1023 && Date.now() - started > PREDICTION_TIME_LIMIT_MS) {
-        throw notANumber(`computing ${cellsCount.toLocaleString("en-US")} results takes longer than ${PREDICTION_TIME_LIMIT_MS / 1000} s: compute fewer rows at a time, or fewer steps`);
+        throw notANumber(`computing ${formatCount(cellsCount)} results takes longer than ${PREDICTION_TIME_LIMIT_MS / 1000} s: compute fewer rows at a time, or fewer steps`);
       }
       if (!read(i)) {
         row[c] = "";

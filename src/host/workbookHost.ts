@@ -1,4 +1,5 @@
 import type { WorkbookPlan } from "../models/plan";
+import { formatCount } from "../core/errors";
 import { MAX_SETTINGS_TEXT, type ApplyOptions, type ApplyResult } from "../models/written";
 
 /** A range as read: where it is, its values, and its text as Excel displays it (dates as dates). */
@@ -15,7 +16,7 @@ export type InsertResult = { inserted: true; address: string } | { inserted: fal
 export const MAX_READ_CELLS = 400_000;
 /** Settings text that is too long to keep: says how long, and the limit. */
 export function settingsTooLong(text: string): Error {
-  return new Error(`The model's settings are ${text.length.toLocaleString("en-US")} characters, more than a workbook keeps for them (${MAX_SETTINGS_TEXT.toLocaleString("en-US")}).`);
+  return new Error(`The model's settings are ${formatCount(text.length)} characters, more than a workbook keeps for them (${formatCount(MAX_SETTINGS_TEXT)}).`);
 }
 
 /**
@@ -50,5 +51,5 @@ export const REQUIRED_SETS: readonly { name: string; version: string; why: strin
 
 /** Too large to read: says how large, and the limit. */
 export function tooManyCells(address: string, rows: number, columns: number): Error {
-  return new Error(`${address} has ${rows.toLocaleString("en-US")} rows × ${columns.toLocaleString("en-US")} columns; select the table itself (at most ${MAX_READ_CELLS.toLocaleString("en-US")} cells).`);
+  return new Error(`${address} has ${formatCount(rows)} rows × ${formatCount(columns)} columns; select the table itself (at most ${formatCount(MAX_READ_CELLS)} cells).`);
 }

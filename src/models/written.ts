@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatCount } from "../core/errors";
 
 /**
  * What the add-in wrote for a model, kept in the model's saved settings so a rebuild knows
@@ -48,7 +49,7 @@ export const writtenSheetSchema = z.object({
   footprint: z
     .array(a1)
     .max(200_000)
-    .refine((ranges) => ranges.reduce((n, r) => n + cellsIn(r), 0) <= MAX_FOOTPRINT_CELLS, `the model's cells number more than ${MAX_FOOTPRINT_CELLS.toLocaleString("en-US")}`),
+    .refine((ranges) => ranges.reduce((n, r) => n + cellsIn(r), 0) <= MAX_FOOTPRINT_CELLS, `the model's cells number more than ${formatCount(MAX_FOOTPRINT_CELLS)}`),
   names: z.array(shortText).max(2_000),
   tables: z.array(shortText).max(50),
   charts: z.array(writtenChartSchema).max(50),

@@ -156,7 +156,9 @@ describe("LTV.BGNBD_CLV and LTV.PNBD_CLV", () => {
       discountedCustomerValue({ expectedPurchases: (t) => bgnbdConditionalExpectedPurchases(params, t, x!, tx!, T!), spend: m!, steps: 12, stepLength: 4.345, discountRate: 0.01 }),
     ]);
     const got = plain(call(fns, "BGNBD_CLV", [[0.243, 4.414, 0.793, 2.426]], [[35], [20]], [[2], [0]], [[30.43], [0]], [[38.86], [39]], 12, 4.345, 0.01)) as number[][];
-    got.forEach((row, i) => assert.ok(Math.abs(row[0]! - expected[i]![0]!) <= 1e-13 * expected[i]![0]!, `${row[0]} vs ${expected[i]![0]}`));
+    // The function interpolates the curves it shares between customers; the core's direct
+    // curve evaluates 2F1 at every step: two methods, agreeing far below what a value is read to.
+    got.forEach((row, i) => assert.ok(Math.abs(row[0]! - expected[i]![0]!) <= 1e-11 * expected[i]![0]!, `${row[0]} vs ${expected[i]![0]}`));
     const pnbd = plain(call(fns, "PNBD_CLV", [[0.553, 10.578, 0.606, 11.669]], 35, 2, 30.43, 38.86, 12, 4.345, 0.01)) as number[][];
     assert.ok(pnbd[0]![0]! > 0);
     expectError(call(fns, "BGNBD_CLV", [[0.243, 4.414, 0.793, 2.426]], 35, 2, 30.43, 38.86, 0), "#VALUE!", /steps must be a whole number/);

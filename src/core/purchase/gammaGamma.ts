@@ -1,4 +1,4 @@
-import { describeNumber, invalidValue, notANumber } from "../errors";
+import { formatCount, describeNumber, invalidValue, notANumber } from "../errors";
 import { positiveParams } from "../validate";
 import { fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
 import { digamma, logGamma } from "../special/gamma";
@@ -112,7 +112,7 @@ export function fitGammaGamma(input: SpendInput, limits: FitLimits = {}): FitRes
   for (let i = 0; i < data.x.length; i++) mean += (data.weight[i] as number) * (data.m[i] as number);
   mean /= data.customers;
   // Start with E[spend] = pγ/(q−1) equal to the observed mean, at p = 1, q = 2.
-  return fitMaximumLikelihood(GAMMA_GAMMA_PARAMS, gammaGammaLogLikelihood(data), [1, 2, mean], { ...limits, describe: `${data.customers.toLocaleString("en-US")} repeat customers`, totalWeight: data.customers });
+  return fitMaximumLikelihood(GAMMA_GAMMA_PARAMS, gammaGammaLogLikelihood(data), [1, 2, mean], { ...limits, describe: `${formatCount(data.customers)} repeat customers`, totalWeight: data.customers });
 }
 
 export function requireGammaGammaParams(params: readonly number[]): GammaGammaParams {

@@ -1,4 +1,5 @@
 import { positiveParams } from "../validate";
+import { formatCount } from "../errors";
 import { fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
 import { GammaRatios } from "../special/gammaRatios";
 import { customerMeans, distinctValues, type CustomerSummary } from "./customers";
@@ -284,7 +285,7 @@ export function fitParetoNbd(data: CustomerSummary, limits: FitLimits = {}): Fit
   // Start with the mean purchase rate r/α at the observed rate, and dropout rates on the scale of T.
   return fitMaximumLikelihood(PARETO_NBD_PARAMS, paretoNbdLogLikelihood(data), [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 0.5, meanT / 2], {
     ...limits,
-    describe: `${data.customers.toLocaleString("en-US")} customers (${data.rows.toLocaleString("en-US")} distinct)`,
+    describe: `${formatCount(data.customers)} customers (${formatCount(data.rows)} distinct)`,
     totalWeight: data.customers,
   });
 }

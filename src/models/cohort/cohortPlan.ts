@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatCount } from "../../core/errors";
 import { cohortModel, projectionOffset, type CohortModel } from "../../core/retention/cohortModel";
 import type { Cohort } from "../../core/retention/shiftedBetaGeometric";
 import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type WorkbookPlan } from "../plan";
@@ -43,7 +44,7 @@ export const cohortInputSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["cohorts"],
-        message: `${input.cohorts.length} cohorts × ${periods} periods (observed and ahead) make ${(input.cohorts.length * periods).toLocaleString("en-US")} cells per block of the model; at most ${MAX_MODEL_CELLS.toLocaleString("en-US")} (for example 120 cohorts over 600 periods ahead): use fewer cohorts or a shorter horizon`,
+        message: `${input.cohorts.length} cohorts × ${periods} periods (observed and ahead) make ${formatCount(input.cohorts.length * periods)} cells per block of the model; at most ${formatCount(MAX_MODEL_CELLS)} (for example 120 cohorts over 600 periods ahead): use fewer cohorts or a shorter horizon`,
       });
     }
     input.cohorts.forEach((c, i) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatCount } from "../../core/errors";
 import { MAX_SETTINGS_TEXT, writtenModelSchema } from "../written";
 import { assumptionsSchema } from "./assumptions";
 import { cohortInputSchema } from "./cohortPlan";
@@ -45,7 +46,7 @@ const left = "They were left unchanged.";
 /** Reads a stored blob (text, as the host keeps it): the settings, or why they cannot be used. */
 export function readCohortSettings(stored: string | undefined): SettingsRead {
   if (stored === undefined || stored === "") return {};
-  if (stored.length > MAX_SETTINGS_TEXT) return { problem: `The saved cohort-model settings in this workbook are ${stored.length.toLocaleString("en-US")} characters long, more than Lifetime reads (${MAX_SETTINGS_TEXT.toLocaleString("en-US")}). ${left}` };
+  if (stored.length > MAX_SETTINGS_TEXT) return { problem: `The saved cohort-model settings in this workbook are ${formatCount(stored.length)} characters long, more than Lifetime reads (${formatCount(MAX_SETTINGS_TEXT)}). ${left}` };
   let blob: unknown;
   try {
     blob = JSON.parse(stored);

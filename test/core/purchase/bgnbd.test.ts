@@ -1,16 +1,21 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  bgnbdAliveCurve,
+  bgnbdAliveCurves,
   bgnbdConditionalExpectedPurchases,
   bgnbdExpectedPurchases,
   bgnbdLogLikelihood,
   bgnbdProbabilityAlive,
   fitBgNbd,
 } from "../../../src/core/purchase/bgnbd";
+import { discountedPurchases } from "../../../src/core/purchase/customerValue";
 import { summarizeCustomers } from "../../../src/core/purchase/customers";
 import { LifetimeError } from "../../../src/core/errors";
 import { logGamma } from "../../../src/core/special/gamma";
-import { numericalGradient, readCsvColumns, reference, relativeError } from "../../support/fixtures";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { FIXTURES, numericalGradient, readCsvColumns, reference, relativeError } from "../../support/fixtures";
 
 const cdnow = readCsvColumns("cdnow_customers_summary.csv");
 const data = summarizeCustomers({ frequency: cdnow.frequency!, recency: cdnow.recency!, T: cdnow.T! });
@@ -122,5 +127,47 @@ describe("BG/NBD fits on degenerate data end in bounded time with an answer or a
     assert.ok(Number.isFinite(fit.logLikelihood));
     assert.equal(typeof fit.converged, "boolean");
     if (fit.converged) Object.values(fit.params).forEach((v) => assert.ok(Number.isFinite(v) && v > 0));
+  });
+});
+
+describe("bgnbdAliveCurves: the curves of many customers from shared interpolants", () => {
+  // mpmath's 2F1 at 40 digits (test/fixtures/bgnbd_alive_curve.py), for a < 1 and a > 1,
+  // x up to 300, T from 0 to 700 and t from 1e−3 to 6.5e6, where 2F1's argument nears 1.
+  const fixture: { cases: number[][] } = JSON.parse(readFileSync(path.join(FIXTURES, "bgnbd_alive_curve.json"), "utf8"));
+  // E = scale · (1 − G): near t = 0 every method loses digits to that difference, so the
+  // error allowed is 1e−10 of E plus 1e−13 of the scale (G is about 1 there).
+  const measure = (curve: (t: number) => number, [, , a, b, x, , t, want]: number[]) =>
+    Math.abs(curve(t!) - want!) / (1e-10 * Math.abs(want!) + 1e-13 * Math.abs((a! + b! + x! - 1) / (a! - 1)));
+
+  it("agree with mpmath over light and heavy buyers, new and old, and horizons up to 6.5e6 time units (the direct curve too)", () => {
+    let worst = 0;
+    let worstDirect = 0;
+    const cache = new Map<string, ReturnType<typeof bgnbdAliveCurves>>();
+    for (const c of fixture.cases) {
+      const [r, alpha, a, b, x, T, t] = c as [number, number, number, number, number, number, number];
+      const params = { r, alpha, a, b };
+      const key = `${r}|${alpha}|${a}|${b}`;
+      if (!cache.has(key)) cache.set(key, bgnbdAliveCurves(params));
+      const error = measure(cache.get(key)!(x, T), c);
+      worst = Math.max(worst, error);
+      worstDirect = Math.max(worstDirect, measure(bgnbdAliveCurve(params, x, T), c));
+      assert.ok(error <= 1, `r ${r}, a ${a}, x ${x}, T ${T}, t ${t}: ${cache.get(key)!(x, T)(t)} against ${c[7]}`);
+    }
+    assert.equal(fixture.cases.length, 1632);
+    assert.ok(worstDirect <= 1, `the direct curve too: ${worstDirect}`);
+  });
+
+  it("give customer values that agree with the step-by-step sum of the direct curve to 1e−11", () => {
+    const params = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+    const curves = bgnbdAliveCurves(params);
+    for (const [x, T, steps, length, rate] of [
+      [2, 38.86, 1000, 1, 0.001],
+      [0, 30, 120, 4.345, 0.01],
+      [25, 10.5, 10_000, 4.345, 0],
+    ] as const) {
+      const fast = discountedPurchases(curves(x, T), steps, length, rate);
+      const direct = discountedPurchases(bgnbdAliveCurve(params, x, T), steps, length, rate);
+      assert.ok(relativeError(fast, direct) < 1e-11, `x ${x}, T ${T}, ${steps} steps: ${fast} against ${direct}`);
+    }
   });
 });
