@@ -59,6 +59,33 @@ export interface TablePlan {
   style?: string;
 }
 
+/**
+ * What a cell accepts, as Excel's data validation: a decimal or whole number within bounds
+ * (inclusive), one of a list of words, or a custom condition (a formula on the range's
+ * top-left cell, relative references moving over the range as in Excel).
+ */
+export type ValidationRule =
+  | { kind: "decimal"; min?: number; max?: number }
+  | { kind: "whole"; min: number; max: number }
+  | { kind: "list"; values: string[] }
+  | { kind: "custom"; formula: string };
+
+/** Excel's limits on the texts of a validation: a title of 32 characters, a message of 255. */
+export const VALIDATION_TITLE_MAX = 32;
+export const VALIDATION_MESSAGE_MAX = 255;
+
+export interface ValidationPlan {
+  /** The cells it covers, e.g. "B5" or "$C$34:$J$45". */
+  range: string;
+  rule: ValidationRule;
+  /** Shown when the cell is selected: what it holds and in which unit. */
+  prompt: { title: string; message: string };
+  /** Shown, and the entry refused, when a value outside the rule is typed. */
+  error: { title: string; message: string };
+  /** Whether an empty cell is accepted (the trailing cells of a ragged triangle); default no. */
+  allowBlank?: boolean;
+}
+
 export interface SheetPlan {
   /** The sheet's name as the model wants it; the host makes it unique in the workbook. */
   name: string;
@@ -71,6 +98,8 @@ export interface SheetPlan {
   freeze?: { rows: number; columns: number };
   /** Column widths in characters, by column letter. */
   columnWidths?: Record<string, number>;
+  /** Data validation of the input cells (which can still be pasted over: results guard themselves too). */
+  validations?: ValidationPlan[];
 }
 
 export interface WorkbookPlan {

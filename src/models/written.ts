@@ -23,6 +23,21 @@ export const writtenChartSchema = z.object({
   to: a1,
 });
 
+/** A validation the model set, so a rebuild can take it off and a failed one put it back. */
+export const writtenValidationSchema = z.object({
+  range: a1,
+  rule: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("decimal"), min: z.number().optional(), max: z.number().optional() }),
+    z.object({ kind: z.literal("whole"), min: z.number(), max: z.number() }),
+    z.object({ kind: z.literal("list"), values: z.array(z.string().regex(/^[^,"]{1,64}$/)).min(1).max(50) }),
+    // Only the conditions plans write: cell references, numbers, comparisons, AND, OR, ISNUMBER, INT.
+    z.object({ kind: z.literal("custom"), formula: z.string().max(500).regex(/^(?:AND|OR|ISNUMBER|INT|\$?[A-Z]{1,3}\$?\d{1,7}|[-+*/(),.<>=0-9 ])+$/) }),
+  ]),
+  prompt: z.object({ title: z.string().max(32), message: z.string().max(255) }),
+  error: z.object({ title: z.string().max(32), message: z.string().max(255) }),
+  allowBlank: z.boolean().optional(),
+});
+
 /** Cells of an A1 range, for the plausibility check below. */
 function cellsIn(range: string): number {
   const [from, to = from] = range.replace(/\$/g, "").split(":") as [string, string?];
@@ -53,6 +68,8 @@ export const writtenSheetSchema = z.object({
   names: z.array(shortText).max(2_000),
   tables: z.array(shortText).max(50),
   charts: z.array(writtenChartSchema).max(50),
+  /** Absent in records written before models validated their inputs. */
+  validations: z.array(writtenValidationSchema).max(500).optional(),
 });
 
 export const writtenModelSchema = z.object({
@@ -63,6 +80,7 @@ export const writtenModelSchema = z.object({
 });
 
 export type WrittenChart = z.infer<typeof writtenChartSchema>;
+export type WrittenValidation = z.infer<typeof writtenValidationSchema>;
 export type WrittenSheet = z.infer<typeof writtenSheetSchema>;
 export type WrittenModel = z.infer<typeof writtenModelSchema>;
 

@@ -1,4 +1,4 @@
-import { Button, Input, makeStyles, Tab, TabList, tokens } from "@fluentui/react-components";
+import { Button, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Tab, TabList, tokens } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import { cellAddress, columnLetter, parseAddress } from "../models/plan";
 import { displayText } from "../host/preview/display";
@@ -33,6 +33,9 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   const current = workbook.hf.getCellFormula(active) ?? String(workbook.hf.getCellValue(active) ?? "");
   const [draft, setDraft] = useState(current);
   useEffect(() => setDraft(current), [current, start, sheet]);
+  const [refused, setRefused] = useState<{ title: string; message: string } | undefined>();
+  useEffect(() => setRefused(undefined), [start, sheet]);
+  const validation = workbook.validationAt(id, a.row, a.column);
 
   const select = (r: number, c: number, extend: boolean) => {
     workbook.selection = { sheet, range: extend ? `${start}:${cellAddress(r, c)}` : cellAddress(r, c) };
@@ -40,7 +43,8 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   };
   const commit = () => {
     const content = draft.trim() === "" ? null : draft.startsWith("=") || Number.isNaN(Number(draft)) ? draft : Number(draft);
-    workbook.setCells(sheet, start, [[content]]);
+    // As Excel's stop alert: an entry the cell's validation refuses is not kept.
+    setRefused(workbook.enter(sheet, start, content));
     workbook.changed();
   };
 
@@ -56,6 +60,21 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
         <Input className={styles.formula} aria-label="Formula bar" value={draft} onChange={(_, d) => setDraft(d.value)} onKeyDown={(e) => e.key === "Enter" && commit()} />
         <Button onClick={commit}>Enter</Button>
       </div>
+      {refused ? (
+        <MessageBar intent="error" data-testid="validation-error">
+          <MessageBarBody>
+            <MessageBarTitle>{refused.title}</MessageBarTitle>
+            {refused.message}
+          </MessageBarBody>
+        </MessageBar>
+      ) : validation ? (
+        <MessageBar intent="info" data-testid="validation-prompt">
+          <MessageBarBody>
+            <MessageBarTitle>{validation.prompt.title}</MessageBarTitle>
+            {validation.prompt.message}
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
       <div className={styles.scroller}>
         <table className={styles.table} data-testid="grid">
           <thead>

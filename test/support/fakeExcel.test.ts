@@ -327,6 +327,38 @@ describe("fake Excel: ranges and sheets", () => {
     });
   });
 
+  it("data validation: a rule replaces none until cleared, texts keep Excel's limits, mixed ranges read as Inconsistent", async () => {
+    installFakeExcel();
+    await Excel.run(async (context) => {
+      const sheet = context.workbook.worksheets.getItem("Sheet1");
+      const dv = sheet.getRange("A1:A2").dataValidation;
+      dv.rule = { decimal: { formula1: 0, operator: Excel.DataValidationOperator.greaterThanOrEqualTo } };
+      dv.prompt = { showPrompt: true, title: "Revenue", message: "An amount, 0 or more." };
+      await context.sync();
+      dv.rule = { wholeNumber: { formula1: 1, formula2: 9, operator: Excel.DataValidationOperator.between } };
+      await assert.rejects(context.sync(), code("InvalidOperation"));
+      dv.clear();
+      dv.rule = { wholeNumber: { formula1: 1, formula2: 9, operator: Excel.DataValidationOperator.between } };
+      await context.sync();
+      dv.errorAlert = { showAlert: true, style: Excel.DataValidationAlertStyle.stop, title: "x".repeat(33), message: "no" };
+      await assert.rejects(context.sync(), code("InvalidArgument"));
+      sheet.getRange("B1").dataValidation.prompt = { showPrompt: true, title: "t", message: "m" };
+      await assert.rejects(context.sync(), code("InvalidOperation"));
+      const mixed = sheet.getRange("A2:A3").dataValidation;
+      mixed.load("type,rule");
+      const one = sheet.getRange("A1").dataValidation;
+      one.load("type,rule,prompt");
+      await context.sync();
+      assert.equal(mixed.type, "Inconsistent");
+      assert.equal(mixed.rule, null);
+      assert.equal(one.type, "WholeNumber");
+      assert.deepEqual(one.rule, { wholeNumber: { formula1: 1, formula2: 9, operator: "Between" } });
+      dv.clear();
+      (dv as unknown as { rule: unknown }).rule = { decimal: { formula1: 0, operator: "Above" } };
+      await assert.rejects(context.sync(), code("InvalidArgument"));
+    });
+  });
+
   it("custom properties: keys ignore case, at most 255 characters", async () => {
     const fake = installFakeExcel();
     await Excel.run(async (context) => {

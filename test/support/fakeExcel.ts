@@ -43,7 +43,11 @@
  * panes, as Excel's Freeze Top Row / First Column do.
  */
 
-export interface FakeCell { value?: string | number | boolean; formula?: string; numberFormat?: string; bold?: boolean; italic?: boolean; fontColor?: string; fill?: string }
+export interface FakeCell {
+  value?: string | number | boolean; formula?: string; numberFormat?: string; bold?: boolean; italic?: boolean; fontColor?: string; fill?: string;
+  /** Data validation as JSON: { rule, prompt, errorAlert, ignoreBlanks }. */
+  validation?: string;
+}
 export interface FakeChart { name: string; type: string; title?: string; series: { name?: string; values?: string; categories?: string }[]; from?: string; to?: string }
 export interface FakeTable { name: string; sheetId: string; range: string; style?: string }
 export interface FakeSheet { id: string; name: string; visibility: string; cells: Map<string, FakeCell>; names: Map<string, string>; charts: FakeChart[]; customProperties: Map<string, string>; frozen: { rows: number; columns: number }; columnWidths: Map<string, number> }
@@ -842,6 +846,93 @@ const RangeFormatType = def<RangeRef>({
   since: { columnWidth: "1.2" },
 });
 
+// ---------------------------------------------------------------- data validation
+
+/**
+ * Range.dataValidation (ExcelApi 1.8). A rule is one of the modelled kinds with Office.js's
+ * field names and operators; a range that has a rule must be cleared before another is set;
+ * prompt, error alert and ignoreBlanks need a rule; Excel's limits on the texts hold (a
+ * title of 32 characters, a message of 255). Reading a range whose cells differ gives
+ * type "Inconsistent" and rule null.
+ */
+type Validation = { rule: Record<string, unknown>; prompt: Record<string, unknown>; errorAlert: Record<string, unknown>; ignoreBlanks: boolean };
+const OPERATORS = ["Between", "NotBetween", "EqualTo", "NotEqualTo", "GreaterThan", "LessThan", "GreaterThanOrEqualTo", "LessThanOrEqualTo"];
+const RULE_TYPES: Record<string, string> = { wholeNumber: "WholeNumber", decimal: "Decimal", list: "List", custom: "Custom" };
+function checkRule(v: unknown): Record<string, unknown> {
+  if (typeof v !== "object" || v === null) return fail("InvalidArgument", "a data validation rule is an object");
+  const keys = Object.keys(v);
+  if (keys.length !== 1) fail("InvalidArgument", `a data validation rule has exactly one kind; got ${keys.join(", ") || "none"}`);
+  const kind = keys[0]!;
+  if (!(kind in RULE_TYPES)) throw unknownMember("DataValidationRule", kind);
+  const body = (v as Record<string, Record<string, unknown>>)[kind]!;
+  checkShape(body, kind === "list" ? { inCellDropDown: true, source: true } : kind === "custom" ? { formula: true } : { formula1: true, formula2: true, operator: true }, `DataValidationRule.${kind}`);
+  if (kind === "list" && (typeof body.source !== "string" || body.source === "")) fail("InvalidArgument", "a list rule needs a source");
+  if (kind === "custom" && (typeof body.formula !== "string" || !body.formula.startsWith("="))) fail("InvalidArgument", "a custom rule needs a formula starting with =");
+  if (kind === "wholeNumber" || kind === "decimal") {
+    if (!OPERATORS.includes(String(body.operator))) fail("InvalidArgument", `unknown operator ${JSON.stringify(body.operator)}`);
+    if (body.formula1 === undefined) fail("InvalidArgument", "formula1 is required");
+    if ((body.operator === "Between" || body.operator === "NotBetween") !== (body.formula2 !== undefined)) fail("InvalidArgument", "formula2 goes with Between and NotBetween only");
+  }
+  return JSON.parse(JSON.stringify(v)) as Record<string, unknown>;
+}
+function checkTexts(v: unknown, what: "prompt" | "errorAlert"): Record<string, unknown> {
+  if (typeof v !== "object" || v === null) return fail("InvalidArgument", `${what} is an object`);
+  checkShape(v, what === "prompt" ? { showPrompt: true, title: true, message: true } : { showAlert: true, style: true, title: true, message: true }, what);
+  const t = v as Record<string, unknown>;
+  if (String(t.title ?? "").length > 32) fail("InvalidArgument", `a ${what} title has at most 32 characters`);
+  if (String(t.message ?? "").length > 255) fail("InvalidArgument", `a ${what} message has at most 255 characters`);
+  if (what === "errorAlert" && t.style !== undefined && !["Stop", "Warning", "Information"].includes(String(t.style))) fail("InvalidArgument", `unknown alert style ${String(t.style)}`);
+  return JSON.parse(JSON.stringify(v)) as Record<string, unknown>;
+}
+const validationOf = (c: FakeCell | undefined): Validation | undefined => (c?.validation ? (JSON.parse(c.validation) as Validation) : undefined);
+function updateValidation(r: RangeRef, change: (v: Validation) => void, member: string): void {
+  const missing = uniform(r, (c) => c?.validation === undefined);
+  if (missing !== false) fail("InvalidOperation", `DataValidation.${member} needs a rule on every cell of ${rangeAddress(r)}`);
+  eachCell(r, (cell) => {
+    const v = validationOf(cell)!;
+    change(v);
+    cell.validation = JSON.stringify(v);
+  });
+}
+const DataValidationType = def<RangeRef>({
+  name: "DataValidation",
+  alive: rangeAlive,
+  props: {
+    type: {
+      get: (r) => {
+        const v = uniform(r, (c) => c?.validation ?? "");
+        if (v === null) return "Inconsistent";
+        return v === "" ? "None" : RULE_TYPES[Object.keys((JSON.parse(v) as Validation).rule)[0]!];
+      },
+    },
+    rule: {
+      get: (r) => {
+        const v = uniform(r, (c) => c?.validation ?? "");
+        return v === null ? null : v === "" ? {} : (JSON.parse(v) as Validation).rule;
+      },
+      set: (r, value) => {
+        const rule = checkRule(value);
+        if (cellsIn(r).some(([, c]) => c.validation !== undefined)) fail("InvalidOperation", `${rangeAddress(r)} has data validation: clear it before setting another rule`);
+        eachCell(r, (cell) => void (cell.validation = JSON.stringify({ rule, prompt: { showPrompt: false, title: "", message: "" }, errorAlert: { showAlert: true, style: "Stop", title: "", message: "" }, ignoreBlanks: true } satisfies Validation)));
+      },
+    },
+    prompt: {
+      get: (r) => validationOf(cellsIn(r)[0]?.[1])?.prompt ?? { showPrompt: false, title: "", message: "" },
+      set: (r, value) => updateValidation(r, (v) => void (v.prompt = { ...v.prompt, ...checkTexts(value, "prompt") }), "prompt"),
+    },
+    errorAlert: {
+      get: (r) => validationOf(cellsIn(r)[0]?.[1])?.errorAlert ?? { showAlert: true, style: "Stop", title: "", message: "" },
+      set: (r, value) => updateValidation(r, (v) => void (v.errorAlert = { ...v.errorAlert, ...checkTexts(value, "errorAlert") }), "errorAlert"),
+    },
+    ignoreBlanks: {
+      get: (r) => validationOf(cellsIn(r)[0]?.[1])?.ignoreBlanks ?? true,
+      set: (r, value) => updateValidation(r, (v) => void (v.ignoreBlanks = bool(value)), "ignoreBlanks"),
+    },
+  },
+  methods: { clear: (self) => act<RangeRef>(self, "clear", [], (r) => eachCell(r, (cell) => void delete cell.validation)) },
+  since: { type: "1.8", rule: "1.8", prompt: "1.8", errorAlert: "1.8", ignoreBlanks: "1.8", clear: "1.8" },
+});
+
 /** The shape of getCellProperties / setCellProperties that is modelled. */
 const CELL_PROPERTIES = { format: { font: { bold: true, italic: true, color: true }, fill: { color: true } } };
 function checkShape(value: unknown, allowed: object, where: string): void {
@@ -887,7 +978,7 @@ const RangeType: TypeDef = def<RangeRef>({
     columnCount: { get: (r) => r.box.c2 - r.box.c1 + 1 },
     cellCount: { get: (r) => cellCount(r.box) },
   },
-  nav: { format: { type: () => RangeFormatType, get: (r) => r } },
+  nav: { format: { type: () => RangeFormatType, get: (r) => r }, dataValidation: { type: () => DataValidationType, get: (r) => r } },
   methods: {
     clear: (self, [applyTo = "All"]) => {
       if (applyTo !== "All" && applyTo !== "Contents" && applyTo !== "Formats") throw unknownMember("Range", `clear(${JSON.stringify(applyTo)})`);
@@ -1243,6 +1334,14 @@ export function useFakeExcel(excel: FakeExcel): FakeExcel {
     ChartSeriesBy: strict("Excel.ChartSeriesBy", { rows: "Rows", columns: "Columns", auto: "Auto" }),
     SheetVisibility: strict("Excel.SheetVisibility", { visible: "Visible", hidden: "Hidden", veryHidden: "VeryHidden" }),
     NamedItemScope: strict("Excel.NamedItemScope", { worksheet: "Worksheet", workbook: "Workbook" }),
+    DataValidationOperator: strict("Excel.DataValidationOperator", {
+      between: "Between", notBetween: "NotBetween", equalTo: "EqualTo", notEqualTo: "NotEqualTo", greaterThan: "GreaterThan",
+      lessThan: "LessThan", greaterThanOrEqualTo: "GreaterThanOrEqualTo", lessThanOrEqualTo: "LessThanOrEqualTo",
+    }),
+    DataValidationAlertStyle: strict("Excel.DataValidationAlertStyle", { stop: "Stop", warning: "Warning", information: "Information" }),
+    DataValidationType: strict("Excel.DataValidationType", {
+      none: "None", wholeNumber: "WholeNumber", decimal: "Decimal", list: "List", date: "Date", time: "Time", textLength: "TextLength", custom: "Custom", inconsistent: "Inconsistent", mixedCriteria: "MixedCriteria",
+    }),
   });
   const settings = strict("Office.context.document.settings", {
     get: (key: string) => (fake.settings.has(key) ? fake.settings.get(key) : null),

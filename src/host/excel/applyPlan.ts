@@ -1,4 +1,4 @@
-import type { SheetPlan, WorkbookPlan } from "../../models/plan";
+import type { SheetPlan, ValidationPlan, WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenChart, type WrittenModel, type WrittenSheet } from "../../models/written";
 import { markedCopies, quoteSheet, sheetGone, uniqueSheetName, uniqueTableName } from "../sheets";
 import { batches, CellSet, jsonBytes, OPERATION_BYTES, parseRange, planFootprint, rectAddress, rectCells, splitRects, writePieces, type Rect } from "../cells";
@@ -28,6 +28,9 @@ import { batches, CellSet, jsonBytes, OPERATION_BYTES, parseRange, planFootprint
  * - A failure at any step puts the workbook back as it was: a new sheet is deleted; a
  *   rebuilt sheet gets back the cells (contents, number formats, bold, italic, font colour,
  *   fill), names, tables and charts read before writing.
+ * - Input cells get the plan's data validation (ExcelApi 1.8), each range cleared first, as
+ *   Excel requires before a new rule; a rebuild takes the old model's off its old ranges. A
+ *   restore puts back the old model's validation and what was on the new ranges before.
  */
 export const REQUEST_BUDGET = 2 * 1024 * 1024;
 /** Cells per snapshot read: formulas, number formats and cell properties of 5,000 cells stay near 2 MB. */
@@ -62,6 +65,17 @@ interface Snapshot {
   tables: TableState[];
   /** Every chart on the sheet before the run, by name. */
   charts: Set<string>;
+  /** The data validation on each of the new plan's validated ranges before the run. */
+  validations: ValidationState[];
+}
+
+interface ValidationState {
+  range: string;
+  type: string;
+  rule?: Excel.DataValidationRule;
+  prompt?: Excel.DataValidationPrompt;
+  errorAlert?: Excel.DataValidationErrorAlert;
+  ignoreBlanks?: boolean;
 }
 
 interface Target {
@@ -154,7 +168,12 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
     ws.tables.load("items/name,items/style");
     const used = ws.getUsedRangeOrNullObject(false);
     used.load("address");
-    return { t, ws, used };
+    const validations = (t.plan.validations ?? []).map((v) => {
+      const dv = ws.getRange(v.range).dataValidation;
+      dv.load("type,rule,prompt,errorAlert,ignoreBlanks");
+      return { range: v.range, dv };
+    });
+    return { t, ws, used, validations };
   });
   if (loads.length > 0) await context.sync();
   const tableRanges = loads.map(({ ws }) =>
@@ -165,7 +184,7 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
     }),
   );
   if (tableRanges.some((list) => list.length > 0)) await context.sync();
-  for (const [k, { t, ws, used }] of loads.entries()) {
+  for (const [k, { t, ws, used, validations }] of loads.entries()) {
     // Excel on the web may list workbook names among a sheet's: only the sheet's own count.
     const sheetNames = ws.names.items.filter((n) => n.scope === Excel.NamedItemScope.worksheet);
     t.existingNames = new Set(sheetNames.map((n) => n.name));
@@ -182,7 +201,10 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
     });
     t.convert = mine.filter((tb) => !t.tables.some((p) => p.keep && p.name === tb.name)).map((tb) => tb.name);
     const names = sheetNames.filter((n) => t.record?.names.includes(n.name) || t.plan.names.some((p) => p.name === n.name)).map((n) => ({ name: n.name, formula: String(n.formula) }));
-    t.snapshot = { touched: all.rects(), pieces: [], names, tables, charts: new Set(ws.charts.items.map((c) => c.name)) };
+    const before = validations.map(({ range, dv }): ValidationState =>
+      dv.type === "None" || dv.type === "Inconsistent" ? { range, type: dv.type } : { range, type: dv.type, rule: dv.rule, prompt: dv.prompt, errorAlert: dv.errorAlert, ignoreBlanks: dv.ignoreBlanks },
+    );
+    t.snapshot = { touched: all.rects(), pieces: [], names, tables, charts: new Set(ws.charts.items.map((c) => c.name)), validations: before };
     // Read 5,000 cells at a time: a response, like a request, must stay well under 5 MB.
     const usedRect = used.isNullObject ? undefined : parseRange(localAddress(used.address));
     const pieces = splitRects(all.within(usedRect).rects(), READ_CELLS).map((rect) => ({ rect, bytes: rectCells(rect) }));
@@ -266,6 +288,7 @@ async function write(context: Excel.RequestContext, plan: WorkbookPlan, { instan
       names: t.plan.names.map((n) => n.name),
       tables: t.tables.map((table) => table.name),
       charts: t.plan.charts.map((c, i) => ({ ...c, name: chartName(i) }) satisfies WrittenChart),
+      validations: t.plan.validations ?? [],
     })),
   };
   return { sheetNames: targets.map((t) => t.name), replaced: rebuilt.length > 0, written, notes };
@@ -309,6 +332,7 @@ function writeOperations(t: Target): Operation[] {
     else op(() => void ws.names.add(name.name, ws.getRange(name.ref), name.comment));
   }
   for (const name of t.convert) op(() => void ws.tables.getItem(name).convertToRange());
+  for (const v of t.record?.validations ?? []) op(() => ws.getRange(v.range).dataValidation.clear());
   for (const range of t.clear) ops.push(resetCells(ws, parseRange(range)));
   for (const piece of writePieces(t.plan, REQUEST_BUDGET)) {
     ops.push({
@@ -342,6 +366,7 @@ function finish(t: Target, activate: boolean): void {
     added.name = target.name;
     if (table.style) added.style = table.style;
   });
+  for (const v of t.plan.validations ?? []) setValidation(ws, v);
   if (!t.record) {
     if (t.plan.freeze?.rows) ws.freezePanes.freezeRows(t.plan.freeze.rows);
     if (t.plan.freeze?.columns) ws.freezePanes.freezeColumns(t.plan.freeze.columns);
@@ -350,6 +375,32 @@ function finish(t: Target, activate: boolean): void {
     }
   }
   if (activate) ws.activate();
+}
+
+/** Sets a plan's validation on its range, replacing any there: a stop alert, and the prompt shown on selection. */
+function setValidation(ws: Excel.Worksheet, v: ValidationPlan): void {
+  const dv = ws.getRange(v.range).dataValidation;
+  dv.clear();
+  dv.rule = officeRule(v.rule);
+  dv.ignoreBlanks = v.allowBlank ?? false;
+  dv.prompt = { showPrompt: true, title: v.prompt.title, message: v.prompt.message };
+  dv.errorAlert = { showAlert: true, style: Excel.DataValidationAlertStyle.stop, title: v.error.title, message: v.error.message };
+}
+
+function officeRule(rule: ValidationPlan["rule"]): Excel.DataValidationRule {
+  const operator = Excel.DataValidationOperator;
+  switch (rule.kind) {
+    case "list":
+      return { list: { inCellDropDown: true, source: rule.values.join(",") } };
+    case "custom":
+      return { custom: { formula: `=${rule.formula}` } };
+    case "whole":
+      return { wholeNumber: { formula1: rule.min, formula2: rule.max, operator: operator.between } };
+    case "decimal":
+      if (rule.min !== undefined && rule.max !== undefined) return { decimal: { formula1: rule.min, formula2: rule.max, operator: operator.between } };
+      if (rule.min !== undefined) return { decimal: { formula1: rule.min, operator: operator.greaterThanOrEqualTo } };
+      return { decimal: { formula1: rule.max ?? 0, operator: operator.lessThanOrEqualTo } };
+  }
 }
 
 /** Cell properties other than Excel's defaults: what a restore sets again after clearing. */
@@ -441,6 +492,20 @@ async function restore(context: Excel.RequestContext, t: Target): Promise<void> 
     else if (formula !== undefined) op(() => void ws.names.add(name, formula));
   }
   for (const chart of t.record?.charts ?? []) if (snapshot.charts.has(chart.name)) op(() => addChart(ws, chart));
+  // Validation: the new ranges cleared and given back what they held, then the old model's.
+  for (const v of snapshot.validations) {
+    op(() => {
+      const dv = ws.getRange(v.range).dataValidation;
+      dv.clear();
+      if (!v.rule) return;
+      // A rule read back may list every kind, the unused ones empty: set only the one it has.
+      dv.rule = Object.fromEntries(Object.entries(v.rule).filter(([, x]) => x !== null && x !== undefined)) as Excel.DataValidationRule;
+      if (v.ignoreBlanks !== undefined) dv.ignoreBlanks = v.ignoreBlanks;
+      if (v.prompt) dv.prompt = v.prompt;
+      if (v.errorAlert) dv.errorAlert = v.errorAlert;
+    });
+  }
+  for (const v of t.record?.validations ?? []) op(() => setValidation(ws, v));
   for (const batch of batches(ops, REQUEST_BUDGET)) {
     batch.forEach((o) => o.run());
     await context.sync();

@@ -1,5 +1,5 @@
 import { CellValueDetailedType, HyperFormula, type RawCellContent } from "hyperformula";
-import { parseAddress, writeFormulas, writeRange, type WorkbookPlan } from "../../models/plan";
+import { parseAddress, shiftFormula, writeFormulas, writeRange, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
 import { CellSet, parseRange, planFootprint, rectAddress } from "../cells";
 import { markedCopies, quoteSheet, sheetGone, uniqueSheetName } from "../sheets";
@@ -19,6 +19,8 @@ export class PreviewWorkbook {
   readonly hf: HyperFormula;
   /** Number formats by "sheetId!row:column". */
   readonly formats = new Map<string, string>();
+  /** Data validation of each sheet's cells, as the plans set it: sheet id → validations. */
+  readonly validations = new Map<number, ValidationPlan[]>();
   /** Worksheet custom properties, as Excel keeps them: sheet id → key → value. */
   readonly customProperties = new Map<number, Map<string, string>>();
   selection = { sheet: "", range: "A1" };
@@ -51,6 +53,49 @@ export class PreviewWorkbook {
 
   formatAt(sheet: number, row: number, column: number): string | undefined {
     return this.formats.get(`${sheet}!${row}:${column}`);
+  }
+
+  /** The validation that covers a cell (1-based row and column), if any. */
+  validationAt(sheet: number, row: number, column: number): ValidationPlan | undefined {
+    return this.validations.get(sheet)?.find((v) => {
+      const r = parseRange(v.range.replace(/\$/g, ""));
+      return row >= r.top && row <= r.bottom && column >= r.left && column <= r.right;
+    });
+  }
+
+  /**
+   * Enters one cell as a user typing would, and as Excel does with a stop alert: an entry
+   * the cell's validation refuses is taken back, and its error is returned. Clearing a cell
+   * is never refused (Excel validates entries, not deletions).
+   */
+  enter(sheet: string, at: string, content: RawCellContent): { title: string; message: string } | undefined {
+    const id = this.sheetId(sheet);
+    const { row, column } = parseAddress(at);
+    const address = { sheet: id, row: row - 1, col: column - 1 };
+    const before = this.hf.getCellSerialized(address);
+    this.hf.setCellContents(address, [[content]]);
+    const validation = this.validationAt(id, row, column);
+    if (!validation || content === null || content === "" || this.satisfies(validation, id, row, column)) return undefined;
+    this.hf.setCellContents(address, [[before]]);
+    return validation.error;
+  }
+
+  private satisfies(v: ValidationPlan, sheet: number, row: number, column: number): boolean {
+    const value = this.hf.getCellValue({ sheet, row: row - 1, col: column - 1 });
+    const rule = v.rule;
+    switch (rule.kind) {
+      case "decimal":
+        return typeof value === "number" && (rule.min === undefined || value >= rule.min) && (rule.max === undefined || value <= rule.max);
+      case "whole":
+        return typeof value === "number" && Number.isInteger(value) && value >= rule.min && value <= rule.max;
+      case "list":
+        return typeof value === "string" && rule.values.some((x) => x.toLowerCase() === value.toLowerCase());
+      case "custom": {
+        // The condition is written for the range's top-left cell; relative references move with the cell.
+        const origin = parseRange(v.range.replace(/\$/g, ""));
+        return this.hf.calculateFormula(`=${shiftFormula(rule.formula, row - origin.top, column - origin.left)}`, sheet) === true;
+      }
+    }
   }
 
   /** Writes rows of values (and "=…" formulas) at a cell. */
@@ -130,6 +175,7 @@ export class PreviewWorkbook {
           undo.push(() => {
             this.hf.removeSheet(newId);
             this.customProperties.delete(newId);
+            this.validations.delete(newId);
             this.clearFormats(newId);
           });
           this.customProperties.set(id, new Map([[MARKER_KEY, tag]]));
@@ -154,6 +200,7 @@ export class PreviewWorkbook {
               for (let i = r.top; i <= r.bottom; i++) for (let j = r.left; j <= r.right; j++) this.formats.set(`${sheetId}!${i}:${j}`, write.numberFormat);
             }
           }
+          this.validations.set(sheetId, sheet.validations ?? []);
           const quoted = quoteSheet(name);
           const wanted = new Set(sheet.names.map((n) => n.name));
           for (const old of record?.names ?? []) if (!wanted.has(old) && this.hf.getNamedExpression(old, sheetId)) this.hf.removeNamedExpression(old, sheetId);
@@ -163,7 +210,7 @@ export class PreviewWorkbook {
             else this.hf.addNamedExpression(n.name, expression, sheetId);
           }
         });
-        written.sheets.push({ key: sheet.name, name, footprint, names: sheet.names.map((n) => n.name), tables: (sheet.tables ?? []).map((t) => t.name), charts: [] });
+        written.sheets.push({ key: sheet.name, name, footprint, names: sheet.names.map((n) => n.name), tables: (sheet.tables ?? []).map((t) => t.name), charts: [], validations: sheet.validations ?? [] });
       }
     } catch (error) {
       this.failAtWrite = undefined;
@@ -183,8 +230,11 @@ export class PreviewWorkbook {
     const content = this.hf.getSheetSerialized(id);
     const formats = [...this.formats].filter(([k]) => k.startsWith(`${id}!`));
     const names = this.hf.getAllNamedExpressionsSerialized().filter((n) => n.scope === id);
+    const validations = this.validations.get(id);
     return () => {
       this.hf.setSheetContent(id, content);
+      if (validations) this.validations.set(id, validations);
+      else this.validations.delete(id);
       this.clearFormats(id);
       for (const [k, v] of formats) this.formats.set(k, v);
       for (const n of this.hf.listNamedExpressions(id)) if (!names.some((s) => s.name === n)) this.hf.removeNamedExpression(n, id);

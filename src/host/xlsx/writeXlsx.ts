@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { quoteSheet } from "../sheets";
-import { parseAddress, writeFormulas, type WorkbookPlan } from "../../models/plan";
+import { parseAddress, writeFormulas, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 
 /**
  * Renders a workbook plan to an .xlsx file, for the command line and for checking plans in
@@ -34,6 +34,9 @@ export async function writeXlsx(plan: WorkbookPlan): Promise<Buffer> {
       );
     }
     for (const [letter, width] of Object.entries(sheet.columnWidths ?? {})) ws.getColumn(letter).width = width;
+    // exceljs writes a range's validation once (its typings omit the collection).
+    const validations = (ws as unknown as { dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void } }).dataValidations;
+    for (const v of sheet.validations ?? []) validations.add(v.range.replace(/\$/g, ""), excelValidation(v));
     if (sheet.freeze) ws.views = [{ state: "frozen", xSplit: sheet.freeze.columns, ySplit: sheet.freeze.rows }];
     const quoted = quoteSheet(sheet.name);
     for (const name of sheet.names) definedNames.push({ name: name.name, ranges: [`${quoted}!${name.ref}`], localSheetId: sheetIndex });
@@ -43,4 +46,22 @@ export async function writeXlsx(plan: WorkbookPlan): Promise<Buffer> {
   // are sheet-scoped (so two models can each have an Alpha), so hand the writer the model.
   (workbook as unknown as { _definedNames: { model: typeof definedNames } })._definedNames = { model: definedNames };
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** A plan's validation in the form of the file: a stop alert, the prompt shown on selection. */
+export function excelValidation(v: ValidationPlan): ExcelJS.DataValidation {
+  const texts = { showInputMessage: true, promptTitle: v.prompt.title, prompt: v.prompt.message, showErrorMessage: true, errorStyle: "stop", errorTitle: v.error.title, error: v.error.message };
+  const rule = v.rule;
+  switch (rule.kind) {
+    case "list":
+      return { type: "list", allowBlank: v.allowBlank ?? false, formulae: [`"${rule.values.join(",")}"`], ...texts };
+    case "custom":
+      return { type: "custom", allowBlank: v.allowBlank ?? false, formulae: [rule.formula], ...texts };
+    case "whole":
+      return { type: "whole", operator: "between", allowBlank: v.allowBlank ?? false, formulae: [rule.min, rule.max], ...texts };
+    case "decimal":
+      if (rule.min !== undefined && rule.max !== undefined) return { type: "decimal", operator: "between", allowBlank: v.allowBlank ?? false, formulae: [rule.min, rule.max], ...texts };
+      if (rule.min !== undefined) return { type: "decimal", operator: "greaterThanOrEqual", allowBlank: v.allowBlank ?? false, formulae: [rule.min], ...texts };
+      return { type: "decimal", operator: "lessThanOrEqual", allowBlank: v.allowBlank ?? false, formulae: [rule.max ?? 0], ...texts };
+  }
 }

@@ -2,13 +2,15 @@ import { z } from "zod";
 import { formatCount } from "../../core/errors";
 import { cohortModel, projectionOffset, type CohortModel } from "../../core/retention/cohortModel";
 import type { Cohort } from "../../core/retention/shiftedBetaGeometric";
-import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type WorkbookPlan } from "../plan";
+import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type ValidationPlan, type ValidationRule, type WorkbookPlan } from "../plan";
 
 /**
  * The cohort retention model as a workbook: inputs, the sBG fit (as values), and every
  * result as a live formula over named inputs, so the workbook recalculates without the
  * add-in. Formulas keep to functions that Excel 2016+, Excel on the web and LibreOffice 7.4
- * all compute (INDEX, SUM, SUMPRODUCT, COUNT, COUNTIF, IF): no LET, LAMBDA or dynamic arrays.
+ * all compute (INDEX, SUM, SUMPRODUCT, COUNT, COUNTA, COUNTIF, IF, AND, OR, ISNUMBER, INT, NA): no LET,
+ * LAMBDA or dynamic arrays. Every result answers #N/A while an input is out of its domain, and
+ * the cell named InputCheck says which input and what to fix.
  */
 export const PERIODS_PER_YEAR = { month: 12, quarter: 4, year: 1 } as const;
 
@@ -74,6 +76,79 @@ export interface CohortPlanResult {
   model: CohortModel;
 }
 
+const INPUT_FILL = "#FFF2CC";
+
+/** What an input cell accepts: its validation, the texts Excel shows, and the conditions the results check. */
+interface Accepts {
+  rule: (at: string) => ValidationRule;
+  prompt: { title: string; message: string };
+  error: { title: string; message: string };
+  /** Conditions over the input's name that must hold, each with the words that say what to fix. */
+  checks: [condition: string, message: string][];
+}
+
+/** A numeric condition that is FALSE, not an error, when the cell holds text. */
+const numberWhere = (name: string, ...conditions: string[]) => `IF(ISNUMBER(${name}),AND(${conditions.join(",")}),FALSE)`;
+
+const accepts = (name: string, prompt: string, must: string, rule: (at: string) => ValidationRule, condition: string): Accepts => ({
+  rule,
+  prompt: { title: name, message: prompt },
+  error: { title: `${name}: not accepted`, message: `${must}.` },
+  checks: [[condition, must]],
+});
+
+const amount = (name: string, what: string) =>
+  accepts(name, `${what}, 0 or more.`, `${name} must be an amount, 0 or more`, () => ({ kind: "decimal", min: 0 }), numberWhere(name, `${name}>=0`));
+
+const fraction = (name: string, what: string) =>
+  accepts(name, `${what}.`, `${name} must be a fraction from 0 to 1 (60% is 0.6)`, () => ({ kind: "decimal", min: 0, max: 1 }), numberWhere(name, `${name}>=0`, `${name}<=1`));
+
+const positive = (name: string, what: string) =>
+  accepts(name, `${what}.`, `${name} must be a number above 0`, (at) => ({ kind: "custom", formula: `AND(ISNUMBER(${at}),${at}>0)` }), numberWhere(name, `${name}>0`));
+
+const whole = (name: string, min: number, max: number, what: string) =>
+  accepts(name, `${what}.`, `${name} must be a whole number from ${min} to ${max}`, () => ({ kind: "whole", min, max }), numberWhere(name, `${name}=INT(${name})`, `${name}>=${min}`, `${name}<=${max}`));
+
+const annualRate = () =>
+  accepts(
+    "AnnualDiscount",
+    "Discount rate per year, as a fraction (10% is 0.1), above -1 and at most 1.",
+    "AnnualDiscount must be a yearly rate as a fraction, above -1 and at most 1 (10% is 0.1)",
+    (at) => ({ kind: "custom", formula: `AND(ISNUMBER(${at}),${at}>-1,${at}<=1)` }),
+    numberWhere("AnnualDiscount", "AnnualDiscount>-1", "AnnualDiscount<=1"),
+  );
+
+/** The sheet computes horizons up to the one it was built with; above, the results are errors and the check says to rebuild. */
+function horizon(built: number, unit: string): Accepts {
+  const rebuild = `Horizon is above the ${built} ${unit}s this sheet was built for: rebuild the model with Lifetime with the longer horizon`;
+  return {
+    rule: () => ({ kind: "whole", min: 1, max: built }),
+    prompt: { title: "Horizon", message: `${unit[0]!.toUpperCase()}${unit.slice(1)}s ahead to value, a whole number from 1 to ${built} (the horizon this sheet was built for).` },
+    error: { title: "Horizon: not accepted", message: `This sheet computes horizons from 1 to ${built} ${unit}s. For a longer one, rebuild the model with Lifetime.` },
+    checks: [
+      [numberWhere("Horizon", "Horizon=INT(Horizon)", "Horizon>=1"), "Horizon must be a whole number of periods, at least 1"],
+      [`Horizon<=${built}`, rebuild],
+    ],
+  };
+}
+
+const timing = (): Accepts => ({
+  rule: () => ({ kind: "list", values: ["start", "end"] }),
+  prompt: { title: "Timing", message: 'When each period\'s margin arrives: "start" or "end" of the period.' },
+  error: { title: "Timing: not accepted", message: 'Timing must be "start" or "end".' },
+  // Typographic quotes in the message: a "" inside a formula's text is not read alike by every engine.
+  checks: [['OR(Timing="start",Timing="end")', "Timing must be “start” or “end”"]],
+});
+
+/** The check cell's formula: the first condition that fails says what to fix, else "OK". */
+function checkFormula(checks: readonly [string, string][]): string {
+  const quote = (text: string) => {
+    if (text.includes('"')) throw new Error(`a check's message is text in a formula and must not hold a double quote: ${text}`);
+    return `"${text}"`;
+  };
+  return `=${checks.reduceRight((rest, [condition, message]) => `IF(${condition},${rest},${quote(message)})`, '"OK"')}`;
+}
+
 const FORMAT = { money: "#,##0.00", share: "0.00%", rate: "0.000%", count: "#,##0.0", number: "0.0000", whole: "0" };
 
 /**
@@ -114,6 +189,8 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     const { row, column } = parseAddress(at);
     values.forEach((r, i) => r.forEach((v, j) => v !== undefined && expected.set(cellAddress(row + i, column + j), v)));
   };
+  /** A result formula that answers #N/A while an input is out of its domain (InputCheck says which). */
+  const guard = (expression: string) => `=IF(InputCheck="OK",${expression},NA())`;
   const letters: string[] = [];
   const col = (c: number) => (letters[c] ??= columnLetter(c)); // memoised: formulas ask for the same columns thousands of times
 
@@ -121,22 +198,28 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   label("A1", "Cohort retention model (shifted-beta-geometric)", true);
   label("A2", "Every figure below is a formula over the inputs in column B: change an input and the model recalculates.");
   label("A4", "Inputs", true);
-  const inputs: [string, string, CellContent, string | undefined, string?][] = [
-    ["Revenue", `Revenue per active customer per ${settings.period}`, settings.revenue, FORMAT.money],
-    ["Margin", "Gross margin (fraction of revenue)", settings.margin, FORMAT.share],
-    ["MarginPerPeriod", `Margin per active customer per ${settings.period}`, "=Revenue*Margin", FORMAT.money],
-    ["CAC", "Acquisition cost per customer (CAC)", settings.cac, FORMAT.money],
-    ["AnnualDiscount", "Annual discount rate", settings.annualDiscount, FORMAT.share],
-    ["PeriodsPerYear", `Periods per year (${settings.period}s)`, periodsPerYear, FORMAT.whole],
-    ["DiscountRate", `Discount rate per ${settings.period}: (1 + annual)^(1/periods) − 1`, "=(1+AnnualDiscount)^(1/PeriodsPerYear)-1", FORMAT.rate],
-    ["Horizon", `Projection horizon (${settings.period}s; up to ${H} as built)`, H, FORMAT.whole],
-    ["Timing", 'Margin paid at the "start" or "end" of each period', settings.timing, undefined],
-    ["Alpha", fit.logLikelihood === undefined ? "Alpha (sBG, assumed)" : "Fitted alpha (sBG, maximum likelihood)", fit.alpha, FORMAT.number],
-    ["Beta", fit.logLikelihood === undefined ? "Beta (sBG, assumed)" : "Fitted beta (sBG, maximum likelihood)", fit.beta, FORMAT.number],
-    ["LogLikelihood", "Log-likelihood of the fit", fit.logLikelihood ?? "assumed, not fitted", FORMAT.number],
-    ["FittedOn", "Fitted on", fit.fittedOn, undefined],
+  // Each input: its name, label, value, format, and (for the cells a user edits) what it
+  // accepts, as a validation and as a condition with the words that say what to fix.
+  const unit = settings.period;
+  type Input = { name: string; text: string; value: CellContent; format?: string; accepts?: Accepts };
+  const inputs: Input[] = [
+    { name: "Revenue", text: `Revenue per active customer per ${unit}`, value: settings.revenue, format: FORMAT.money, accepts: amount("Revenue", `Revenue per active customer per ${unit}, in currency`) },
+    { name: "Margin", text: "Gross margin (fraction of revenue)", value: settings.margin, format: FORMAT.share, accepts: fraction("Margin", "Gross margin as a fraction of revenue, from 0 to 1 (60% is 0.6)") },
+    { name: "MarginPerPeriod", text: `Margin per active customer per ${unit}`, value: '=IF(InputCheck="OK",Revenue*Margin,NA())', format: FORMAT.money },
+    { name: "CAC", text: "Acquisition cost per customer (CAC)", value: settings.cac, format: FORMAT.money, accepts: amount("CAC", "Acquisition cost per new customer, in currency") },
+    { name: "AnnualDiscount", text: "Annual discount rate", value: settings.annualDiscount, format: FORMAT.share, accepts: annualRate() },
+    { name: "PeriodsPerYear", text: `Periods per year (${unit}s)`, value: periodsPerYear, format: FORMAT.whole, accepts: whole("PeriodsPerYear", 1, 365, `Periods in a year: 12 for months, 4 for quarters, 1 for years`) },
+    { name: "DiscountRate", text: `Discount rate per ${unit}: (1 + annual)^(1/periods) − 1`, value: '=IF(InputCheck="OK",(1+AnnualDiscount)^(1/PeriodsPerYear)-1,NA())', format: FORMAT.rate },
+    { name: "Horizon", text: `Projection horizon (${unit}s; up to ${H} as built)`, value: H, format: FORMAT.whole, accepts: horizon(H, unit) },
+    { name: "Timing", text: 'Margin paid at the "start" or "end" of each period', value: settings.timing, accepts: timing() },
+    { name: "Alpha", text: fit.logLikelihood === undefined ? "Alpha (sBG, assumed)" : "Fitted alpha (sBG, maximum likelihood)", value: fit.alpha, format: FORMAT.number, accepts: positive("Alpha", "Alpha of the shifted-beta-geometric curve, above 0") },
+    { name: "Beta", text: fit.logLikelihood === undefined ? "Beta (sBG, assumed)" : "Fitted beta (sBG, maximum likelihood)", value: fit.beta, format: FORMAT.number, accepts: positive("Beta", "Beta of the shifted-beta-geometric curve, above 0") },
+    { name: "LogLikelihood", text: "Log-likelihood of the fit", value: fit.logLikelihood ?? "assumed, not fitted", format: FORMAT.number },
+    { name: "FittedOn", text: "Fitted on", value: fit.fittedOn },
   ];
-  inputs.forEach(([name, text, value, format], i) => {
+  const validations: ValidationPlan[] = [];
+  const checks: [string, string][] = [];
+  inputs.forEach(({ name, text, value, format, accepts }, i) => {
     const row = 5 + i;
     label(`A${row}`, text);
     const at = `B${row}`;
@@ -145,9 +228,13 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
       if (name === "MarginPerPeriod" && withExpected) expected.set(at, settings.revenue * settings.margin);
       if (name === "DiscountRate" && withExpected) expected.set(at, discountRate);
     } else {
-      writes.push({ at, values: [[value]], numberFormat: format, text: typeof value === "string", style: { fill: "#FFF2CC" } });
+      writes.push({ at, values: [[value]], numberFormat: format, text: typeof value === "string", style: accepts ? { fill: INPUT_FILL } : { italic: true } });
     }
     names.push({ name, ref: `$B$${row}` });
+    if (accepts) {
+      validations.push({ range: at, rule: accepts.rule(at), prompt: accepts.prompt, error: accepts.error });
+      checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${at})`]));
+    }
   });
 
   // Fitted curve: t = 0..T in C27.., retention, survival and discount factors below.
@@ -158,9 +245,9 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   label("A27", "Period t");
   writes.push({ at: "C27", values: [Array.from({ length: T + 1 }, (_, t) => t)], style: { bold: true } });
   label("A28", "Fitted retention r(t) = (β+t−1)/(α+β+t−1)");
-  fillFormula("D28", 1, T, "=(Beta+D27-1)/(Alpha+Beta+D27-1)", FORMAT.share, [model.retention.slice(1)]);
+  fillFormula("D28", 1, T, guard("(Beta+D27-1)/(Alpha+Beta+D27-1)"), FORMAT.share, [model.retention.slice(1)]);
   label("A29", "Fitted survival S(t) = B(α, β+t)/B(α, β)");
-  writes.push({ at: "C29", values: [[1]], numberFormat: FORMAT.share });
+  formulas("C29", [[guard("1")]], FORMAT.share, [[1]]);
   fillFormula("D29", 1, T, "=C29*D28", FORMAT.share, [model.survival.slice(1)]);
   label("A30", "Discount factor 1/(1+d)^t");
   fillFormula("C30", 1, T + 1, "=1/(1+DiscountRate)^C27", FORMAT.number, [model.discountFactor]);
@@ -178,6 +265,32 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     numberFormat: "#,##0",
   });
   const countsRange = (i: number) => `$C$${dataRow(i)}:$${col(2 + Math.max(maxAge, 1))}$${dataRow(i)}`;
+  {
+    // The observed counts are inputs too: numbers, 0 or more, each cohort's size above 0, never rising.
+    const last = col(2 + Math.max(maxAge, 1));
+    const block = `$B$${dataRow(0)}:$${last}$${dataRow(N - 1)}`;
+    const shown = block.replace(/\$/g, "");
+    validations.push({
+      range: block,
+      rule: { kind: "decimal", min: 0 },
+      prompt: { title: "Observed customers", message: "Customers of each cohort at acquisition (column B) and still active after each period: counts, 0 or more, never rising." },
+      error: { title: "Count: not accepted", message: "A count of customers must be a number, 0 or more." },
+      allowBlank: true,
+    });
+    checks.push(
+      [`COUNTA(${block})=COUNT(${block})`, `every count of customers must be a number (${shown})`],
+      [`COUNTIF(${block},"<0")=0`, `a count of customers is below 0 (${shown})`],
+      [`COUNTIF($B$${dataRow(0)}:$B$${dataRow(N - 1)},">0")=${N}`, `every cohort needs its number of customers, above 0 (B${dataRow(0)}:B${dataRow(N - 1)})`],
+    );
+    if (maxAge > 0) {
+      const later = `$C$${dataRow(0)}:$${last}$${dataRow(N - 1)}`;
+      const earlier = `$B$${dataRow(0)}:$${col(1 + maxAge)}$${dataRow(N - 1)}`;
+      checks.push([`SUMPRODUCT((${later}>${earlier})*1)=0`, `a cohort has more customers in a period than in the one before; counts never rise (${shown})`]);
+    }
+    label("A18", "Input check: OK, or what to fix", true);
+    formulas("B18", [[checkFormula(checks)]], undefined, [["OK"]]);
+    names.push({ name: "InputCheck", ref: "$B$18" });
+  }
 
   // Observed survival triangle, and the fitted one beside it.
   const triangleHeader = dataRow(N) + 1;
@@ -190,8 +303,8 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   cohorts.forEach((c, i) => {
     const r = triangleRow(i);
     formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
-    formulas(`C${r}`, [[`=B${dataRow(i)}/B${dataRow(i)}`]], FORMAT.share, [[1]]);
-    if (c.survivors.length > 0) fillFormula(`D${r}`, 1, c.survivors.length, `=C${dataRow(i)}/$B${dataRow(i)}`, FORMAT.share, [c.survivors.map((n) => n / c.size)]);
+    formulas(`C${r}`, [[guard(`B${dataRow(i)}/B${dataRow(i)}`)]], FORMAT.share, [[1]]);
+    if (c.survivors.length > 0) fillFormula(`D${r}`, 1, c.survivors.length, guard(`C${dataRow(i)}/$B${dataRow(i)}`), FORMAT.share, [c.survivors.map((n) => n / c.size)]);
     fillFormula(`${col(fittedStart)}${r}`, 1, c.survivors.length + 1, `=INDEX(Survival,1,${col(fittedStart)}$${triangleHeader}+1)`, FORMAT.share, [model.survival.slice(0, c.survivors.length + 1)]);
   });
 
@@ -205,7 +318,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   label(`C${projHeader + 1}`, "k: periods from today");
   formulas(
     `D${projHeader + 1}`,
-    [Array.from({ length: H }, (_, j) => `=${col(firstJ + j)}${projHeader}-IF(Timing="start",1,0)`)],
+    [Array.from({ length: H }, (_, j) => guard(`${col(firstJ + j)}${projHeader}-IF(Timing="start",1,0)`))],
     FORMAT.whole,
     [Array.from({ length: H }, (_, j) => projectionOffset(j + 1, settings.timing))],
   );
@@ -213,15 +326,16 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     const r = projRow(i);
     const result = model.cohorts[i]!;
     formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
-    formulas(`B${r}`, [[`=COUNT(${countsRange(i)})`]], FORMAT.whole, [[result.age]]);
-    formulas(`C${r}`, [[`=IF(B${r}=0,B${dataRow(i)},INDEX(${countsRange(i)},1,B${r}))`]], FORMAT.count, [[result.active]]);
+    formulas(`B${r}`, [[guard(`COUNT(${countsRange(i)})`)]], FORMAT.whole, [[result.age]]);
+    formulas(`C${r}`, [[guard(`IF(B${r}=0,B${dataRow(i)},INDEX(${countsRange(i)},1,B${r}))`)]], FORMAT.count, [[result.active]]);
   });
 
   fillFormula(
     `D${projRow(0)}`,
     N,
     H,
-    `=IF(D$${projHeader}>Horizon,0,$C${projRow(0)}*INDEX(Survival,1,$B${projRow(0)}+D$${projHeader + 1}+1)/INDEX(Survival,1,$B${projRow(0)}+1))`,
+    // 0 times the cohort's active count beyond the horizon: an error still flows through when an input is out of its domain.
+    `=IF(D$${projHeader}>Horizon,0*$C${projRow(0)},$C${projRow(0)}*INDEX(Survival,1,$B${projRow(0)}+D$${projHeader + 1}+1)/INDEX(Survival,1,$B${projRow(0)}+1))`,
     FORMAT.count,
     model.cohorts.map((c) => c.projected),
   );
@@ -256,7 +370,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   label(`B${cumHeader + 1}`, "t: payment time");
   formulas(
     `C${cumHeader + 1}`,
-    [Array.from({ length: T }, (_, p) => `=${col(firstPeriodColumn + p)}${cumHeader}-IF(Timing="start",1,0)`)],
+    [Array.from({ length: T }, (_, p) => guard(`${col(firstPeriodColumn + p)}${cumHeader}-IF(Timing="start",1,0)`))],
     FORMAT.whole,
     [Array.from({ length: T }, (_, p) => (settings.timing === "start" ? p : p + 1))],
   );
@@ -293,19 +407,19 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     const cum = `$C$${cumRow(i)}:$${col(lastCum)}$${cumRow(i)}`;
     const total = `$${col(lastCum)}$${cumRow(i)}`;
     formulas(`A${r}`, [[`=A${dataRow(i)}`]], undefined, [[settings.cohorts[i]!.label]]);
-    formulas(`B${r}`, [[`=SUM($D$${cakeRow(i)}:$${col(lastJ)}$${cakeRow(i)})`, `=${total}-CAC`]], FORMAT.money, [[result.value, result.clvPerCustomer]]);
-    formulas(`D${r}`, [[`=IF(CAC>0,${total}/CAC,"no CAC")`]], "0.00", [[result.ltvToCac ?? "no CAC"]]);
-    formulas(`E${r}`, [[`=IF(CAC<=0,0,IF(${total}<CAC,"beyond horizon",COUNTIF(${cum},"<"&CAC)+1))`]], FORMAT.whole, [[result.paybackPeriods ?? "beyond horizon"]]);
+    formulas(`B${r}`, [[guard(`SUM($D$${cakeRow(i)}:$${col(lastJ)}$${cakeRow(i)})`), guard(`${total}-CAC`)]], FORMAT.money, [[result.value, result.clvPerCustomer]]);
+    formulas(`D${r}`, [[guard(`IF(CAC>0,${total}/CAC,"no CAC")`)]], "0.00", [[result.ltvToCac ?? "no CAC"]]);
+    formulas(`E${r}`, [[guard(`IF(CAC<=0,0,IF(${total}<CAC,"beyond horizon",COUNTIF(${cum},"<"&CAC)+1))`)]], FORMAT.whole, [[result.paybackPeriods ?? "beyond horizon"]]);
   });
 
   // Headline results, named.
   label("A19", "Results", true);
   const cakeBlock = `$D$${cakeRow(0)}:$${col(lastJ)}$${cakeRow(N - 1)}`;
   const headline: [string, string, string, number | string, string][] = [
-    ["CLV_NewCustomer", "CLV of a newly acquired customer", `=MarginPerPeriod*SUMPRODUCT((PeriodT>=IF(Timing="start",0,1))*(PeriodT<IF(Timing="start",0,1)+Horizon)*Survival*DiscountFactor)-CAC`, model.clvNewCustomer, FORMAT.money],
-    ["CustomerEquity", "Customer equity: value of the customers active today", `=SUM(${cakeBlock})`, model.customerEquity, FORMAT.money],
-    ["ActiveToday", "Customers active today", `=SUM($C$${projRow(0)}:$C$${projRow(N - 1)})`, model.activeToday, "#,##0"],
-    ["LTV_CAC", "LTV:CAC of a newly acquired customer", `=IF(CAC>0,(CLV_NewCustomer+CAC)/CAC,"no CAC")`, model.ltvToCacNewCustomer ?? "no CAC", "0.00"],
+    ["CLV_NewCustomer", "CLV of a newly acquired customer", guard(`MarginPerPeriod*SUMPRODUCT((PeriodT>=IF(Timing="start",0,1))*(PeriodT<IF(Timing="start",0,1)+Horizon)*Survival*DiscountFactor)-CAC`), model.clvNewCustomer, FORMAT.money],
+    ["CustomerEquity", "Customer equity: value of the customers active today", guard(`SUM(${cakeBlock})`), model.customerEquity, FORMAT.money],
+    ["ActiveToday", "Customers active today", guard(`SUM($C$${projRow(0)}:$C$${projRow(N - 1)})`), model.activeToday, "#,##0"],
+    ["LTV_CAC", "LTV:CAC of a newly acquired customer", guard(`IF(CAC>0,(CLV_NewCustomer+CAC)/CAC,"no CAC")`), model.ltvToCacNewCustomer ?? "no CAC", "0.00"],
   ];
   headline.forEach(([name, text, formula, value, format], i) => {
     const row = 20 + i;
@@ -346,7 +460,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   return {
     plan: {
       modelId: "cohort",
-      sheets: [{ name: "Cohort model", writes, names, charts, tables: [{ name: "LifetimeCohorts", range: `A${dataHeader}:${col(2 + Math.max(maxAge, 1))}${dataRow(N - 1)}`, style: "TableStyleLight9" }], freeze: { rows: 0, columns: 1 }, columnWidths: { A: 48, B: 16, C: 14 } }],
+      sheets: [{ name: "Cohort model", writes, names, charts, tables: [{ name: "LifetimeCohorts", range: `A${dataHeader}:${col(2 + Math.max(maxAge, 1))}${dataRow(N - 1)}`, style: "TableStyleLight9" }], freeze: { rows: 0, columns: 1 }, columnWidths: { A: 48, B: 16, C: 14 }, validations }],
     },
     expected,
     model,

@@ -59,7 +59,15 @@ describe("applyPlan (Office.js) on a strict Excel", () => {
     assert.equal(excel.activeSheetId, sheet.id);
     for (const name of ["Alpha", "Beta", "LogLikelihood", "CLV_NewCustomer", "CustomerEquity"]) assert.ok(sheet.names.has(name), name);
     assert.equal(sheet.names.get("CLV_NewCustomer"), "='Cohort model (2)'!$B$20");
-    assert.equal(sheet.cells.get("B7")!.formula, "=Revenue*Margin");
+    assert.equal(sheet.cells.get("B7")!.formula, '=IF(InputCheck="OK",Revenue*Margin,NA())');
+    // Inputs carry Excel's data validation: bounds, a list for the timing, the prompt that states the unit.
+    const validation = (address: string) => JSON.parse(sheet.cells.get(address)!.validation!) as { rule: unknown; prompt: { title: string; message: string }; errorAlert: { style: string } };
+    assert.deepEqual(validation("B12").rule, { wholeNumber: { formula1: 1, formula2: 6, operator: "Between" } });
+    assert.equal(validation("B12").errorAlert.style, "Stop");
+    assert.deepEqual(validation("B13").rule, { list: { inCellDropDown: true, source: "start,end" } });
+    assert.match(validation("B5").prompt.message, /Revenue per active customer per month, in currency, 0 or more/);
+    assert.deepEqual(validation("B9").rule, { custom: { formula: "=AND(ISNUMBER(B9),B9>-1,B9<=1)" } });
+    assert.equal(sheet.cells.get("B16")!.validation, undefined, "the log-likelihood is a record, not an input");
     const label = [...sheet.cells.values()].find((c) => c.value === '=HYPERLINK("x")')!;
     assert.equal(label.numberFormat, "@");
     assert.equal(label.formula, undefined);
@@ -112,7 +120,9 @@ describe("applyPlan (Office.js) on a strict Excel", () => {
     assert.equal(excel.sheet("Dashboard").cells.get("B3")!.formula, "='Cohort model'!CLV_NewCustomer*2");
     assert.equal(excel.names.get("MyEquity"), "='Cohort model'!$B$21");
     // …and what they point at is the rebuilt model's result, in the same cell and name.
-    assert.match(model.cells.get("B20")!.formula!, /^=MarginPerPeriod\*SUMPRODUCT/);
+    assert.match(model.cells.get("B20")!.formula!, /^=IF\(InputCheck="OK",MarginPerPeriod\*SUMPRODUCT/);
+    // The horizon's validation follows the rebuilt horizon.
+    assert.deepEqual((JSON.parse(model.cells.get("B12")!.validation!) as { rule: unknown }).rule, { wholeNumber: { formula1: 1, formula2: 60, operator: "Between" } });
     assert.equal(model.names.get("CLV_NewCustomer"), "='Cohort model'!$B$20");
     assert.equal(model.cells.get("B5")!.value, 80);
     assert.equal(second.written.instance, first.written.instance);

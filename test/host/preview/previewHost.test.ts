@@ -86,6 +86,25 @@ describe("the preview workbook (HyperFormula)", () => {
     assert.deepEqual(wrong.slice(0, 8), []);
   });
 
+  it("refuses an entry the input's validation refuses, as Excel's stop alert; a value set past it makes every result #N/A and the check says why", async () => {
+    const { workbook } = await buildFromSelection();
+    const id = workbook.sheetId("Cohort model");
+    const horizon = workbook.hf.getNamedExpressionValue("Horizon", id) as number;
+    assert.equal(workbook.validationAt(id, 12, 2)?.prompt.title, "Horizon");
+    assert.deepEqual(workbook.enter("Cohort model", "B12", horizon + 24), { title: "Horizon: not accepted", message: `This sheet computes horizons from 1 to ${horizon} months. For a longer one, rebuild the model with Lifetime.` });
+    assert.equal(workbook.values("Cohort model", "B12")[0]![0], horizon, "the refused entry is not kept");
+    assert.equal(workbook.enter("Cohort model", "B13", "middle")?.title, "Timing: not accepted");
+    assert.equal(workbook.enter("Cohort model", "B9", 10)?.title, "AnnualDiscount: not accepted");
+    assert.equal(workbook.enter("Cohort model", "B13", "END"), undefined, "a list matches as Excel's does, ignoring case");
+    assert.equal(workbook.enter("Cohort model", "B6", 0.45), undefined);
+    // Validation can be pasted over: the results guard themselves.
+    workbook.setCells("Cohort model", "B6", [[70]]);
+    assert.match(String(workbook.hf.getNamedExpressionValue("InputCheck", id)), /^Margin must be a fraction from 0 to 1 \(60% is 0\.6\) \(B6\)$/);
+    for (const name of ["CLV_NewCustomer", "CustomerEquity", "ActiveToday", "LTV_CAC"]) {
+      assert.equal((workbook.hf.getNamedExpressionValue(name, id) as { value?: string }).value, "#N/A", name);
+    }
+  });
+
   it("computes =LTV.CLV(…) typed into a cell, with the messages Excel would show", async () => {
     const workbook = sampleWorkbook();
     const host = previewHost(workbook, memoryStore());

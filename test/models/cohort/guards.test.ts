@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { readFileSync } from "node:fs";
+import JSZip from "jszip";
+import { fitShiftedBetaGeometric, sbgSurvival } from "../../../src/core/retention/shiftedBetaGeometric";
+import { writeXlsx } from "../../../src/host/xlsx/writeXlsx";
+import { buildCohortPlan, type CohortFit, type CohortModelSettings } from "../../../src/models/cohort/cohortPlan";
+import { parseAddress, VALIDATION_MESSAGE_MAX, VALIDATION_TITLE_MAX, type CellContent, type WorkbookPlan } from "../../../src/models/plan";
+import { readValues, recalculateWithLibreOffice, type ReadCell } from "../../support/libreoffice";
+
+/**
+ * A written cohort model guards itself: every input set in turn to a value outside its
+ * domain (and the horizon above the one built), the workbook recalculated by LibreOffice
+ * Calc, and every result cell must be an error, with the check cell saying what to fix;
+ * a value the sheet accepts gives the numbers the core computes for it.
+ */
+const settings: CohortModelSettings = {
+  revenue: 50,
+  margin: 0.6,
+  cac: 150,
+  annualDiscount: 0.1,
+  period: "month",
+  horizon: 36,
+  timing: "start",
+  cohorts: Array.from({ length: 6 }, (_, i) => ({
+    label: `2025-${String(i + 1).padStart(2, "0")}`,
+    customers: 800,
+    survivors: Array.from({ length: 8 - i }, (_, t) => Math.round(800 * sbgSurvival({ alpha: 0.9, beta: 2.2 }, t + 1))),
+  })),
+};
+const sbg = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
+const fit: CohortFit = { alpha: sbg.params.alpha, beta: sbg.params.beta, logLikelihood: sbg.logLikelihood, fittedOn: "2026-11-30" };
+const base = buildCohortPlan(settings, fit, { withExpected: true });
+const sheet = base.plan.sheets[0]!;
+const inputRow = Object.fromEntries(sheet.names.filter((n) => /^\$B\$\d+$/.test(n.ref)).map((n) => [n.name, n.ref.replace(/\$/g, "")]));
+const firstCount = sheet.writes.find((w) => Array.isArray(w.values?.[0]) && w.values![0]![0] === 800 && w.at.startsWith("B"))!.at; // the first cohort's size
+const labels = new Set(settings.cohorts.map((c) => c.label));
+/** Every formula cell but the check itself and the copies of cohort labels: the results. */
+const resultCells = [...base.expected.entries()].filter(([address, v]) => address !== "B18" && !(typeof v === "string" && labels.has(v))).map(([a]) => a);
+
+/** The plan with one cell's value replaced, as a user typing over it. */
+function withCell(plan: WorkbookPlan, address: string, value: CellContent): WorkbookPlan {
+  const copy: WorkbookPlan = structuredClone(plan);
+  const { row, column } = parseAddress(address);
+  for (const w of copy.sheets[0]!.writes) {
+    const at = parseAddress(w.at);
+    const i = row - at.row;
+    const j = column - at.column;
+    if (!w.values || i < 0 || j < 0 || i >= w.values.length || j >= w.values[i]!.length) continue;
+    if (typeof value === "string" && w.values.length * w.values[0]!.length > 1) {
+      // Text in a block of numbers: a write of its own, so the rest stay numbers.
+      w.values[i]![j] = null;
+      copy.sheets[0]!.writes.push({ at: address, values: [[value]], text: true });
+    } else {
+      w.values[i]![j] = value;
+      w.text = typeof value === "string";
+    }
+    return copy;
+  }
+  throw new Error(`no value written at ${address}`);
+}
+/** The cell of a cohort's count: period 0 is its size (column B), period t its survivors after t periods. */
+const countAt = (cohort: number, period: number) => `${String.fromCharCode("B".charCodeAt(0) + period)}${parseAddress(firstCount).row + cohort}`;
+
+const refused: [string, string, CellContent, RegExp][] = [
+  ["Revenue below 0", inputRow.Revenue!, -1, /Revenue must be an amount/],
+  ["Revenue as text", inputRow.Revenue!, "fifty", /Revenue must be an amount/],
+  ["Margin of 70 (meaning 70%)", inputRow.Margin!, 70, /Margin must be a fraction from 0 to 1/],
+  ["Margin below 0", inputRow.Margin!, -0.1, /Margin must be a fraction/],
+  ["CAC below 0", inputRow.CAC!, -5, /CAC must be an amount/],
+  ["AnnualDiscount of -1", inputRow.AnnualDiscount!, -1, /AnnualDiscount must be a yearly rate/],
+  ["AnnualDiscount of 10 (meaning 10%)", inputRow.AnnualDiscount!, 10, /AnnualDiscount must be a yearly rate/],
+  ["PeriodsPerYear of 0", inputRow.PeriodsPerYear!, 0, /PeriodsPerYear must be a whole number from 1 to 365/],
+  ["PeriodsPerYear of 2.5", inputRow.PeriodsPerYear!, 2.5, /PeriodsPerYear must be a whole number/],
+  ["Horizon above the one built", inputRow.Horizon!, 60, /Horizon is above the 36 months this sheet was built for: rebuild/],
+  ["Horizon of 0", inputRow.Horizon!, 0, /Horizon must be a whole number of periods/],
+  ["Horizon of 12.5", inputRow.Horizon!, 12.5, /Horizon must be a whole number of periods/],
+  ["Timing of middle", inputRow.Timing!, "middle", /Timing must be “start” or “end”/],
+  ["Alpha of 0", inputRow.Alpha!, 0, /Alpha must be a number above 0/],
+  ["Beta below 0", inputRow.Beta!, -2, /Beta must be a number above 0/],
+  ["a cohort of 0 customers", countAt(2, 0), 0, /every cohort needs its number of customers/],
+  ["a count below 0", countAt(0, 3), -3, /a count of customers is below 0/],
+  ["a count as text", countAt(1, 2), "n/a", /every count of customers must be a number/],
+  ["a count that rises", countAt(0, 4), 5000, /counts never rise/],
+];
+const accepted: [string, string, CellContent, Partial<CohortModelSettings>][] = [
+  ["a shorter horizon", inputRow.Horizon!, 12, { horizon: 12 }],
+  ["another margin", inputRow.Margin!, 0.35, { margin: 0.35 }],
+  ["timing at the end", inputRow.Timing!, "end", { timing: "end" }],
+];
+
+let refusedValues: Map<string, ReadCell>[] = [];
+let savedByLibreOffice = "";
+let acceptedValues: Map<string, ReadCell>[] = [];
+
+before(async () => {
+  const plans = [...refused.map(([, at, value]) => withCell(base.plan, at, value)), ...accepted.map(([, at, value]) => withCell(base.plan, at, value))];
+  const files = recalculateWithLibreOffice(await Promise.all(plans.map(writeXlsx)));
+  const values = await Promise.all(files.map((f) => readValues(f, "Cohort model")));
+  savedByLibreOffice = await (await JSZip.loadAsync(readFileSync(files[files.length - 1]!))).file("xl/worksheets/sheet1.xml")!.async("string");
+  refusedValues = values.slice(0, refused.length);
+  acceptedValues = values.slice(refused.length);
+});
+
+describe("a written cohort model with an input out of its domain (LibreOffice Calc)", { timeout: 600_000 }, () => {
+  it("checks enough cells to matter", () => assert.ok(resultCells.length > 200, `${resultCells.length} result cells`));
+
+  it("LibreOffice reads the validation: the file it saves keeps the horizon's bounds and the timing's list", () => {
+    const has = (pattern: string) => new RegExp(pattern).test(savedByLibreOffice);
+    assert.ok(has(`<dataValidation (?=[^>]*type="whole")[^>]*sqref="${inputRow.Horizon}"[^>]*>\\s*<formula1>1</formula1>\\s*<formula2>36</formula2>`), "the horizon's bounds");
+    assert.ok(has(`<dataValidation (?=[^>]*type="list")[^>]*sqref="${inputRow.Timing}"`), "the timing's list");
+  });
+
+  refused.forEach(([what, at, value, message], k) => {
+    it(`${what} (${at} = ${JSON.stringify(value)}): every result is an error and the check says what to fix`, () => {
+      const values = refusedValues[k]!;
+      const check = values.get("B18");
+      assert.ok(typeof check === "string" && message.test(check), `B18 says ${JSON.stringify(check)}`);
+      const numbers = resultCells.filter((a) => {
+        const v = values.get(a);
+        return !(v && typeof v === "object" && "error" in v);
+      });
+      assert.deepEqual(numbers.slice(0, 5).map((a) => `${a}: ${JSON.stringify(values.get(a))}`), [], `${numbers.length} of ${resultCells.length} result cells are not errors`);
+    });
+  });
+
+  accepted.forEach(([what, at, value, change], k) => {
+    it(`${what} (${at} = ${JSON.stringify(value)}): the results the core computes for it`, () => {
+      const values = acceptedValues[k]!;
+      assert.equal(values.get("B18"), "OK");
+      const want = buildCohortPlan({ ...settings, ...change }, fit, { withExpected: true }).expected;
+      // The headline results (rows 20-23) and the results by cohort sit at the same cells whatever the horizon.
+      const results = sheet.names.find((n) => n.name === "CLV_NewCustomer")!;
+      assert.equal(results.ref, "$B$20");
+      const resultRows = [...want.keys()].filter((a) => /^[B-E]\d+$/.test(a) && (Number(a.slice(1)) >= 20 && Number(a.slice(1)) <= 23 || Number(a.slice(1)) > 100));
+      const headline = ["B20", "B21", "B22", "B23", ...resultRows.filter((a) => Number(a.slice(1)) > 100)];
+      let compared = 0;
+      for (const address of new Set(headline)) {
+        if (!want.has(address) || !base.expected.has(address)) continue;
+        const expected = want.get(address)!;
+        const got = values.get(address);
+        if (typeof expected === "number") assert.ok(typeof got === "number" && Math.abs(got - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${address}: ${JSON.stringify(got)} against ${expected}`);
+        else assert.equal(got, expected, address);
+        compared++;
+      }
+      assert.ok(compared >= 4, `${compared} results compared`);
+    });
+  });
+});
+
+describe("the cohort model's data validation", () => {
+  it("covers every input a user edits, with texts within Excel's limits", async () => {
+    const validated = new Set((sheet.validations ?? []).map((v) => v.range));
+    for (const name of ["Revenue", "Margin", "CAC", "AnnualDiscount", "PeriodsPerYear", "Horizon", "Timing", "Alpha", "Beta"]) assert.ok(validated.has(inputRow[name]!), name);
+    for (const v of sheet.validations ?? []) {
+      assert.ok(v.prompt.title.length <= VALIDATION_TITLE_MAX && v.error.title.length <= VALIDATION_TITLE_MAX, v.range);
+      assert.ok(v.prompt.message.length <= VALIDATION_MESSAGE_MAX && v.error.message.length <= VALIDATION_MESSAGE_MAX, v.range);
+    }
+    const horizon = sheet.validations!.find((v) => v.range === inputRow.Horizon)!;
+    assert.deepEqual(horizon.rule, { kind: "whole", min: 1, max: 36 });
+    assert.match(horizon.prompt.message, /1 to 36/);
+  });
+
+  it("is written into the .xlsx: a list for timing, bounds for numbers, the prompt and a stop alert", async () => {
+    const zip = await JSZip.loadAsync(await writeXlsx(base.plan));
+    const xml = await zip.file("xl/worksheets/sheet1.xml")!.async("string");
+    const timing = new RegExp(`<dataValidation type="list"[^>]*sqref="${inputRow.Timing}"[^>]*>\\s*<formula1>(&quot;|")start,end(&quot;|")</formula1>`);
+    assert.match(xml, timing);
+    assert.match(xml, new RegExp(`<dataValidation type="whole"[^>]*showInputMessage="1"[^>]*promptTitle="Horizon"[^>]*errorStyle="stop"[^>]*sqref="${inputRow.Horizon}">\\s*<formula1>1</formula1>\\s*<formula2>36</formula2>`));
+    assert.match(xml, new RegExp(`<dataValidation type="decimal" operator="greaterThanOrEqual"[^>]*sqref="${inputRow.Revenue}"`));
+  });
+});
