@@ -105,7 +105,7 @@ module.exports = async (env, argv) => {
     return config;
   }
   // The command line as one file for Node, so `lifetime` runs from a production install: no
-  // TypeScript compiler at run time, and exceljs (a dependency) its only import.
+  // TypeScript compiler at run time, and exceljs and jszip (dependencies) its only imports.
   const cli = {
     name: "cli",
     dependencies: ["add-in"], // after the add-in, whose build empties dist/
@@ -114,7 +114,7 @@ module.exports = async (env, argv) => {
     entry: { lifetime: "./src/cli/lifetime.ts" },
     output: { path: path.resolve(__dirname, "dist", "cli"), filename: "[name].cjs", library: { type: "commonjs2" } },
     externalsPresets: { node: true },
-    externals: { exceljs: "commonjs exceljs" },
+    externals: { exceljs: "commonjs exceljs", jszip: "commonjs jszip" },
     resolve: config.resolve,
     module: config.module,
     performance: { hints: false },

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { cellAddress, columnLetter, parseAddress } from "../models/plan";
 import { displayText } from "../host/preview/display";
 import type { PreviewWorkbook } from "../host/preview/previewHost";
+import { LazyResultChart as ResultChart } from "../taskpane/common/LazyResultChart";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0, flexGrow: 1 },
@@ -12,6 +13,7 @@ const useStyles = makeStyles({
   table: { borderCollapse: "collapse", userSelect: "none", fontSize: tokens.fontSizeBase200, fontVariantNumeric: "tabular-nums" },
   head: { backgroundColor: tokens.colorNeutralBackground3, position: "sticky", top: 0, padding: "2px 6px", fontWeight: tokens.fontWeightSemibold },
   cell: { border: `1px solid ${tokens.colorNeutralStroke2}`, padding: "2px 6px", whiteSpace: "nowrap", maxWidth: "240px", overflow: "hidden", textOverflow: "ellipsis", cursor: "cell" },
+  charts: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(280px, 1fr))", gap: tokens.spacingHorizontalM },
   selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: "-2px", backgroundColor: tokens.colorBrandBackground2 },
 });
 
@@ -36,6 +38,7 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   const [refused, setRefused] = useState<{ title: string; message: string } | undefined>();
   useEffect(() => setRefused(undefined), [start, sheet]);
   const validation = workbook.validationAt(id, a.row, a.column);
+  const charts = workbook.chartsOf(sheet);
 
   const select = (r: number, c: number, extend: boolean) => {
     workbook.selection = { sheet, range: extend ? `${start}:${cellAddress(r, c)}` : cellAddress(r, c) };
@@ -75,7 +78,7 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
           </MessageBarBody>
         </MessageBar>
       ) : null}
-      <div className={styles.scroller}>
+      <div className={styles.scroller} tabIndex={0} role="region" aria-label={`Cells of ${sheet}`}>
         <table className={styles.table} data-testid="grid">
           <thead>
             <tr>
@@ -108,6 +111,13 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
           </tbody>
         </table>
       </div>
+      {charts.length > 0 && (
+        <section className={styles.charts} aria-label={`Charts on ${sheet}`} data-testid="sheet-charts">
+          {charts.map((chart) => (
+            <ResultChart key={chart.title} chart={chart} />
+          ))}
+        </section>
+      )}
     </section>
   );
 }

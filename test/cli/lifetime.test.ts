@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import JSZip from "jszip";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
@@ -111,14 +112,14 @@ describe("lifetime cohort's files", () => {
 });
 
 describe("lifetime from a production install", () => {
-  it("runs the built command line with no devDependency loadable, and needs only exceljs beside Node", () => {
+  it("runs the built command line with no devDependency loadable, and needs only exceljs and jszip beside Node; its workbook holds the model's charts", async () => {
     const built = path.resolve(__dirname, "../../dist/cli/lifetime.cjs");
     assert.ok(existsSync(built), "npm run build writes dist/cli/lifetime.cjs");
     const pkg = JSON.parse(readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; files: string[] };
     const imports = [...readFileSync(built, "utf8").matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!).filter((name) => !name.startsWith("node:"));
     const builtin = new Set(builtinModules);
-    assert.deepEqual([...new Set(imports.filter((name) => !builtin.has(name)))], ["exceljs"]);
-    assert.ok("exceljs" in pkg.dependencies && pkg.files.includes("dist/") && pkg.files.includes("bin/"));
+    assert.deepEqual([...new Set(imports.filter((name) => !builtin.has(name)))].sort(), ["exceljs", "jszip"]);
+    assert.ok("exceljs" in pkg.dependencies && "jszip" in pkg.dependencies && pkg.files.includes("dist/") && pkg.files.includes("bin/"));
     // Any devDependency required by the project's own code at run time fails, as it would where they are not
     // installed (what a dependency such as exceljs requires is installed with it).
     const hook = path.join(work, "no-dev-dependencies.cjs");
@@ -134,6 +135,7 @@ describe("lifetime from a production install", () => {
     const output = path.join(work, "prod.xlsx");
     const result = spawnSync(process.execPath, ["-r", hook, BIN, "cohort", input, "-o", output, "--revenue", "40"], { encoding: "utf8" });
     assert.equal(result.status, 0, result.stdout + result.stderr);
-    assert.ok(existsSync(output));
+    const zip = await JSZip.loadAsync(readFileSync(output));
+    assert.deepEqual(Object.keys(zip.files).filter((f) => f.startsWith("xl/charts/")).sort(), ["xl/charts/chart1.xml", "xl/charts/chart2.xml"]);
   });
 });

@@ -93,7 +93,15 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     // CustomerEquity is B21 of the model sheet, formatted #,##0.00.
     const shown = Number((await cell(page, "B21").textContent())!.replace(/,/g, ""));
     assert.equal(shown, Number(model.customerEquity.toFixed(2)));
-    await page.screenshot({ path: path.join(ARTIFACTS, "preview-model.png") });
+    // The result card draws the model's key results, and the preview the sheet's own charts, as SVG charts.
+    const resultCharts = pane.getByTestId("result-chart");
+    await resultCharts.first().locator("svg").first().waitFor();
+    assert.equal(await resultCharts.count(), 2);
+    const sheetCharts = page.getByTestId("sheet-charts").getByTestId("result-chart");
+    await sheetCharts.first().locator("svg").first().waitFor();
+    assert.deepEqual(await sheetCharts.locator("span").filter({ hasText: /^(Survival|Margin)/ }).allTextContents(), ["Survival: observed by cohort and fitted", "Margin by cohort, discounted, stacked over time"]);
+    assert.ok((await sheetCharts.first().locator("svg path").count()) > 3, "the survival chart draws its lines");
+    await page.screenshot({ path: path.join(ARTIFACTS, "preview-model.png"), fullPage: true });
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -306,6 +314,18 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
         assert.deepEqual(violations.filter((v) => v.impact === "serious" || v.impact === "critical"), [], `${theme}, ${tab}`);
         if (tab === "Cohort model") await pane.screenshot({ path: path.join(ARTIFACTS, `pane-${theme}.png`) });
       }
+      // A model built, its result card and charts shown: the whole page, grid and charts included.
+      await pane.getByRole("tab", { name: "Cohort model" }).click();
+      await pane.getByRole("radio", { name: "Assumptions" }).click();
+      await pane.getByRole("button", { name: "Build model" }).click();
+      await pane.getByTestId("result-chart").first().locator("svg").first().waitFor();
+      await page.getByTestId("sheet-charts").getByTestId("result-chart").first().locator("svg").first().waitFor();
+      const whole = (await page.evaluate(async () => {
+        const result = await (window as unknown as { axe: { run: (c: unknown) => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run({ exclude: [["[data-tabster-dummy]"]] });
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: (v as unknown as { nodes: { html: string }[] }).nodes.slice(0, 3).map((n) => n.html.slice(0, 160)) }));
+      })) as { id: string; impact: string }[];
+      assert.deepEqual(whole.filter((v) => v.impact === "serious" || v.impact === "critical"), [], `${theme}, the whole page with a model built`);
+      await pane.screenshot({ path: path.join(ARTIFACTS, `pane-result-${theme}.png`) });
       await page.close();
     });
   }

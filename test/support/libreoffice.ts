@@ -10,6 +10,11 @@ import JSZip from "jszip";
  * the cached values of an .xlsx, and the files under test have none.
  */
 export function recalculateWithLibreOffice(files: Buffer[]): string[] {
+  return convertWithLibreOffice(files, "xlsx");
+}
+
+/** Opens .xlsx files in LibreOffice Calc, headless (recalculating them), and saves them in another format ("xlsx", "ods"). */
+export function convertWithLibreOffice(files: Buffer[], format: string): string[] {
   const work = mkdtempSync(path.join(os.tmpdir(), "lifetime-lo-"));
   const profile = path.join(work, "profile");
   mkdirSync(path.join(profile, "user"), { recursive: true });
@@ -28,11 +33,11 @@ export function recalculateWithLibreOffice(files: Buffer[]): string[] {
   });
   const out = path.join(work, "out");
   // One LibreOffice start for all files: starting it costs seconds, converting a file far less.
-  execFileSync("soffice", ["--headless", "--norestore", `-env:UserInstallation=file://${profile}`, "--convert-to", "xlsx", "--outdir", out, ...inputs], {
+  execFileSync("soffice", ["--headless", "--norestore", `-env:UserInstallation=file://${profile}`, "--convert-to", format, "--outdir", out, ...inputs], {
     stdio: "pipe",
     timeout: 300_000,
   });
-  return inputs.map((input) => path.join(out, path.basename(input)));
+  return inputs.map((input) => path.join(out, path.basename(input).replace(/\.xlsx$/, `.${format}`)));
 }
 
 export type ReadCell = number | string | boolean | null | { error: string };

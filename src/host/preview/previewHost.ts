@@ -1,5 +1,6 @@
 import { CellValueDetailedType, HyperFormula, type RawCellContent } from "hyperformula";
-import { parseAddress, shiftFormula, writeFormulas, writeRange, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
+import { chartFromCells, type ChartData } from "../../models/charts";
+import { parseAddress, shiftFormula, writeFormulas, writeRange, type ChartPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
 import { CellSet, parseRange, planFootprint, rectAddress } from "../cells";
 import { markedCopies, quoteSheet, sheetGone, uniqueSheetName } from "../sheets";
@@ -19,6 +20,8 @@ export class PreviewWorkbook {
   readonly hf: HyperFormula;
   /** Number formats by "sheetId!row:column". */
   readonly formats = new Map<string, string>();
+  /** The charts of each sheet, as the plans set them: sheet id → charts over its ranges. */
+  readonly charts = new Map<number, ChartPlan[]>();
   /** Data validation of each sheet's cells, as the plans set it: sheet id → validations. */
   readonly validations = new Map<number, ValidationPlan[]>();
   /** Worksheet custom properties, as Excel keeps them: sheet id → key → value. */
@@ -53,6 +56,12 @@ export class PreviewWorkbook {
 
   formatAt(sheet: number, row: number, column: number): string | undefined {
     return this.formats.get(`${sheet}!${row}:${column}`);
+  }
+
+  /** A sheet's charts with the values its cells hold now, for drawing beside the grid. */
+  chartsOf(sheet: string): ChartData[] {
+    const read = (range: string) => this.values(sheet, range).flat();
+    return (this.charts.get(this.sheetId(sheet)) ?? []).map((chart) => chartFromCells(chart, read));
   }
 
   /** The validation that covers a cell (1-based row and column), if any. */
@@ -176,6 +185,7 @@ export class PreviewWorkbook {
             this.hf.removeSheet(newId);
             this.customProperties.delete(newId);
             this.validations.delete(newId);
+            this.charts.delete(newId);
             this.clearFormats(newId);
           });
           this.customProperties.set(id, new Map([[MARKER_KEY, tag]]));
@@ -201,6 +211,7 @@ export class PreviewWorkbook {
             }
           }
           this.validations.set(sheetId, sheet.validations ?? []);
+          this.charts.set(sheetId, sheet.charts);
           const quoted = quoteSheet(name);
           const wanted = new Set(sheet.names.map((n) => n.name));
           for (const old of record?.names ?? []) if (!wanted.has(old) && this.hf.getNamedExpression(old, sheetId)) this.hf.removeNamedExpression(old, sheetId);
@@ -231,10 +242,13 @@ export class PreviewWorkbook {
     const formats = [...this.formats].filter(([k]) => k.startsWith(`${id}!`));
     const names = this.hf.getAllNamedExpressionsSerialized().filter((n) => n.scope === id);
     const validations = this.validations.get(id);
+    const charts = this.charts.get(id);
     return () => {
       this.hf.setSheetContent(id, content);
       if (validations) this.validations.set(id, validations);
       else this.validations.delete(id);
+      if (charts) this.charts.set(id, charts);
+      else this.charts.delete(id);
       this.clearFormats(id);
       for (const [k, v] of formats) this.formats.set(k, v);
       for (const n of this.hf.listNamedExpressions(id)) if (!names.some((s) => s.name === n)) this.hf.removeNamedExpression(n, id);

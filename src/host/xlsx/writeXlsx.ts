@@ -1,4 +1,6 @@
 import ExcelJS from "exceljs";
+import JSZip from "jszip";
+import { addCharts } from "./charts";
 import { quoteSheet } from "../sheets";
 import { parseAddress, writeFormulas, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 
@@ -6,7 +8,8 @@ import { parseAddress, writeFormulas, type ValidationPlan, type WorkbookPlan } f
  * Renders a workbook plan to an .xlsx file, for the command line and for checking plans in
  * a real spreadsheet engine. Formulas are written with no cached value and the workbook
  * asks for a full recalculation on load, so Excel computes every cell when it opens the
- * file. exceljs writes no charts: the charts of a plan appear when Excel applies it.
+ * file. exceljs writes no charts, so the plan's charts are added to its output as DrawingML
+ * parts (./charts.ts) over the same ranges.
  */
 export async function writeXlsx(plan: WorkbookPlan): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -45,7 +48,11 @@ export async function writeXlsx(plan: WorkbookPlan): Promise<Buffer> {
   // exceljs keeps defined names by name only and drops their sheet scope; the plan's names
   // are sheet-scoped (so two models can each have an Alpha), so hand the writer the model.
   (workbook as unknown as { _definedNames: { model: typeof definedNames } })._definedNames = { model: definedNames };
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  const written = Buffer.from(await workbook.xlsx.writeBuffer());
+  if (plan.sheets.every((sheet) => sheet.charts.length === 0)) return written;
+  const zip = await JSZip.loadAsync(written);
+  await addCharts(zip, plan.sheets);
+  return zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
 }
 
 /** A plan's validation in the form of the file: a stop alert, the prompt shown on selection. */

@@ -17,6 +17,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import type { WorkbookHost } from "../../host/workbookHost";
+import { LazyResultChart as ResultChart } from "../common/LazyResultChart";
 import { ConfirmDialog } from "../common/ConfirmDialog";
 import { useCohortModel, type CohortForm, type NumberField } from "./useCohortModel";
 
@@ -162,6 +163,9 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
           <Text>CLV of a new customer: {money(model.result.clvNewCustomer)}</Text>
           <Text data-testid="customer-equity">Customer equity: {money(model.result.customerEquity)}</Text>
           <Text>Customers active today: {Math.round(model.result.activeToday).toLocaleString("en-US")}</Text>
+          {model.result.charts.map((chart) => (
+            <ResultChart key={chart.title} chart={chart} />
+          ))}
         </Card>
       )}
     </form>

@@ -7,6 +7,8 @@ import { assumedCohorts, assumedParams, assumptionsSchema, type Assumptions } fr
 import { buildCohortPlan, cohortInputSchema, type CohortFit } from "../../models/cohort/cohortPlan";
 import { COHORT_SETTINGS_KEY, COHORT_SETTINGS_VERSION, readCohortSettings, type CohortSettings } from "../../models/cohort/settings";
 import { OccupiedCellsError, type WrittenModel } from "../../models/written";
+import type { ChartData } from "../../models/charts";
+import { cohortCharts } from "../../models/cohort/charts";
 
 /** A schema's complaint, as zod reports it. */
 interface Issue {
@@ -89,6 +91,8 @@ export interface CohortResult {
   customerEquity: number;
   activeToday: number;
   sheetName: string;
+  /** The key results as charts, from the core's numbers. */
+  charts: ChartData[];
 }
 
 const economicsShape = cohortInputSchema.innerType().shape;
@@ -247,7 +251,7 @@ export function useCohortModel(host: WorkbookHost) {
         setSavedSheet(sheetName);
         setWritten(applied.written);
         setNotice(applied.notes.length > 0 ? applied.notes.join(" ") : undefined);
-        setResult({ constantRetention: assumptions?.curve.kind === "constant" ? assumptions.curve.retention : undefined, alpha: fit.alpha, beta: fit.beta, logLikelihood: fit.logLikelihood, clvNewCustomer: model.clvNewCustomer, customerEquity: model.customerEquity, activeToday: model.activeToday, sheetName });
+        setResult({ constantRetention: assumptions?.curve.kind === "constant" ? assumptions.curve.retention : undefined, alpha: fit.alpha, beta: fit.beta, logLikelihood: fit.logLikelihood, clvNewCustomer: model.clvNewCustomer, customerEquity: model.customerEquity, activeToday: model.activeToday, sheetName, charts: cohortCharts(settings, model) });
         setStatus("done");
       } catch (e) {
         setStatus("idle");

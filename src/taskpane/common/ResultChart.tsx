@@ -1,0 +1,29 @@
+import { AreaChart, LineChart, type ChartProps } from "@fluentui/react-charts";
+import { Caption1, makeStyles, tokens } from "@fluentui/react-components";
+import type { ChartData } from "../../models/charts";
+
+const useStyles = makeStyles({
+  figure: { margin: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, minWidth: 0 },
+  title: { fontWeight: tokens.fontWeightSemibold },
+});
+
+/** Axis labels as people read amounts: 0.25, 4.5K, 90K, 1.2M. */
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumSignificantDigits: 2 });
+const tick = (value: number) => compact.format(value);
+
+/** One chart of a model's results, drawn with Fluent UI's charts (themed with the pane, light or dark). */
+export function ResultChart({ chart, height = 220 }: { chart: ChartData; height?: number }) {
+  const styles = useStyles();
+  const data: ChartProps = {
+    chartTitle: chart.title,
+    lineChartData: chart.series.map((s) => ({ legend: s.name, data: s.points })),
+  };
+  const description = `${chart.title}: ${chart.series.map((s) => s.name).join(", ")} by ${chart.xLabel}`;
+  return (
+    <figure className={styles.figure} data-testid="result-chart" aria-label={description}>
+      <Caption1 className={styles.title}>{chart.title}</Caption1>
+      {chart.kind === "line" ? <LineChart data={data} height={height} hideLegend={chart.series.length > 6} yAxisTickFormat={tick} /> : <AreaChart data={data} height={height} hideLegend={chart.series.length > 6} yAxisTickFormat={tick} />}
+      {chart.note && <Caption1>{chart.note}</Caption1>}
+    </figure>
+  );
+}

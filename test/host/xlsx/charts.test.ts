@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { before, describe, it } from "node:test";
+import JSZip from "jszip";
+import { fitShiftedBetaGeometric, sbgSurvival } from "../../../src/core/retention/shiftedBetaGeometric";
+import { chartReference, chartXml, drawingXml } from "../../../src/host/xlsx/charts";
+import { writeXlsx } from "../../../src/host/xlsx/writeXlsx";
+import { buildCohortPlan, type CohortModelSettings } from "../../../src/models/cohort/cohortPlan";
+import { parseAddress } from "../../../src/models/plan";
+import { convertWithLibreOffice } from "../../support/libreoffice";
+
+/**
+ * The .xlsx of a cohort model holds the plan's charts as DrawingML parts, each series
+ * pointing at the plan's range; LibreOffice opens the file and finds them (read back from
+ * the .ods it converts the file to).
+ */
+const settings: CohortModelSettings = {
+  revenue: 50,
+  margin: 0.6,
+  cac: 150,
+  annualDiscount: 0.1,
+  period: "month",
+  horizon: 12,
+  timing: "start",
+  cohorts: Array.from({ length: 4 }, (_, i) => ({
+    label: i === 1 ? "Q1 & <promo>" : `2025-0${i + 1}`,
+    customers: 500,
+    survivors: Array.from({ length: 6 - i }, (_, t) => Math.round(500 * sbgSurvival({ alpha: 0.9, beta: 2.2 }, t + 1))),
+  })),
+};
+const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
+const { plan } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "2026-11-30" });
+const sheet = plan.sheets[0]!;
+
+let zip: JSZip;
+let ods: JSZip;
+before(async () => {
+  const xlsx = await writeXlsx(plan);
+  zip = await JSZip.loadAsync(xlsx);
+  const [converted] = convertWithLibreOffice([xlsx], "ods");
+  ods = await JSZip.loadAsync(readFileSync(converted!));
+});
+
+describe("charts in the .xlsx", { timeout: 300_000 }, () => {
+  it("one chart part per plan chart, of the plan's kind, each series on the plan's range", async () => {
+    assert.equal(sheet.charts.length, 2);
+    for (const [i, chart] of sheet.charts.entries()) {
+      const xml = await zip.file(`xl/charts/chart${i + 1}.xml`)!.async("string");
+      assert.match(xml, chart.kind === "line" ? /<c:lineChart><c:grouping val="standard"\/>/ : /<c:areaChart><c:grouping val="stacked"\/>/);
+      const values = Array.from(xml.matchAll(/<c:val><c:numRef><c:f>([^<]+)<\/c:f>/g), (m) => m[1]);
+      assert.deepEqual(values, chart.series.map((s) => chartReference("Cohort model", s.values).replace(/'/g, "'")));
+      const names = Array.from(xml.matchAll(/<c:tx><c:v>([^<]*)<\/c:v><\/c:tx>/g), (m) => m[1]);
+      assert.deepEqual(names, chart.series.map((s) => s.name.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")));
+      assert.ok(xml.includes(`<a:t>${chart.title}</a:t>`));
+    }
+  });
+
+  it("anchors the charts on the model's sheet between the plan's corners, with the parts registered", async () => {
+    const sheetXml = await zip.file("xl/worksheets/sheet1.xml")!.async("string");
+    const drawingId = /<drawing r:id="(rId\d+)"\/>/.exec(sheetXml)?.[1];
+    assert.ok(drawingId, "the sheet has a drawing");
+    assert.ok(sheetXml.indexOf("<drawing ") > sheetXml.indexOf("</sheetData>"), "after the cells, in the schema's order");
+    const rels = await zip.file("xl/worksheets/_rels/sheet1.xml.rels")!.async("string");
+    assert.match(rels, new RegExp(`Id="${drawingId}" Type="[^"]+/drawing" Target="../drawings/drawing1.xml"`));
+    const drawing = await zip.file("xl/drawings/drawing1.xml")!.async("string");
+    assert.equal(drawing, drawingXml(sheet.charts, 1));
+    const types = await zip.file("[Content_Types].xml")!.async("string");
+    for (const part of ["/xl/drawings/drawing1.xml", "/xl/charts/chart1.xml", "/xl/charts/chart2.xml"]) assert.ok(types.includes(`PartName="${part}"`), part);
+    // Anchors count from 0: the plan's corner cells, column and row each less one.
+    const corners = Array.from(drawing.matchAll(/<xdr:(from|to)><xdr:col>(\d+)<\/xdr:col><xdr:colOff>0<\/xdr:colOff><xdr:row>(\d+)<\/xdr:row>/g), (m) => [Number(m[2]) + 1, Number(m[3]) + 1]);
+    const want = sheet.charts.flatMap((c) => [c.from, c.to]).map((cell) => {
+      const { row, column } = parseAddress(cell);
+      return [column, row];
+    });
+    assert.deepEqual(corners, want);
+  });
+
+  it("escapes labels and titles, and quotes sheet names, so the XML stays well formed", () => {
+    const xml = chartXml("Bob's <model>", { kind: "line", title: "A & B", categories: "C1:D1", series: [{ name: '"quoted" & <tag>', values: "C2:D2" }], from: "A1", to: "B2" });
+    assert.ok(xml.includes("<c:f>'Bob''s &lt;model&gt;'!$C$2:$D$2</c:f>"));
+    assert.ok(xml.includes("<c:v>&quot;quoted&quot; &amp; &lt;tag&gt;</c:v>"));
+    assert.ok(xml.includes("<a:t>A &amp; B</a:t>"));
+  });
+});
+
+describe("charts as LibreOffice reads them", { timeout: 300_000 }, () => {
+  it("finds both charts on the model's sheet, with every series on the plan's cells", async () => {
+    const content = await ods.file("content.xml")!.async("string");
+    const objects = Array.from(content.matchAll(/<draw:object [^>]*xlink:href="\.\/([^"]+)"/g), (m) => m[1]!);
+    assert.equal(objects.length, 2, "two embedded charts");
+    const ranges: string[][] = [];
+    const classes: string[] = [];
+    for (const object of objects) {
+      const chart = await ods.file(`${object}/content.xml`)!.async("string");
+      classes.push(/<chart:chart [^>]*chart:class="([^"]+)"/.exec(chart)![1]!);
+      ranges.push(Array.from(chart.matchAll(/<chart:series [^>]*chart:values-cell-range-address="([^"]+)"/g), (m) => m[1]!.replace(/&apos;/g, "'")));
+    }
+    assert.deepEqual(classes, ["chart:line", "chart:area"]);
+    // ODF writes 'Cohort model'.C29:'Cohort model'.J29 where the plan says C29:J29.
+    const odf = (range: string) => {
+      const [a, b] = range.split(":");
+      return `'Cohort model'.${a}:'Cohort model'.${b}`;
+    };
+    sheet.charts.forEach((chart, i) => assert.deepEqual(ranges[i], chart.series.map((s) => odf(s.values)), chart.title));
+  });
+});
