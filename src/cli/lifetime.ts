@@ -4,11 +4,12 @@
  * and scheduled jobs. Bad input prints a message naming the row, column or option and
  * exits with status 1, writing nothing.
  */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { LifetimeError } from "../core/errors";
 import { fitShiftedBetaGeometric } from "../core/retention/shiftedBetaGeometric";
 import { writeXlsx } from "../host/xlsx/writeXlsx";
+import { InputError, readCohortInput } from "./readInput";
 import { readCohortCsv } from "../models/cohort/cohortCsv";
 import { buildCohortPlan, cohortInputSchema, type CohortModelSettings } from "../models/cohort/cohortPlan";
 
@@ -93,9 +94,6 @@ function parseArguments(argv: string[]): Options {
   };
 }
 
-/** The largest input read: a CSV of 600 cohorts × 600 periods of counts is under 3 MB. */
-const MAX_INPUT_BYTES = 20 * 1024 * 1024;
-
 /** Text from a file, made safe to print: control characters (escape sequences among them) shown as "?". */
 const printable = (text: string) =>
   Array.from(text, (ch) => {
@@ -113,22 +111,6 @@ function checkOutput({ input, output, force }: Options): void {
     if (statSync(output).isDirectory()) throw new UsageError(`cannot write ${output}: it is a folder; give a file name ending in .xlsx`);
     if (!force) throw new UsageError(`${output} exists; give --force to replace it, or another name with -o`);
   }
-}
-
-/** The input as text: one sentence for a file that is missing, too large, UTF-16 or separated by semicolons. */
-function readInput(input: string): string {
-  if (!existsSync(input)) throw new UsageError(`cannot read ${input}: no such file`);
-  const stat = statSync(input);
-  if (stat.isDirectory()) throw new UsageError(`cannot read ${input}: it is a folder, not a CSV file`);
-  if (stat.size > MAX_INPUT_BYTES) throw new UsageError(`${input} is ${(stat.size / 1024 / 1024).toFixed(1)} MB; a cohort table is at most 600 cohorts × 600 periods, a few MB: give the table itself`);
-  const bytes = readFileSync(input);
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new UsageError(`${input} is encoded as UTF-16; save it as CSV in UTF-8 (comma-separated)`);
-  }
-  const text = bytes.toString("utf8");
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  if (firstLine.includes(";") && !firstLine.includes(",")) throw new UsageError(`${input} is separated by semicolons; the cohort table must be comma-separated (cohort,customers,1,2,…)`);
-  return text;
 }
 
 /** Writes beside the target, then renames: a failed write leaves neither a half-written workbook nor a temporary file. */
@@ -159,7 +141,7 @@ export async function main(argv: string[], out: (line: string) => void = console
   }
   try {
     checkOutput(options);
-    const cohorts = readCohortCsv(readInput(options.input));
+    const cohorts = readCohortCsv(await readCohortInput(options.input));
     const parsed = cohortInputSchema.safeParse({ ...options.settings, cohorts });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -193,7 +175,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     );
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof LifetimeError) {
+    if (error instanceof UsageError || error instanceof InputError || error instanceof LifetimeError) {
       out(`lifetime: ${printable(error.message)}`);
       return 1;
     }

@@ -45,7 +45,7 @@ describe("lifetime cohort", () => {
     ["20,000 period columns", `cohort,customers,${Array.from({ length: 20_000 }, (_, i) => i + 1).join(",")}\n2025-01,1000,631\n`, [], /20000 period columns; a cohort model takes at most 600/],
     ["a revenue so large the results are infinite", GOOD, ["--revenue", "1e308"], /the results are too large to compute/],
     ["control characters in what it echoes", "cohort,customers,1\n2025-01,1000,\u001b[31mred\n", [], /"\?\[31mred" is not a number/],
-    ["50,000 cohorts", `cohort,customers,1\n${Array.from({ length: 50_000 }, (_, i) => `c${i},1000,600`).join("\n")}\n`, [], /at most 600 cohorts/],
+    ["50,000 cohorts", `cohort,customers,1\n${Array.from({ length: 50_000 }, (_, i) => `c${i},1000,600`).join("\n")}\n`, [], /more than 600 cohorts .*; a cohort model takes at most 600/],
   ];
   for (const [name, csv, args, message] of bad) {
     it(`refuses ${name}: names it, exits 1, writes nothing`, () => {
@@ -108,6 +108,53 @@ describe("lifetime cohort's files", () => {
     const { status, out } = lifetime(input(utf16), "-o", path.join(work, "u16.xlsx"));
     assert.equal(status, 1);
     assert.match(out, /encoded as UTF-16; save it as CSV in UTF-8/);
+  });
+});
+
+describe("lifetime cohort on large inputs", () => {
+  // The peak memory of the command's process (max RSS), read at its exit.
+  const peakHook = () => {
+    const hook = path.join(work, "peak.cjs");
+    writeFileSync(hook, `process.on("exit", () => require("node:fs").writeSync(2, "\\npeak-rss-kb " + process.resourceUsage().maxRSS + "\\n"));`);
+    return hook;
+  };
+  const measured = (csv: string, t: { diagnostic: (m: string) => void }, what: string) => {
+    const input = path.join(work, `large-${Math.random().toString(36).slice(2)}.csv`);
+    writeFileSync(input, csv);
+    const output = path.join(work, `large-${Math.random().toString(36).slice(2)}.xlsx`);
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ["-r", peakHook(), BIN, "cohort", input, "-o", output], { encoding: "utf8" });
+    const ms = performance.now() - started;
+    const peakMb = Number(/peak-rss-kb (\d+)/.exec(result.stderr)![1]) / 1024;
+    t.diagnostic(`${what} (${(csv.length / 1024 / 1024).toFixed(1)} MB): exit ${result.status} in ${ms.toFixed(0)} ms, peak memory ${peakMb.toFixed(0)} MB`);
+    return { status: result.status, out: result.stdout, written: existsSync(output), peakMb };
+  };
+
+  it("refuses 50,000 cohorts after reading the first 601, in bounded memory (the peak is printed)", (t) => {
+    const csv = `cohort,customers,${Array.from({ length: 24 }, (_, i) => i + 1).join(",")}\n${Array.from({ length: 50_000 }, (_, i) => `c${i},1000,${Array.from({ length: 24 }, (_, t) => 900 - t * 30).join(",")}`).join("\n")}\n`;
+    const { status, out, written, peakMb } = measured(csv, t, "50,000 cohorts × 24 periods");
+    assert.equal(status, 1);
+    assert.match(out, /has more than 600 cohorts \(line 602 is cohort 601\); a cohort model takes at most 600/);
+    assert.equal(written, false);
+    assert.ok(peakMb < 200, `peak ${peakMb} MB`);
+  });
+
+  it("refuses a 120 MB file in the same bounded memory: it never reads past the 601st cohort", (t) => {
+    const row = `,1000,${Array.from({ length: 60 }, (_, t) => 990 - t * 10).join(",")}`;
+    const csv = `cohort,customers,${Array.from({ length: 60 }, (_, i) => i + 1).join(",")}\n${Array.from({ length: 500_000 }, (_, i) => `cohort-${i}${row}`).join("\n")}\n`;
+    const { status, out, peakMb } = measured(csv, t, "500,000 cohorts × 60 periods");
+    assert.equal(status, 1);
+    assert.match(out, /more than 600 cohorts/);
+    assert.ok(peakMb < 200, `peak ${peakMb} MB`);
+  });
+
+  it("builds the largest model it takes (600 cohorts) and refuses one line of 1 MB, naming the line", (t) => {
+    const csv = `cohort,customers,1,2\n${Array.from({ length: 600 }, (_, i) => `c${i},1000,${800 - (i % 50)},${700 - (i % 50)}`).join("\n")}\n`;
+    assert.equal(measured(csv, t, "600 cohorts × 2 periods").status, 0);
+    const long = `cohort,customers,1\nc1,1000,${"9".repeat(1024 * 1024)}\n`;
+    const refused = measured(long, t, "a line of 1 MB");
+    assert.equal(refused.status, 1);
+    assert.match(refused.out, /line 2 of .* is longer than 262,144 characters/);
   });
 });
 

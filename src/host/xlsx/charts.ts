@@ -86,6 +86,9 @@ export function drawingXml(charts: readonly ChartPlan[], firstChartRelationship:
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr:wsDr xmlns:xdr="${NS.xdr}" xmlns:a="${NS.a}" xmlns:r="${NS.r}">${frames}</xdr:wsDr>`;
 }
 
+/** Adds or replaces a part, without the folder entries JSZip adds by default (an .xlsx lists only its parts). */
+const put = (zip: JSZip, name: string, text: string) => void zip.file(name, text, { createFolders: false });
+
 const relationships = (items: { id: string; type: string; target: string }[]) =>
   `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="${NS.rels}">${items.map((r) => `<Relationship Id="${r.id}" Type="${r.type}" Target="${r.target}"/>`).join("")}</Relationships>`;
 
@@ -112,13 +115,13 @@ export async function addCharts(zip: JSZip, sheets: readonly { name: string; cha
     const drawingPath = `xl/drawings/drawing${drawingNumber}.xml`;
     const chartRels = charts.map((chart) => {
       chartNumber++;
-      zip.file(`xl/charts/chart${chartNumber}.xml`, chartXml(sheet.name, chart));
+      put(zip, `xl/charts/chart${chartNumber}.xml`, chartXml(sheet.name, chart));
       overrides.push(`<Override PartName="/xl/charts/chart${chartNumber}.xml" ContentType="${CONTENT.chart}"/>`);
       return { id: "", type: TYPE.chart, target: `../charts/chart${chartNumber}.xml` };
     });
     chartRels.forEach((r, i) => (r.id = `rId${i + 1}`));
-    zip.file(drawingPath, drawingXml(charts, 1));
-    zip.file(`xl/drawings/_rels/drawing${drawingNumber}.xml.rels`, relationships(chartRels));
+    put(zip, drawingPath, drawingXml(charts, 1));
+    put(zip, `xl/drawings/_rels/drawing${drawingNumber}.xml.rels`, relationships(chartRels));
     overrides.push(`<Override PartName="/${drawingPath}" ContentType="${CONTENT.drawing}"/>`);
 
     // The sheet's relationships: keep those exceljs wrote, add the drawing under a free id.
@@ -127,13 +130,13 @@ export async function addCharts(zip: JSZip, sheets: readonly { name: string; cha
     let n = 1;
     while (used.has(`rId${n}`)) n++;
     const drawingId = `rId${n}`;
-    zip.file(relsPath, existing.replace("</Relationships>", `<Relationship Id="${drawingId}" Type="${TYPE.drawing}" Target="../drawings/drawing${drawingNumber}.xml"/></Relationships>`));
+    put(zip, relsPath, existing.replace("</Relationships>", `<Relationship Id="${drawingId}" Type="${TYPE.drawing}" Target="../drawings/drawing${drawingNumber}.xml"/></Relationships>`));
     const at = Math.min(...AFTER_DRAWING.map((tag) => sheetXml.indexOf(tag)).filter((i) => i >= 0));
     const withRelNamespace = /<worksheet[^>]*xmlns:r=/.test(sheetXml) ? sheetXml : sheetXml.replace("<worksheet ", `<worksheet xmlns:r="${NS.r}" `);
     const position = withRelNamespace === sheetXml ? at : at + withRelNamespace.length - sheetXml.length;
-    zip.file(sheetPath, `${withRelNamespace.slice(0, position)}<drawing r:id="${drawingId}"/>${withRelNamespace.slice(position)}`);
+    put(zip, sheetPath, `${withRelNamespace.slice(0, position)}<drawing r:id="${drawingId}"/>${withRelNamespace.slice(position)}`);
   }
   if (overrides.length === 0) return;
   const types = await zip.file("[Content_Types].xml")!.async("string");
-  zip.file("[Content_Types].xml", types.replace("</Types>", `${overrides.join("")}</Types>`));
+  put(zip, "[Content_Types].xml", types.replace("</Types>", `${overrides.join("")}</Types>`));
 }
