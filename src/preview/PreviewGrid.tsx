@@ -39,6 +39,7 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   useEffect(() => setRefused(undefined), [start, sheet]);
   const validation = workbook.validationAt(id, a.row, a.column);
   const charts = workbook.chartsOf(sheet);
+  const error = workbook.errorAt(id, a.row, a.column);
 
   const select = (r: number, c: number, extend: boolean) => {
     workbook.selection = { sheet, range: extend ? `${start}:${cellAddress(r, c)}` : cellAddress(r, c) };
@@ -68,6 +69,13 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
           <MessageBarBody>
             <MessageBarTitle>{refused.title}</MessageBarTitle>
             {refused.message}
+          </MessageBarBody>
+        </MessageBar>
+      ) : error ? (
+        <MessageBar intent="warning" data-testid="error-message">
+          <MessageBarBody>
+            <MessageBarTitle>{error.code}</MessageBarTitle>
+            {error.message || "Excel shows no message for this error."}
           </MessageBarBody>
         </MessageBar>
       ) : validation ? (

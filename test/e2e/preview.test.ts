@@ -115,6 +115,15 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     const shown = Number(await cell(page, "K2").textContent());
     const expected = customerLifetimeValue({ margin: 100, retention: 0.8, discountRate: 0.1 });
     assert.ok(Math.abs(shown - expected) < 1e-7 * expected, `${shown} vs ${expected}`);
+    // An error cell, selected, shows its message, as Excel's tooltip on the error does.
+    await cell(page, "K3").click();
+    await page.getByRole("textbox", { name: "Formula bar" }).fill("=LTV.CLV(100, 80, 0.1)");
+    await page.getByRole("textbox", { name: "Formula bar" }).press("Enter");
+    assert.equal(await cell(page, "K3").textContent(), "#VALUE!");
+    await cell(page, "K2").click();
+    assert.equal(await page.getByTestId("error-message").count(), 0);
+    await cell(page, "K3").click();
+    assert.match((await page.getByTestId("error-message").textContent())!, /#VALUE!.*retention must be between 0 and 1 \(80% is 0\.8\); got 80/);
     await page.close();
   });
 

@@ -1,4 +1,4 @@
-import { CellValueDetailedType, HyperFormula, type RawCellContent } from "hyperformula";
+import { CellValueDetailedType, DetailedCellError, HyperFormula, type RawCellContent } from "hyperformula";
 import { chartFromCells, type ChartData } from "../../models/charts";
 import { parseAddress, shiftFormula, writeFormulas, writeRange, type ChartPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
@@ -62,6 +62,13 @@ export class PreviewWorkbook {
   chartsOf(sheet: string): ChartData[] {
     const read = (range: string) => this.values(sheet, range).flat();
     return (this.charts.get(this.sheetId(sheet)) ?? []).map((chart) => chartFromCells(chart, read));
+  }
+
+  /** The error a cell holds (1-based row and column) and its message, as Excel shows it on the error's tooltip. */
+  errorAt(sheet: number, row: number, column: number): { code: string; message: string } | undefined {
+    const value = this.hf.getCellValue({ sheet, row: row - 1, col: column - 1 });
+    if (!(value instanceof DetailedCellError)) return undefined;
+    return { code: value.value, message: value.message };
   }
 
   /** The validation that covers a cell (1-based row and column), if any. */
