@@ -159,6 +159,15 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await pane.getByRole("button", { name: "Insert =LTV.PERIODIC_RATE(0.1, 12) into the active cell" }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Replace" }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid="grid"] td[data-cell="A4"]')?.textContent !== "Inputs");
+    // A spilling example fills its rows and columns, as in Excel: the schedule's last row, fourth column, is the
+    // twelfth period's discounted margin, 100 × 0.8^12 / 1.1^12.
+    await page.getByRole("tablist", { name: "Sheets" }).getByRole("tab", { name: "Data" }).click();
+    await cell(page, "K12").click();
+    await pane.getByRole("button", { name: "Insert =LTV.CLV_SCHEDULE(100, 0.8, 0.1, 12) into the active cell" }).click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="grid"] td[data-cell="N23"]')?.textContent ?? "") !== "");
+    assert.equal(await cell(page, "K23").textContent(), "12");
+    const margin = Number(await cell(page, "N23").textContent());
+    assert.ok(Math.abs(margin - (100 * 0.8 ** 12) / 1.1 ** 12) < 1e-6, String(margin));
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -35,6 +35,9 @@ export class PreviewWorkbook {
     // Array arithmetic on, as in Excel: SUMPRODUCT((range>=x)*range) compares a range cell by cell.
     // No smart rounding: HyperFormula would otherwise round results to 10 digits.
     this.hf = HyperFormula.buildEmpty({ licenseKey: "gpl-v3", useColumnIndex: true, useArrayArithmetic: true, smartRounding: false, dateFormats: ["MM/DD/YYYY", "YYYY-MM-DD", "MM/DD/YY"] });
+    // Excel reads TRUE and FALSE as values; HyperFormula only as TRUE() and FALSE().
+    this.hf.addNamedExpression("TRUE", "=TRUE()");
+    this.hf.addNamedExpression("FALSE", "=FALSE()");
   }
 
   onChange(listener: () => void): () => void {
