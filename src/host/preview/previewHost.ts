@@ -308,7 +308,8 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore, { e
       return read(sheet, range);
     },
     async listRangeNames() {
-      return workbook.hf.listNamedExpressions();
+      // Names of ranges only (Excel's named ranges), not of values such as TRUE and FALSE.
+      return workbook.hf.listNamedExpressions().filter((name) => /!\$?[A-Z]+\$?\d+/.test(workbook.hf.getNamedExpressionFormula(name) ?? ""));
     },
     async readRange(source) {
       // A workbook-level name reads as the range it refers to.
