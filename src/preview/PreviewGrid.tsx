@@ -1,5 +1,5 @@
 import { Button, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Tab, TabList, tokens } from "@fluentui/react-components";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
 import { cellAddress, columnLetter, parseAddress } from "../models/plan";
 import { displayText } from "../host/preview/display";
 import type { PreviewWorkbook } from "../host/preview/previewHost";
@@ -7,21 +7,36 @@ import { LazyResultChart as ResultChart } from "../taskpane/common/LazyResultCha
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0, flexGrow: 1 },
-  bar: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center" },
-  formula: { flexGrow: 1, fontFamily: tokens.fontFamilyMonospace },
-  scroller: { overflow: "auto", border: `1px solid ${tokens.colorNeutralStroke1}`, maxHeight: "calc(100vh - 140px)" },
+  bar: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", minWidth: 0 },
+  formula: { flexGrow: 1, minWidth: 0, fontFamily: tokens.fontFamilyMonospace },
+  scroller: { overflow: "auto", border: `1px solid ${tokens.colorNeutralStroke1}`, maxHeight: "calc(100vh - 140px)", outlineOffset: "-2px" },
   table: { borderCollapse: "collapse", userSelect: "none", fontSize: tokens.fontSizeBase200, fontVariantNumeric: "tabular-nums" },
   head: { backgroundColor: tokens.colorNeutralBackground3, position: "sticky", top: 0, padding: "2px 6px", fontWeight: tokens.fontWeightSemibold },
   cell: { border: `1px solid ${tokens.colorNeutralStroke2}`, padding: "2px 6px", whiteSpace: "nowrap", maxWidth: "240px", overflow: "hidden", textOverflow: "ellipsis", cursor: "cell" },
+  number: { textAlign: "right" },
+  editor: { width: "100%", minWidth: "80px", boxSizing: "border-box", font: "inherit", border: "none", outline: "none", padding: 0, backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
   charts: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(280px, 1fr))", gap: tokens.spacingHorizontalM },
   selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, outlineOffset: "-2px", backgroundColor: tokens.colorBrandBackground2 },
 });
 
-/** The preview workbook as a grid with sheet tabs and a formula bar; click to select, shift-click to extend. */
+/** Content typed into a cell as the engine takes it: a formula, a number, text, or nothing. */
+const parseEntry = (text: string): string | number | null => (text.trim() === "" ? null : text.startsWith("=") || Number.isNaN(Number(text)) ? text : Number(text));
+
+/** Excel's column width in characters, as pixels in the grid (7 px a character, padding aside). */
+const widthOf = (characters: number | undefined) => (characters === undefined ? undefined : `${Math.round(characters * 7)}px`);
+
+/**
+ * The preview workbook as a grid with sheet tabs and a formula bar, kept like Excel's:
+ * click or arrow keys to move (Shift extends), type to replace a cell or F2 to edit it in
+ * place, Enter and Tab to enter and move on, Escape to cancel, Delete to clear, Ctrl+Z and
+ * Ctrl+Y to undo and redo, Ctrl+C and Ctrl+V to copy and paste (tab-separated text).
+ * Entries go through the cell's validation, as Excel's stop alert.
+ */
 export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   const styles = useStyles();
   const [, setVersion] = useState(0);
   useEffect(() => workbook.onChange(() => setVersion((v) => v + 1)), [workbook]);
+  const scroller = useRef<HTMLDivElement>(null);
   const sheet = workbook.selection.sheet;
   const id = workbook.sheetId(sheet);
   const size = workbook.hf.getSheetDimensions(id);
@@ -30,39 +45,106 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   const [start, end = start] = workbook.selection.range.split(":") as [string, string?];
   const a = parseAddress(start);
   const b = parseAddress(end!);
-  const inSelection = (r: number, c: number) => r >= Math.min(a.row, b.row) && r <= Math.max(a.row, b.row) && c >= Math.min(a.column, b.column) && c <= Math.max(a.column, b.column);
+  const top = Math.min(a.row, b.row);
+  const bottom = Math.max(a.row, b.row);
+  const left = Math.min(a.column, b.column);
+  const right = Math.max(a.column, b.column);
+  const inSelection = (r: number, c: number) => r >= top && r <= bottom && c >= left && c <= right;
   const active = { sheet: id, row: a.row - 1, col: a.column - 1 };
-  const current = workbook.hf.getCellFormula(active) ?? String(workbook.hf.getCellValue(active) ?? "");
+  const current = workbook.hf.getCellFormula(active) ?? String(workbook.hf.getCellSerialized(active) ?? "");
   const [draft, setDraft] = useState(current);
   useEffect(() => setDraft(current), [current, start, sheet]);
+  /** The text of the cell being edited in place, or undefined when none is. */
+  const [editing, setEditing] = useState<string | undefined>();
   const [refused, setRefused] = useState<{ title: string; message: string } | undefined>();
   useEffect(() => setRefused(undefined), [start, sheet]);
   const validation = workbook.validationAt(id, a.row, a.column);
   const charts = workbook.chartsOf(sheet);
   const error = workbook.errorAt(id, a.row, a.column);
+  const widths = workbook.columnWidths.get(id) ?? {};
 
-  const select = (r: number, c: number, extend: boolean) => {
+  const selectCell = (row: number, column: number, extend = false) => {
+    const r = Math.max(1, Math.min(row, 1_048_576));
+    const c = Math.max(1, Math.min(column, 16_384));
     workbook.selection = { sheet, range: extend ? `${start}:${cellAddress(r, c)}` : cellAddress(r, c) };
     workbook.changed();
+    document.querySelector(`[data-testid="grid"] td[data-cell="${cellAddress(r, c)}"]`)?.scrollIntoView({ block: "nearest", inline: "nearest" });
   };
-  const commit = () => {
-    const content = draft.trim() === "" ? null : draft.startsWith("=") || Number.isNaN(Number(draft)) ? draft : Number(draft);
-    // As Excel's stop alert: an entry the cell's validation refuses is not kept.
-    setRefused(workbook.enter(sheet, start, content));
+  /** Enters text into the active cell; refused entries stay in the editor, as Excel keeps them for correction. */
+  const enter = (text: string): boolean => {
+    const problem = workbook.enter(sheet, start, parseEntry(text));
+    setRefused(problem);
+    workbook.changed();
+    return problem === undefined;
+  };
+  const commitBar = () => enter(draft);
+  const finishEdit = (move: { rows: number; columns: number } | undefined) => {
+    if (editing !== undefined && !enter(editing)) return;
+    setEditing(undefined);
+    if (move) selectCell(a.row + move.rows, a.column + move.columns);
+    scroller.current?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (editing !== undefined) return; // the editor's own keys
+    const ctrl = e.ctrlKey || e.metaKey;
+    const arrows: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    const arrow = arrows[e.key];
+    if (arrow) {
+      e.preventDefault();
+      if (e.shiftKey) {
+        workbook.selection = { sheet, range: `${start}:${cellAddress(Math.max(1, b.row + arrow[0]), Math.max(1, b.column + arrow[1]))}` };
+        workbook.changed();
+      } else selectCell(a.row + arrow[0], a.column + arrow[1]);
+    } else if (e.key === "Enter" || e.key === "Tab") {
+      e.preventDefault();
+      const back = e.shiftKey ? -1 : 1;
+      if (e.key === "Enter") selectCell(a.row + back, a.column);
+      else selectCell(a.row, a.column + back);
+    } else if (e.key === "F2") {
+      e.preventDefault();
+      setEditing(current);
+    } else if (e.key === "Delete" || e.key === "Backspace") {
+      e.preventDefault();
+      workbook.setCells(sheet, cellAddress(top, left), Array.from({ length: bottom - top + 1 }, () => new Array<null>(right - left + 1).fill(null)));
+      workbook.changed();
+    } else if (ctrl && (e.key === "z" || e.key === "Z")) {
+      e.preventDefault();
+      if (e.shiftKey ? workbook.redo() : workbook.undo()) workbook.changed();
+    } else if (ctrl && (e.key === "y" || e.key === "Y")) {
+      e.preventDefault();
+      if (workbook.redo()) workbook.changed();
+    } else if (!ctrl && !e.altKey && e.key.length === 1) {
+      e.preventDefault();
+      setEditing(e.key); // typing replaces the cell, as in Excel
+    }
+  };
+  const onCopy = (e: ClipboardEvent<HTMLDivElement>) => {
+    if (editing !== undefined) return;
+    e.preventDefault();
+    e.clipboardData.setData("text/plain", workbook.text(sheet, `${cellAddress(top, left)}:${cellAddress(bottom, right)}`).map((r) => r.join("\t")).join("\n"));
+  };
+  const onPaste = (e: ClipboardEvent<HTMLDivElement>) => {
+    if (editing !== undefined) return;
+    e.preventDefault();
+    const lines = e.clipboardData.getData("text/plain").replace(/\r?\n$/, "").split(/\r?\n/);
+    const grid = lines.map((line) => line.split("\t").map(parseEntry));
+    const width = grid.reduce((m, r) => Math.max(m, r.length), 0);
+    workbook.setCells(sheet, cellAddress(top, left), grid.map((r) => [...r, ...new Array<null>(width - r.length).fill(null)]));
     workbook.changed();
   };
 
   return (
     <section className={styles.root} aria-label="Preview workbook">
-      <TabList selectedValue={sheet} onTabSelect={(_, d) => { workbook.selection = { sheet: String(d.value), range: "A1" }; workbook.changed(); }} aria-label="Sheets">
+      <TabList selectedValue={sheet} onTabSelect={(_, d) => { workbook.selection = { sheet: String(d.value), range: "A1" }; setEditing(undefined); workbook.changed(); }} aria-label="Sheets">
         {workbook.hf.getSheetNames().map((name) => (
           <Tab key={name} value={name}>{name}</Tab>
         ))}
       </TabList>
       <div className={styles.bar}>
         <span aria-label="Selected range" data-testid="selection">{workbook.selection.range}</span>
-        <Input className={styles.formula} aria-label="Formula bar" value={draft} onChange={(_, d) => setDraft(d.value)} onKeyDown={(e) => e.key === "Enter" && commit()} />
-        <Button onClick={commit}>Enter</Button>
+        <Input className={styles.formula} aria-label="Formula bar" value={draft} onChange={(_, d) => setDraft(d.value)} onKeyDown={(e) => e.key === "Enter" && commitBar()} />
+        <Button onClick={commitBar}>Enter</Button>
       </div>
       {refused ? (
         <MessageBar intent="error" data-testid="validation-error">
@@ -86,13 +168,23 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
           </MessageBarBody>
         </MessageBar>
       ) : null}
-      <div className={styles.scroller} tabIndex={0} role="region" aria-label={`Cells of ${sheet}`}>
+      <div
+        ref={scroller}
+        className={styles.scroller}
+        tabIndex={0}
+        role="region"
+        aria-label={`Cells of ${sheet}; ${workbook.selection.range} selected`}
+        onKeyDown={onKeyDown}
+        onCopy={onCopy}
+        onPaste={onPaste}
+        data-testid="cells"
+      >
         <table className={styles.table} data-testid="grid">
           <thead>
             <tr>
               <th className={styles.head} />
               {Array.from({ length: columns }, (_, c) => (
-                <th key={c} className={styles.head} scope="col">{columnLetter(c + 1)}</th>
+                <th key={c} className={styles.head} scope="col" style={{ minWidth: widthOf(widths[columnLetter(c + 1)]) }}>{columnLetter(c + 1)}</th>
               ))}
             </tr>
           </thead>
@@ -103,14 +195,46 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
                 {Array.from({ length: columns }, (_, c) => {
                   const value = workbook.hf.getCellValue({ sheet: id, row: r, col: c });
                   const address = cellAddress(r + 1, c + 1);
+                  const style = workbook.styles.get(`${id}!${r + 1}:${c + 1}`);
+                  const isActive = r + 1 === a.row && c + 1 === a.column;
+                  const classes = [styles.cell, typeof value === "number" ? styles.number : "", inSelection(r + 1, c + 1) ? styles.selected : ""].join(" ");
                   return (
                     <td
                       key={c}
                       data-cell={address}
-                      className={inSelection(r + 1, c + 1) ? `${styles.cell} ${styles.selected}` : styles.cell}
-                      onClick={(e) => select(r + 1, c + 1, e.shiftKey)}
+                      className={classes}
+                      // A plan's input styling: bold labels, the pale yellow of input cells (with dark text, in either theme).
+                      style={{ fontWeight: style?.bold ? 600 : undefined, fontStyle: style?.italic ? "italic" : undefined, backgroundColor: style?.fill && !inSelection(r + 1, c + 1) ? style.fill : undefined, color: style?.fill ? "#1b1b1b" : undefined, maxWidth: widthOf(widths[columnLetter(c + 1)]) ?? undefined }}
+                      onClick={(e) => {
+                        if (editing !== undefined) finishEdit(undefined);
+                        selectCell(r + 1, c + 1, e.shiftKey);
+                        scroller.current?.focus();
+                      }}
+                      onDoubleClick={() => setEditing(current)}
                     >
-                      {displayText(value, workbook.formatAt(id, r + 1, c + 1))}
+                      {isActive && editing !== undefined ? (
+                        <input
+                          className={styles.editor}
+                          aria-label={`Edit ${address}`}
+                          autoFocus
+                          value={editing}
+                          onChange={(e) => setEditing(e.target.value)}
+                          onKeyDown={(e) => {
+                            if (e.key === "Enter" || e.key === "Tab") {
+                              e.preventDefault();
+                              const back = e.shiftKey ? -1 : 1;
+                              finishEdit(e.key === "Enter" ? { rows: back, columns: 0 } : { rows: 0, columns: back });
+                            } else if (e.key === "Escape") {
+                              e.preventDefault();
+                              setEditing(undefined);
+                              setRefused(undefined);
+                              scroller.current?.focus();
+                            }
+                          }}
+                        />
+                      ) : (
+                        displayText(value, workbook.formatAt(id, r + 1, c + 1))
+                      )}
                     </td>
                   );
                 })}

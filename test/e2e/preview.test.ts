@@ -106,6 +106,67 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await page.close();
   });
 
+  it("edits cells in place: Enter recalculates what depends on them, Ctrl+Z undoes, validation refuses, copy and paste", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors = await open(page, "light");
+    const pane = page.getByTestId("pane");
+    await pane.getByRole("tab", { name: "Cohort model" }).click();
+    await pane.getByRole("button", { name: "Use selection" }).click();
+    await pane.getByRole("button", { name: "Build model" }).click();
+    await pane.getByTestId("customer-equity").waitFor();
+    const settings = defaultSettings(readCohortTable(SAMPLE_COHORTS));
+    const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
+    const clv = (revenue: number) => buildCohortPlan({ ...settings, revenue }, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "" }).model.clvNewCustomer;
+    const number = async (address: string) => Number((await cell(page, address).textContent())!.replace(/,/g, ""));
+    assert.equal(await number("B20"), Number(clv(30).toFixed(2)));
+
+    // Type over the revenue (B5) and press Enter: the CLV (B20) follows, and the selection moves down.
+    await cell(page, "B5").click();
+    await page.keyboard.type("45");
+    await page.getByRole("textbox", { name: "Edit B5" }).waitFor();
+    await page.keyboard.press("Enter");
+    assert.equal(await page.getByTestId("selection").textContent(), "B6");
+    assert.equal(await number("B5"), 45);
+    assert.equal(await number("B20"), Number(clv(45).toFixed(2)));
+    // Undo puts back the revenue and the results; redo takes the edit again.
+    await page.keyboard.press("Control+z");
+    assert.equal(await number("B5"), 30);
+    assert.equal(await number("B20"), Number(clv(30).toFixed(2)));
+    await page.keyboard.press("Control+y");
+    assert.equal(await number("B5"), 45);
+    await page.keyboard.press("Control+z");
+
+    // The margin takes a fraction: 70 is refused with the input's error, the cell keeps its value.
+    await page.getByTestId("validation-prompt").getByText("Margin").waitFor();
+    await page.keyboard.press("F2");
+    await page.getByRole("textbox", { name: "Edit B6" }).fill("70");
+    await page.keyboard.press("Enter");
+    assert.match((await page.getByTestId("validation-error").textContent())!, /Margin: not accepted.*Margin must be a fraction from 0 to 1/);
+    await page.keyboard.press("Escape");
+    assert.equal((await cell(page, "B6").textContent())!.trim(), "70.00%");
+
+    // Arrows and Tab move; copy B5 and paste it into H5.
+    await page.keyboard.press("ArrowUp");
+    assert.equal(await page.getByTestId("selection").textContent(), "B5");
+    const copied = await page.getByTestId("cells").evaluate((e) => {
+      const data = new DataTransfer();
+      e.dispatchEvent(new ClipboardEvent("copy", { clipboardData: data, bubbles: true, cancelable: true }));
+      return data.getData("text/plain");
+    });
+    assert.equal(copied, "30.00");
+    for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");
+    assert.equal(await page.getByTestId("selection").textContent(), "H5");
+    await page.getByTestId("cells").evaluate((e, text) => {
+      const data = new DataTransfer();
+      data.setData("text/plain", text);
+      e.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    }, copied);
+    assert.equal(await page.evaluate(() => (window as unknown as { lifetimePreview: { values: (s: string, r: string) => unknown[][] } }).lifetimePreview.values("Cohort model", "H5")[0]![0]), 30);
+    await page.screenshot({ path: path.join(ARTIFACTS, "preview-edited.png") });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it("computes a custom function typed into a cell", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await open(page, "light");

@@ -1,6 +1,6 @@
 import { CellValueDetailedType, DetailedCellError, HyperFormula, type RawCellContent } from "hyperformula";
 import { chartFromCells, type ChartData } from "../../models/charts";
-import { parseAddress, shiftFormula, writeFormulas, writeRange, type ChartPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
+import { cellAddress, parseAddress, shiftFormula, writeFormulas, writeRange, type ChartPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
 import { CellSet, parseRange, planFootprint, rectAddress } from "../cells";
 import { markedCopies, quoteSheet, sheetGone, uniqueSheetName } from "../sheets";
@@ -20,6 +20,10 @@ export class PreviewWorkbook {
   readonly hf: HyperFormula;
   /** Number formats by "sheetId!row:column". */
   readonly formats = new Map<string, string>();
+  /** Cell styles a plan sets (bold, italic, fill), keyed as the formats. */
+  readonly styles = new Map<string, { bold?: boolean; italic?: boolean; fill?: string }>();
+  /** Column widths in characters, by sheet id and column letter. */
+  readonly columnWidths = new Map<number, Record<string, number>>();
   /** The charts of each sheet, as the plans set them: sheet id → charts over its ranges. */
   readonly charts = new Map<number, ChartPlan[]>();
   /** Data validation of each sheet's cells, as the plans set it: sheet id → validations. */
@@ -84,23 +88,34 @@ export class PreviewWorkbook {
 
   /**
    * Enters one cell as a user typing would, and as Excel does with a stop alert: an entry
-   * the cell's validation refuses is taken back, and its error is returned. Clearing a cell
-   * is never refused (Excel validates entries, not deletions).
+   * the cell's validation refuses is not written (so it leaves nothing to undo), and its
+   * error is returned. Clearing a cell is never refused (Excel validates entries, not deletions).
    */
   enter(sheet: string, at: string, content: RawCellContent): { title: string; message: string } | undefined {
     const id = this.sheetId(sheet);
     const { row, column } = parseAddress(at);
-    const address = { sheet: id, row: row - 1, col: column - 1 };
-    const before = this.hf.getCellSerialized(address);
-    this.hf.setCellContents(address, [[content]]);
     const validation = this.validationAt(id, row, column);
-    if (!validation || content === null || content === "" || this.satisfies(validation, id, row, column)) return undefined;
-    this.hf.setCellContents(address, [[before]]);
-    return validation.error;
+    if (validation && content !== null && content !== "" && !this.accepts(validation, id, row, column, content)) return validation.error;
+    this.hf.setCellContents({ sheet: id, row: row - 1, col: column - 1 }, [[content]]);
+    return undefined;
   }
 
-  private satisfies(v: ValidationPlan, sheet: number, row: number, column: number): boolean {
-    const value = this.hf.getCellValue({ sheet, row: row - 1, col: column - 1 });
+  /** Undoes the last edit made in the grid; a plan's write is not the user's edit and is not undone. */
+  undo(): boolean {
+    if (!this.hf.isThereSomethingToUndo()) return false;
+    this.hf.undo();
+    return true;
+  }
+
+  redo(): boolean {
+    if (!this.hf.isThereSomethingToRedo()) return false;
+    this.hf.redo();
+    return true;
+  }
+
+  /** Whether a validation accepts an entry, judged before it is written. */
+  private accepts(v: ValidationPlan, sheet: number, row: number, column: number, content: RawCellContent): boolean {
+    const value = typeof content === "string" && content.startsWith("=") ? this.hf.calculateFormula(content, sheet) : content;
     const rule = v.rule;
     switch (rule.kind) {
       case "decimal":
@@ -110,9 +125,14 @@ export class PreviewWorkbook {
       case "list":
         return typeof value === "string" && rule.values.some((x) => x.toLowerCase() === value.toLowerCase());
       case "custom": {
-        // The condition is written for the range's top-left cell; relative references move with the cell.
+        if (typeof value !== "number" && typeof value !== "string" && typeof value !== "boolean") return false;
+        // The condition is written for the range's top-left cell, references moving with the cell; the entry stands in for the cell.
         const origin = parseRange(v.range.replace(/\$/g, ""));
-        return this.hf.calculateFormula(`=${shiftFormula(rule.formula, row - origin.top, column - origin.left)}`, sheet) === true;
+        const self = cellAddress(row, column);
+        const letters = self.replace(/\d+$/, "");
+        const literal = typeof value === "string" ? `"${value.replace(/"/g, '""')}"` : String(value).toUpperCase();
+        const condition = shiftFormula(rule.formula, row - origin.top, column - origin.left).replace(new RegExp(`(?<![A-Z0-9$])\\$?${letters}\\$?${row}(?![0-9])`, "g"), literal);
+        return this.hf.calculateFormula(`=${condition}`, sheet) === true;
       }
     }
   }
@@ -205,7 +225,12 @@ export class PreviewWorkbook {
         this.hf.batch(() => {
           for (const r of clear.rects()) {
             this.hf.setCellContents({ sheet: sheetId, row: r.top - 1, col: r.left - 1 }, Array.from({ length: r.bottom - r.top + 1 }, () => new Array<null>(r.right - r.left + 1).fill(null)));
-            for (let row = r.top; row <= r.bottom; row++) for (let column = r.left; column <= r.right; column++) this.formats.delete(`${sheetId}!${row}:${column}`);
+            for (let row = r.top; row <= r.bottom; row++) {
+              for (let column = r.left; column <= r.right; column++) {
+                this.formats.delete(`${sheetId}!${row}:${column}`);
+                this.styles.delete(`${sheetId}!${row}:${column}`);
+              }
+            }
           }
           for (const write of sheet.writes) {
             if (++writes === this.failAtWrite) throw new Error("GeneralException: the write failed");
@@ -215,12 +240,18 @@ export class PreviewWorkbook {
               r.map((v) => (write.text && typeof v === "string" ? `'${v}` : v)),
             );
             this.hf.setCellContents({ sheet: sheetId, row: row - 1, col: column - 1 }, grid as RawCellContent[][]);
-            if (write.numberFormat) {
+            if (write.numberFormat || write.style) {
               const r = parseRange(writeRange(write));
-              for (let i = r.top; i <= r.bottom; i++) for (let j = r.left; j <= r.right; j++) this.formats.set(`${sheetId}!${i}:${j}`, write.numberFormat);
+              for (let i = r.top; i <= r.bottom; i++) {
+                for (let j = r.left; j <= r.right; j++) {
+                  if (write.numberFormat) this.formats.set(`${sheetId}!${i}:${j}`, write.numberFormat);
+                  if (write.style) this.styles.set(`${sheetId}!${i}:${j}`, { bold: write.style.bold, italic: write.style.italic, fill: write.style.fill });
+                }
+              }
             }
           }
           this.validations.set(sheetId, sheet.validations ?? []);
+          if (sheet.columnWidths) this.columnWidths.set(sheetId, { ...this.columnWidths.get(sheetId), ...sheet.columnWidths });
           this.charts.set(sheetId, sheet.charts);
           const quoted = quoteSheet(name);
           const wanted = new Set(sheet.names.map((n) => n.name));
@@ -241,6 +272,9 @@ export class PreviewWorkbook {
       throw new Error(`The model could not be written (${error instanceof Error ? error.message : String(error)}). ${replaced ? "The model sheet was put back as it was." : "The partial sheet was removed; the workbook is as it was."}`, { cause: error });
     }
     const sheetNames = written.sheets.map((s) => s.name);
+    // Undo in the grid is for the user's own edits: a model's write is not one (its formats and validation live beside the engine).
+    this.hf.clearUndoStack();
+    this.hf.clearRedoStack();
     this.selection = { sheet: sheetNames[0] as string, range: "A1" };
     this.changed();
     return { sheetNames, replaced, written, notes };
@@ -250,6 +284,7 @@ export class PreviewWorkbook {
   private snapshot(id: number): () => void {
     const content = this.hf.getSheetSerialized(id);
     const formats = [...this.formats].filter(([k]) => k.startsWith(`${id}!`));
+    const styles = [...this.styles].filter(([k]) => k.startsWith(`${id}!`));
     const names = this.hf.getAllNamedExpressionsSerialized().filter((n) => n.scope === id);
     const validations = this.validations.get(id);
     const charts = this.charts.get(id);
@@ -261,6 +296,7 @@ export class PreviewWorkbook {
       else this.charts.delete(id);
       this.clearFormats(id);
       for (const [k, v] of formats) this.formats.set(k, v);
+      for (const [k, v] of styles) this.styles.set(k, v);
       for (const n of this.hf.listNamedExpressions(id)) if (!names.some((s) => s.name === n)) this.hf.removeNamedExpression(n, id);
       for (const n of names) {
         if (this.hf.getNamedExpression(n.name, id)) this.hf.changeNamedExpression(n.name, n.expression as RawCellContent, id);
@@ -271,6 +307,7 @@ export class PreviewWorkbook {
 
   private clearFormats(id: number): void {
     for (const k of [...this.formats.keys()]) if (k.startsWith(`${id}!`)) this.formats.delete(k);
+    for (const k of [...this.styles.keys()]) if (k.startsWith(`${id}!`)) this.styles.delete(k);
   }
 }
 

@@ -23,5 +23,6 @@ export function sampleWorkbook(): PreviewWorkbook {
   workbook.setCells("Data", "A1", SAMPLE_COHORTS);
   workbook.hf.addNamedExpression("SampleCohorts", `=Data!$A$1:$I$${SAMPLE_COHORTS.length}`);
   workbook.selection = { sheet: "Data", range: `A1:I${SAMPLE_COHORTS.length}` };
+  workbook.hf.clearUndoStack(); // the sample is where the user starts, not an edit to undo
   return workbook;
 }
