@@ -172,23 +172,27 @@ export function bgnbdAliveCurve(params: BgNbdParams, frequency: number, T: numbe
 
 /**
  * G = ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; z), z = t/(α+T+t), as a function of
- * w = ln(1 + t/(α+T)) = −ln(1 − z), in Euler's form (Abramowitz & Stegun 15.3.3):
- * G = e^((1−a)w) · 2F1(a+b−1−r, a−1; a+b+x−1; z). The form as written overflows for heavy
- * buyers (2F1 beyond 1e308 times a power below 1e−308 at x = 300 and t = 50 weeks); in
- * Euler's form neither numerator parameter grows with x and 2F1 stays moderate.
+ * w = ln(1 + t/(α+T)) = −ln(1 − z). Of its two forms, the one whose 2F1 stays bounded as z
+ * nears 1 (c − a − b ≥ 0 there) is used: as written when a − 1 ≥ r + x, else Euler's
+ * (Abramowitz & Stegun 15.3.3), G = e^((1−a)w) · 2F1(a+b−1−r, a−1; a+b+x−1; z). Either
+ * form alone overflows somewhere: the first for heavy buyers (2F1 beyond 1e308 at x = 300,
+ * t = 50 weeks), Euler's when a is far above r + x.
  */
 function aliveShortfall({ r, a, b }: BgNbdParams, x: number): (w: number, z: number) => number {
+  if (a - 1 >= r + x) return (w, z) => Math.exp(-(r + x) * w) * hyp2f1(r + x, b + x, a + b + x - 1, z);
   return (w, z) => Math.exp((1 - a) * w) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);
 }
 
 /**
  * The alive curves of many customers, for values over many steps (LTV.BGNBD_CLV over a
  * column): the same numbers as bgnbdAliveCurve at a small fraction of the work. The curve
- * is scale · (1 − G_x(w)) with w = ln(1 + t/(α+T)) (see aliveShortfall), which depends on
- * x and w only: customers with the same frequency share it whatever their T. G_x is
- * analytic in the strip |Im w| < π (2F1's cut z ≥ 1 is Im w = ±π), so Chebyshev
- * interpolants on panels of width 2 reproduce it to rounding with 22 evaluations of 2F1 per
- * panel, where the direct curve takes one per step per customer.
+ * is scale · (1 − G) = −scale · expm1(w · q(w)), with G of x and w = ln(1 + t/(α+T)) alone
+ * (see aliveShortfall): customers with the same frequency share it whatever their T.
+ * q = ln G / w is interpolated on Chebyshev panels in w: G > 0 for every t, ln G is close
+ * to linear where G falls steeply, dividing by w keeps the relative digits of ln G near
+ * t = 0, and expm1 those of a small 1 − G. A panel whose interpolant does not converge is
+ * split, and one that cannot be interpolated is computed directly, so the curve is never
+ * less exact than the direct one's 2F1.
  */
 export function bgnbdAliveCurves(params: BgNbdParams): (frequency: number, T: number) => (t: number) => number {
   const byFrequency = new Map<number, ChebyshevPanels>();
@@ -196,13 +200,17 @@ export function bgnbdAliveCurves(params: BgNbdParams): (frequency: number, T: nu
     let panels = byFrequency.get(x);
     if (!panels) {
       const g = aliveShortfall(params, x);
-      panels = new ChebyshevPanels((w) => g(w, -Math.expm1(-w)));
+      panels = new ChebyshevPanels((w) => Math.log(g(w, -Math.expm1(-w))) / w);
       byFrequency.set(x, panels);
     }
-    const curve = panels;
+    const slope = panels;
     const scale = (params.a + params.b + x - 1) / (params.a - 1);
     const age = params.alpha + T;
-    return (t) => (t === 0 ? 0 : scale * (1 - curve.value(Math.log1p(t / age))));
+    return (t) => {
+      if (t === 0) return 0;
+      const w = Math.log1p(t / age);
+      return -scale * Math.expm1(w * slope.value(w));
+    };
   };
 }
 

@@ -1,16 +1,26 @@
 /**
- * A smooth function of w ≥ 0 replaced by Chebyshev interpolants on panels [kW, (k+1)W],
- * each built the first time a value in it is asked for (Trefethen, "Approximation Theory
- * and Approximation Practice", ch. 2–3 and 8). A function analytic in the strip
- * |Im w| < h converges on a panel of half-width W/2 like ρ^(−n), ρ = b + √(b² + 1),
- * b = 2h/W: with h = π (the case of the BG/NBD curve in w = ln(1 + t/(α+T))), W = 2 and
- * n = 22 points, ρ ≈ 6.4 and the interpolation error is far below double rounding.
+ * A smooth function of w ≥ 0 replaced by Chebyshev interpolants on panels of w, each built
+ * the first time a value in it is asked for (Trefethen, "Approximation Theory and
+ * Approximation Practice", ch. 2–3 and 8). A function analytic in the strip |Im w| < h
+ * converges on a panel of half-width W/2 like ρ^(−n), ρ = b + √(b² + 1), b = 2h/W, times
+ * the function's size on that ellipse: with h = π (the BG/NBD curve in w = ln(1 + t/(α+T))),
+ * W = 2 and n = 22 points, ρ ≈ 6.4.
  *
- * Values beyond `maxArgument` (or not finite) are computed by `f` itself, so the number of
- * panels, and the work, stay bounded whatever is asked.
+ * Each panel checks itself: if its last coefficients are not below 1e−13 of the largest
+ * (the function varies faster than the panel resolves), it is split in two, down to
+ * MAX_DEPTH halvings; if a value at a node is not finite, or the splits do not converge,
+ * the panel's values are computed by `f` itself. Values beyond `maxArgument` (or not
+ * finite) are computed by `f` too. So the interpolant is never less exact than `f` to
+ * about 1e−13 of the function's size (the last coefficients also carry the rounding of
+ * f's values, about 1e−15), and the work stays bounded whatever is asked.
  */
+type Panel = { kind: "interpolant"; coefficients: Float64Array } | { kind: "split"; left: Panel; right: Panel } | { kind: "direct" };
+
+const MAX_DEPTH = 6;
+const TAIL = 1e-13;
+
 export class ChebyshevPanels {
-  private readonly panels: (Float64Array | undefined)[] = [];
+  private readonly panels: (Panel | undefined)[] = [];
   private readonly nodes: Float64Array;
   /** cos(π k (j + ½)/n), k, j < n: the discrete cosine transform from values to coefficients. */
   private readonly transform: Float64Array;
@@ -28,41 +38,72 @@ export class ChebyshevPanels {
     for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) this.transform[k * n + j] = Math.cos((Math.PI * k * (j + 0.5)) / n);
   }
 
-  /** The number of panels built so far: the work done is this × points evaluations of f. */
-  get built(): number {
-    return this.panels.reduce((count, p) => count + (p ? 1 : 0), 0);
+  /** How the panels built so far ended up: interpolants (split ones counted by their parts), and direct ones. */
+  get built(): { interpolants: number; direct: number } {
+    const count = { interpolants: 0, direct: 0 };
+    const visit = (p: Panel | undefined) => {
+      if (!p) return;
+      if (p.kind === "interpolant") count.interpolants++;
+      else if (p.kind === "direct") count.direct++;
+      else {
+        visit(p.left);
+        visit(p.right);
+      }
+    };
+    this.panels.forEach(visit);
+    return count;
   }
 
   value(w: number): number {
     if (!(w >= 0 && w <= this.maxArgument)) return this.f(w);
     const index = Math.min(Math.floor(w / this.width), Math.floor(this.maxArgument / this.width));
-    const coefficients = this.panels[index] ?? this.build(index);
+    let panel = this.panels[index] ?? (this.panels[index] = this.build(index * this.width, this.width, 0));
+    let low = index * this.width;
+    let size = this.width;
+    while (panel.kind === "split") {
+      size /= 2;
+      if (w < low + size) panel = panel.left;
+      else {
+        low += size;
+        panel = panel.right;
+      }
+    }
+    if (panel.kind === "direct") return this.f(w);
     // Clenshaw's recurrence for Σ c_k T_k(y), y the position of w in the panel scaled to [−1, 1].
-    const y = (2 * (w - index * this.width)) / this.width - 1;
+    const c = panel.coefficients;
+    const y = (2 * (w - low)) / size - 1;
     const y2 = 2 * y;
     let b1 = 0;
     let b2 = 0;
     for (let k = this.points - 1; k >= 1; k--) {
-      const b0 = (coefficients[k] as number) + y2 * b1 - b2;
+      const b0 = (c[k] as number) + y2 * b1 - b2;
       b2 = b1;
       b1 = b0;
     }
-    return (coefficients[0] as number) + y * b1 - b2;
+    return (c[0] as number) + y * b1 - b2;
   }
 
-  private build(index: number): Float64Array {
+  private build(low: number, size: number, depth: number): Panel {
     const n = this.points;
-    const middle = (index + 0.5) * this.width;
-    const half = 0.5 * this.width;
+    const middle = low + 0.5 * size;
+    const half = 0.5 * size;
     const values = new Float64Array(n);
-    for (let j = 0; j < n; j++) values[j] = this.f(middle + half * (this.nodes[j] as number));
+    for (let j = 0; j < n; j++) {
+      const v = this.f(middle + half * (this.nodes[j] as number));
+      if (!Number.isFinite(v)) return { kind: "direct" };
+      values[j] = v;
+    }
     const coefficients = new Float64Array(n);
+    let largest = 0;
     for (let k = 0; k < n; k++) {
       let sum = 0;
       for (let j = 0; j < n; j++) sum += (values[j] as number) * (this.transform[k * n + j] as number);
       coefficients[k] = ((k === 0 ? 1 : 2) / n) * sum;
+      largest = Math.max(largest, Math.abs(coefficients[k] as number));
     }
-    this.panels[index] = coefficients;
-    return coefficients;
+    const tail = Math.max(Math.abs(coefficients[n - 1] as number), Math.abs(coefficients[n - 2] as number));
+    if (tail <= TAIL * Math.max(largest, Number.MIN_VALUE)) return { kind: "interpolant", coefficients };
+    if (depth >= MAX_DEPTH) return { kind: "direct" };
+    return { kind: "split", left: this.build(low, half, depth + 1), right: this.build(middle, half, depth + 1) };
   }
 }

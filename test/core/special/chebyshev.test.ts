@@ -26,12 +26,23 @@ describe("ChebyshevPanels", () => {
     const g = new ChebyshevPanels(f, 2, 22, 100);
     g.value(0.5);
     g.value(1.9);
-    assert.equal(g.built, 1);
+    assert.deepEqual(g.built, { interpolants: 1, direct: 0 });
     assert.equal(calls, 22);
     g.value(51);
-    assert.equal(g.built, 2);
+    assert.deepEqual(g.built, { interpolants: 2, direct: 0 });
     assert.equal(g.value(1e6), Math.sin(1e6)); // beyond maxArgument: f itself
     assert.ok(Number.isNaN(g.value(Number.NaN)));
-    assert.equal(g.built, 2);
+  });
+
+  it("splits a panel its interpolant does not resolve, and computes directly where a node is not finite", () => {
+    const steep = (w: number) => Math.exp(-40 * w); // far steeper than a panel of width 2 resolves
+    const g = new ChebyshevPanels(steep);
+    let worst = 0;
+    for (let w = 0; w <= 2; w += 0.0013) worst = Math.max(worst, Math.abs(g.value(w) - steep(w)));
+    assert.ok(worst < 1e-13, `worst absolute error ${worst}`);
+    assert.ok(g.built.interpolants > 1, "the panel was split");
+    const holed = new ChebyshevPanels((w) => (w > 3.5 && w < 3.6 ? Number.NaN : Math.cos(w)));
+    assert.equal(holed.value(3.2), Math.cos(3.2), "a node that is not finite: the panel is computed directly");
+    assert.deepEqual(holed.built, { interpolants: 0, direct: 1 });
   });
 });
