@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readCohortInput } from "../../src/cli/readInput";
+import { readCohortCsv } from "../../src/models/cohort/cohortCsv";
 import JSZip from "jszip";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -146,6 +148,24 @@ describe("lifetime cohort on large inputs", () => {
     assert.equal(status, 1);
     assert.match(out, /more than 600 cohorts/);
     assert.ok(peakMb < 200, `peak ${peakMb} MB`);
+  });
+
+  it("refuses a 120 MB file without a line break after reading 256 K characters of it", (t) => {
+    const { status, out, peakMb } = measured(`cohort,customers,1\n${"9".repeat(120 * 1024 * 1024)}`, t, "one line of 120 MB");
+    assert.equal(status, 1);
+    assert.match(out, /line 2 of .* is longer than 262,144 characters/);
+    assert.ok(peakMb < 200, `peak ${peakMb} MB`);
+  });
+
+  it("splits records as the CSV parser does: a quote inside a label is a character, a quoted label may hold a line break", async () => {
+    const periods = Array.from({ length: 600 }, (_, i) => i + 1).join(",");
+    const row = (label: string) => `${label},1000,${Array.from({ length: 600 }, (_, t) => 999 - t).join(",")}`;
+    const csv = `cohort,customers,${periods}\n${row('Display 27"')}\n${row('"two\nlines, ""quoted"""')}\n${Array.from({ length: 198 }, (_, i) => row(`c${i}`)).join("\n")}\n`;
+    const file = path.join(work, "quotes.csv");
+    writeFileSync(file, csv);
+    const cohorts = readCohortCsv(await readCohortInput(file));
+    assert.equal(cohorts.length, 200);
+    assert.deepEqual(cohorts.slice(0, 2).map((c) => c.label), ['Display 27"', 'two\nlines, "quoted"']);
   });
 
   it("builds the largest model it takes (600 cohorts) and refuses one line of 1 MB, naming the line", (t) => {
