@@ -285,6 +285,8 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     if (maxAge > 0) {
       const later = `$C$${dataRow(0)}:$${last}$${dataRow(N - 1)}`;
       const earlier = `$B$${dataRow(0)}:$${col(1 + maxAge)}$${dataRow(N - 1)}`;
+      // A cohort's counts run without a gap from its first period: an empty cell ends them.
+      checks.push([`SUMPRODUCT((${later}<>"")*(${earlier}=""))=0`, `a count of customers is missing before a later one; a cohort's counts run without a gap (${shown})`]);
       checks.push([`SUMPRODUCT((${later}>${earlier})*1)=0`, `a cohort has more customers in a period than in the one before; counts never rise (${shown})`]);
     }
     label("A18", "Input check: OK, or what to fix", true);
