@@ -349,7 +349,7 @@ describe("fake Excel: ranges and sheets", () => {
       const one = sheet.getRange("A1").dataValidation;
       one.load("type,rule,prompt");
       await context.sync();
-      assert.equal(mixed.type, "Inconsistent");
+      assert.equal(mixed.type, "MixedCriteria", "A2 has a rule, A3 none");
       assert.equal(mixed.rule, null);
       assert.equal(one.type, "WholeNumber");
       assert.deepEqual(one.rule, { wholeNumber: { formula1: 1, formula2: 9, operator: "Between" } });

@@ -899,9 +899,10 @@ const DataValidationType = def<RangeRef>({
   alive: rangeAlive,
   props: {
     type: {
+      // Excel's DataValidationType: MixedCriteria when some cells have validation and some none, Inconsistent when rules differ.
       get: (r) => {
         const v = uniform(r, (c) => c?.validation ?? "");
-        if (v === null) return "Inconsistent";
+        if (v === null) return uniform(r, (c) => c?.validation === undefined) === null ? "MixedCriteria" : "Inconsistent";
         return v === "" ? "None" : RULE_TYPES[Object.keys((JSON.parse(v) as Validation).rule)[0]!];
       },
     },

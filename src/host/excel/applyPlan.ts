@@ -33,6 +33,10 @@ import { batches, CellSet, jsonBytes, OPERATION_BYTES, parseRange, planFootprint
  *   restore puts back the old model's validation and what was on the new ranges before.
  */
 export const REQUEST_BUDGET = 2 * 1024 * 1024;
+/** Cells with validation of a user's own read one by one before a rebuild takes them, at most. */
+const MIXED_CELLS = 5_000;
+const uniformType = (type: string) => type !== "None" && type !== "Inconsistent" && type !== "MixedCriteria";
+
 /** Cells per snapshot read: formulas, number formats and cell properties of 5,000 cells stay near 2 MB. */
 const READ_CELLS = 5_000;
 const CELL_PROPERTIES = { format: { font: { bold: true, italic: true, color: true }, fill: { color: true } } } as const;
@@ -168,10 +172,14 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
     ws.tables.load("items/name,items/style");
     const used = ws.getUsedRangeOrNullObject(false);
     used.load("address");
-    const validations = (t.plan.validations ?? []).map((v) => {
-      const dv = ws.getRange(v.range).dataValidation;
+    // The validation on the cells the new plan validates that the old model did not: the old
+    // model's own comes back from its record, so only these are read (each rect uniform or not).
+    const fresh = CellSet.of((t.plan.validations ?? []).map((v) => v.range)).minus(CellSet.of((t.record?.validations ?? []).map((v) => v.range)));
+    const validations = fresh.rects().map((rect) => {
+      const range = rectAddress(rect);
+      const dv = ws.getRange(range).dataValidation;
       dv.load("type,rule,prompt,errorAlert,ignoreBlanks");
-      return { range: v.range, dv };
+      return { range, dv };
     });
     return { t, ws, used, validations };
   });
@@ -201,9 +209,27 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
     });
     t.convert = mine.filter((tb) => !t.tables.some((p) => p.keep && p.name === tb.name)).map((tb) => tb.name);
     const names = sheetNames.filter((n) => t.record?.names.includes(n.name) || t.plan.names.some((p) => p.name === n.name)).map((n) => ({ name: n.name, formula: String(n.formula) }));
-    const before = validations.map(({ range, dv }): ValidationState =>
-      dv.type === "None" || dv.type === "Inconsistent" ? { range, type: dv.type } : { range, type: dv.type, rule: dv.rule, prompt: dv.prompt, errorAlert: dv.errorAlert, ignoreBlanks: dv.ignoreBlanks },
-    );
+    // A rect whose cells differ (MixedCriteria: some validated, some not; Inconsistent: different rules) is
+    // read again cell by cell (a user's own validation on cells they let the model take), up to
+    // MIXED_CELLS cells; beyond, a restore clears it.
+    const state = (range: string, dv: Excel.DataValidation): ValidationState =>
+      uniformType(dv.type) ? { range, type: dv.type, rule: dv.rule, prompt: dv.prompt, errorAlert: dv.errorAlert, ignoreBlanks: dv.ignoreBlanks } : { range, type: dv.type };
+    const mixed = validations.filter(({ range, dv }) => (dv.type === "MixedCriteria" || dv.type === "Inconsistent") && rectCells(parseRange(range)) <= MIXED_CELLS);
+    const cells = mixed.flatMap(({ range }) => {
+      const rect = parseRange(range);
+      const out: { range: string; dv: Excel.DataValidation }[] = [];
+      for (let row = rect.top; row <= rect.bottom; row++) {
+        for (let column = rect.left; column <= rect.right; column++) {
+          const address = rectAddress({ top: row, left: column, bottom: row, right: column });
+          const dv = ws.getRange(address).dataValidation;
+          dv.load("type,rule,prompt,errorAlert,ignoreBlanks");
+          out.push({ range: address, dv });
+        }
+      }
+      return out;
+    });
+    if (cells.length > 0) await context.sync();
+    const before = [...validations.filter((v) => !mixed.includes(v)).map(({ range, dv }) => state(range, dv)), ...cells.map(({ range, dv }) => state(range, dv))];
     t.snapshot = { touched: all.rects(), pieces: [], names, tables, charts: new Set(ws.charts.items.map((c) => c.name)), validations: before };
     // Read 5,000 cells at a time: a response, like a request, must stay well under 5 MB.
     const usedRect = used.isNullObject ? undefined : parseRange(localAddress(used.address));
@@ -492,7 +518,8 @@ async function restore(context: Excel.RequestContext, t: Target): Promise<void> 
     else if (formula !== undefined) op(() => void ws.names.add(name, formula));
   }
   for (const chart of t.record?.charts ?? []) if (snapshot.charts.has(chart.name)) op(() => addChart(ws, chart));
-  // Validation: the new ranges cleared and given back what they held, then the old model's.
+  // Validation: the new plan's ranges cleared, the cells only it validated given back what they held, then the old model's.
+  for (const v of t.plan.validations ?? []) op(() => ws.getRange(v.range).dataValidation.clear());
   for (const v of snapshot.validations) {
     op(() => {
       const dv = ws.getRange(v.range).dataValidation;

@@ -205,11 +205,13 @@ describe("applyPlan (Office.js) on a strict Excel", () => {
       // Text a user typed where the longer model needs room (agreed to be replaced): it must come back as text.
       excel.setCell("Cohort model", "AF27", { value: "00123" });
       excel.setCell("Cohort model", "AG27", { value: "=not a formula", bold: true });
+      // A validation of the user's own where the rebuilt model's counts grow (a sixth cohort): it must come back too.
+      excel.setCell("Cohort model", "B39", { value: 7, validation: JSON.stringify({ rule: { wholeNumber: { formula1: 1, formula2: 9, operator: "Between" } }, prompt: { showPrompt: true, title: "mine", message: "my own" }, errorAlert: { showAlert: true, style: "Stop", title: "", message: "" }, ignoreBlanks: true }) });
       return { excel, first };
     };
     const { excel: probe, first: probeFirst } = await setup();
     const from = probe.syncs;
-    await applyPlan(plan(5, 48), { previous: probeFirst.written, overwrite: true });
+    await applyPlan(plan(6, 48, 8), { previous: probeFirst.written, overwrite: true });
     const syncs = probe.syncs - from;
     assert.ok(syncs >= 6, `${syncs} syncs`);
     for (let k = 1; k <= syncs; k++) {
@@ -217,7 +219,7 @@ describe("applyPlan (Office.js) on a strict Excel", () => {
         const { excel, first } = await setup();
         const before = excel.snapshot();
         excel.failAt = { sync: excel.syncs + k, op };
-        await assert.rejects(applyPlan(plan(5, 48), { previous: first.written, overwrite: true }), /could not be written/);
+        await assert.rejects(applyPlan(plan(6, 48, 8), { previous: first.written, overwrite: true }), /could not be written/);
         excel.failAt = undefined;
         assert.deepEqual(excel.snapshot(), before, `failure at request ${k} of ${syncs} (${op} operation)`);
       }
