@@ -7,7 +7,8 @@ import { LazyResultChart as ResultChart } from "../taskpane/common/LazyResultCha
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0, flexGrow: 1 },
-  bar: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", minWidth: 0 },
+  bar: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS, alignItems: "center", minWidth: 0 },
+  formulaBox: { flex: "1 1 160px", minWidth: 0, display: "flex" },
   formula: { flexGrow: 1, minWidth: 0, fontFamily: tokens.fontFamilyMonospace },
   scroller: { overflow: "auto", border: `1px solid ${tokens.colorNeutralStroke1}`, maxHeight: "calc(100vh - 140px)", outlineOffset: "-2px" },
   table: { borderCollapse: "collapse", userSelect: "none", fontSize: tokens.fontSizeBase200, fontVariantNumeric: "tabular-nums" },
@@ -143,7 +144,9 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
       </TabList>
       <div className={styles.bar}>
         <span aria-label="Selected range" data-testid="selection">{workbook.selection.range}</span>
-        <Input className={styles.formula} aria-label="Formula bar" value={draft} onChange={(_, d) => setDraft(d.value)} onKeyDown={(e) => e.key === "Enter" && commitBar()} />
+        <div className={styles.formulaBox}>
+          <Input className={styles.formula} aria-label="Formula bar" value={draft} onChange={(_, d) => setDraft(d.value)} onKeyDown={(e) => e.key === "Enter" && commitBar()} />
+        </div>
         <Button onClick={commitBar}>Enter</Button>
       </div>
       {refused ? (

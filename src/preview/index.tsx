@@ -24,8 +24,10 @@ Object.assign(window, { lifetimePreview: workbook });
 const dark = params.get("theme") === "dark" || (params.get("theme") !== "light" && window.matchMedia("(prefers-color-scheme: dark)").matches);
 
 const useStyles = makeStyles({
-  layout: { display: "flex", gap: tokens.spacingHorizontalL, padding: tokens.spacingHorizontalM, backgroundColor: tokens.colorNeutralBackground2, minHeight: "100vh", boxSizing: "border-box" },
-  pane: { width: "360px", flexShrink: 0, borderLeft: `1px solid ${tokens.colorNeutralStroke1}` },
+  // Side by side where there is room; at narrow widths the pane wraps below the workbook.
+  layout: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalL, padding: tokens.spacingHorizontalM, backgroundColor: tokens.colorNeutralBackground2, minHeight: "100vh", boxSizing: "border-box" },
+  grid: { flex: "1 1 480px", minWidth: 0, display: "flex" },
+  pane: { flex: "0 1 360px", maxWidth: "100%", minWidth: 0, borderLeft: `1px solid ${tokens.colorNeutralStroke1}` },
 });
 
 function Preview() {
@@ -33,7 +35,9 @@ function Preview() {
   return (
     <FluentProvider theme={dark ? webDarkTheme : webLightTheme}>
       <div className={styles.layout}>
-        <PreviewGrid workbook={workbook} />
+        <div className={styles.grid}>
+          <PreviewGrid workbook={workbook} />
+        </div>
         <aside className={styles.pane} aria-label="Lifetime task pane" data-testid="pane">
           <App host={host} dark={dark} />
         </aside>

@@ -7,6 +7,8 @@ import { FunctionGallery } from "./functions/FunctionGallery";
 import { Home } from "./home/Home";
 
 const useStyles = makeStyles({
+  // The views' tabs wrap in a pane narrower than Excel's 320 px (the preview on a phone).
+  tabs: { flexWrap: "wrap" },
   root: {
     minHeight: "100vh",
     boxSizing: "border-box",
@@ -44,7 +46,7 @@ export function App({ host, dark }: { host: WorkbookHost; dark: boolean }) {
     <FluentProvider theme={dark ? webDarkTheme : webLightTheme}>
       <main className={styles.root}>
         <Title2 as="h1">Lifetime</Title2>
-        <TabList selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Views">
+        <TabList className={styles.tabs} selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Views">
           <Tab value="home">Home</Tab>
           <Tab value="cohort">Cohort model</Tab>
           <Tab value="functions">Functions</Tab>

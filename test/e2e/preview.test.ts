@@ -374,6 +374,19 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await context.close();
   });
 
+  it("works on a 320 px wide screen: the pane wraps below the workbook, nothing wider than the page", async () => {
+    const page = await browser.newPage({ viewport: { width: 320, height: 800 } });
+    const errors = await open(page, "light");
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: window.innerWidth }));
+    assert.ok(widths.page <= widths.view, `the page is ${widths.page} px wide in a ${widths.view} px window`);
+    const pane = await page.getByTestId("pane").boundingBox();
+    const grid = await page.getByTestId("cells").boundingBox();
+    assert.ok(pane!.y >= grid!.y + grid!.height - 1, "the pane sits below the workbook");
+    await page.screenshot({ path: path.join(ARTIFACTS, "preview-320px.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   for (const theme of ["light", "dark"] as const) {
     it(`the pane (${theme}) at 320 px has no serious or critical accessibility violations (axe-core)`, async () => {
       const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
