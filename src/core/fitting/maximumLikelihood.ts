@@ -1,4 +1,4 @@
-import { notANumber } from "../errors";
+import { formatCount, notANumber } from "../errors";
 import { minimizeBfgs, invertPositiveDefinite, type MinimizeOptions } from "./minimize";
 
 /**
@@ -41,6 +41,20 @@ export interface FitLimits {
   deadline?: number;
   /** The budget the caller promises, in seconds, for the message. */
   budgetSeconds?: number;
+  /**
+   * The most distinct rows a purchase-model fit takes on: beyond, #NUM! at once, as the
+   * reading of the rows alone would spend the budget (a million distinct customers take
+   * about 1.5 s to read and collapse before the first evaluation).
+   */
+  maxDistinctRows?: number;
+}
+
+/** Refuses, before any evaluation, data with more distinct rows than the caller's budget allows. */
+export function checkDistinctRows(rows: number, customers: number, limits: FitLimits): void {
+  if (limits.maxDistinctRows === undefined || rows <= limits.maxDistinctRows) return;
+  throw notANumber(
+    `fitting ${formatCount(customers)} customers (${formatCount(rows)} distinct) takes more than ${limits.budgetSeconds ?? 2} s: at most ${formatCount(limits.maxDistinctRows)} distinct (frequency, recency, T) rows are fitted at once: fit a sample of the rows, or round recency and T (to days or weeks) so that more rows are alike`,
+  );
 }
 
 export interface FitOptions extends MinimizeOptions, FitLimits {
@@ -58,15 +72,20 @@ export function fitMaximumLikelihood<Name extends string>(
 ): FitResult<Name> {
   const scale = 1 / options.totalWeight;
   let evaluations = 0;
-  // Every evaluation, of the objective or of the standard errors' curvature, checks the clock first.
+  let lastMs = 0;
+  // Every evaluation, of the objective or of the standard errors' curvature, checks the clock first:
+  // none starts after the deadline, nor one that would end past it at the pace of the one before.
   const timed: LikelihoodFunction = (params) => {
     evaluations++;
-    if (options.deadline !== undefined && Date.now() > options.deadline) {
+    const now = Date.now();
+    if (options.deadline !== undefined && (now > options.deadline || (evaluations > 1 && now + lastMs > options.deadline))) {
       throw notANumber(
         `fitting ${options.describe ?? "the data"} takes more than ${options.budgetSeconds ?? 2} s (${evaluations} evaluations of the likelihood so far): fit a sample of the rows, or group identical rows and give their counts as weights`,
       );
     }
-    return logLikelihood(params);
+    const result = logLikelihood(params);
+    lastMs = Date.now() - now;
+    return result;
   };
   const objective = (phi: readonly number[]) => {
     if (phi.some((v) => Math.abs(v) > LOG_BOUND)) return { value: Number.POSITIVE_INFINITY, gradient: phi.map(() => 0) };

@@ -1,6 +1,6 @@
 import { formatCount, describeNumber, invalidValue, notANumber } from "../errors";
 import { positiveParams } from "../validate";
-import { fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
+import { checkDistinctRows, fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
 import { GammaRatios } from "../special/gammaRatios";
 import { hyp2f1 } from "../special/hypergeometric";
 import { ChebyshevPanels } from "../special/chebyshev";
@@ -110,6 +110,7 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
 /** Fits BG/NBD by maximum likelihood. */
 export function fitBgNbd(data: CustomerSummary, limits: FitLimits = {}): FitResult<(typeof BGNBD_PARAMS)[number]> {
   requireRepeatPurchases(data);
+  checkDistinctRows(data.rows, data.customers, limits);
   const { meanT, meanX } = customerMeans(data);
   // Start with the mean purchase rate r/α at the observed rate and dropout odds near 1.
   return fitMaximumLikelihood(BGNBD_PARAMS, bgnbdLogLikelihood(data), [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 1, 1], {

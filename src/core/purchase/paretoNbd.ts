@@ -1,6 +1,6 @@
 import { positiveParams } from "../validate";
 import { formatCount } from "../errors";
-import { fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
+import { checkDistinctRows, fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
 import { GammaRatios } from "../special/gammaRatios";
 import { customerMeans, distinctValues, type CustomerSummary } from "./customers";
 import { requireRepeatPurchases } from "./bgnbd";
@@ -281,6 +281,7 @@ export function paretoNbdLogLikelihood(data: CustomerSummary) {
 
 export function fitParetoNbd(data: CustomerSummary, limits: FitLimits = {}): FitResult<(typeof PARETO_NBD_PARAMS)[number]> {
   requireRepeatPurchases(data);
+  checkDistinctRows(data.rows, data.customers, limits);
   const { meanT, meanX } = customerMeans(data);
   // Start with the mean purchase rate r/α at the observed rate, and dropout rates on the scale of T.
   return fitMaximumLikelihood(PARETO_NBD_PARAMS, paretoNbdLogLikelihood(data), [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 0.5, meanT / 2], {

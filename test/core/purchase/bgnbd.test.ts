@@ -183,3 +183,15 @@ describe("bgnbdAliveCurves: the curves of many customers from shared interpolant
     }
   });
 });
+
+describe("fits refuse more distinct rows than their budget takes, before any evaluation", () => {
+  it("answers #NUM! at once, naming the counts and what to do", () => {
+    const started = performance.now();
+    assert.throws(
+      () => fitBgNbd(data, { maxDistinctRows: 1000, budgetSeconds: 2 }),
+      (e: unknown) => e instanceof LifetimeError && e.code === "#NUM!" && /2,357 customers \(1,016 distinct\).*at most 1,000 distinct .*fit a sample of the rows, or round recency and T/.test(e.message),
+    );
+    assert.ok(performance.now() - started < 50, "refused before fitting");
+    assert.equal(fitBgNbd(data, { maxDistinctRows: 1016 }).converged, true);
+  });
+});
