@@ -80,11 +80,26 @@ function toExcel(value: unknown): unknown {
 
 type Ast = { type: string; value?: unknown; procedureName?: string; expressionName?: string };
 
+/**
+ * How a workbook sizes a name's range, by the engine instance the plugin serves (HyperFormula
+ * sizes a named range as one cell when it reads a formula); registered by each workbook.
+ */
+const nameSizes = new WeakMap<object, (name: string, sheet: number) => Shape | undefined>();
+export function registerNameSizes(dependencyGraph: object, size: (name: string, sheet: number) => Shape | undefined): void {
+  nameSizes.set(dependencyGraph, size);
+}
+
 /** The size a spilling function's result will have, from its arguments as the formula writes them. */
 function foreseen(plugin: FunctionPlugin, ast: { args: Ast[] }, state: unknown, shape: (args: (ArgumentShape | undefined)[]) => Shape): Shape {
   const sizeOf = (plugin as unknown as { arraySizeForAst: (a: unknown, s: unknown) => ArraySize }).arraySizeForAst.bind(plugin);
+  const names = nameSizes.get((plugin as unknown as { dependencyGraph: object }).dependencyGraph);
+  const sheet = (state as { formulaAddress?: { sheet: number } }).formulaAddress?.sheet ?? 0;
   const args = ast.args.map((arg): ArgumentShape | undefined => {
     if (arg.type === "EMPTY") return undefined;
+    if (arg.type === "NAMED_EXPRESSION" && arg.expressionName && !/^(TRUE|FALSE)$/i.test(arg.expressionName)) {
+      const named = names?.(arg.expressionName, sheet);
+      if (named) return named;
+    }
     if (arg.type === "NUMBER") return { rows: 1, columns: 1, literal: arg.value as number };
     const word = (arg.procedureName ?? arg.expressionName)?.toUpperCase();
     if ((arg.type === "FUNCTION_CALL" || arg.type === "NAMED_EXPRESSION") && (word === "TRUE" || word === "FALSE")) return { rows: 1, columns: 1, literal: word === "TRUE" };

@@ -5,6 +5,7 @@ import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError,
 import { CellSet, parseRange, planFootprint, rectAddress } from "../cells";
 import { markedCopies, quoteSheet, sheetGone, uniqueSheetName } from "../sheets";
 import { MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
+import { registerNameSizes } from "./customFunctions";
 import { displayText } from "./display";
 
 /**
@@ -39,6 +40,14 @@ export class PreviewWorkbook {
     // Array arithmetic on, as in Excel: SUMPRODUCT((range>=x)*range) compares a range cell by cell.
     // No smart rounding: HyperFormula would otherwise round results to 10 digits.
     this.hf = HyperFormula.buildEmpty({ licenseKey: "gpl-v3", useColumnIndex: true, useArrayArithmetic: true, smartRounding: false, dateFormats: ["MM/DD/YYYY", "YYYY-MM-DD", "MM/DD/YY"] });
+    // A named range passed to a function that spills is sized as the range it names.
+    registerNameSizes(this.hf.dependencyGraph, (name, sheet) => {
+      const formula = this.hf.getNamedExpressionFormula(name, sheet) ?? this.hf.getNamedExpressionFormula(name);
+      const range = formula && /!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$/.exec(formula)?.[1];
+      if (!range) return undefined;
+      const r = parseRange(range.replace(/\$/g, ""));
+      return { rows: r.bottom - r.top + 1, columns: r.right - r.left + 1 };
+    });
     // Excel reads TRUE and FALSE as values; HyperFormula only as TRUE() and FALSE().
     this.hf.addNamedExpression("TRUE", "=TRUE()");
     this.hf.addNamedExpression("FALSE", "=FALSE()");

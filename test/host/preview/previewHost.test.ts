@@ -105,6 +105,18 @@ describe("the preview workbook (HyperFormula)", () => {
     }
   });
 
+  it("spills a function's result over a named range as Excel does, sized as the range the name refers to", () => {
+    const workbook = sampleWorkbook();
+    workbook.setCells("Data", "K1", [[1], [2], [3], [4]]);
+    workbook.hf.addNamedExpression("Periods", "=Data!$K$1:$K$4");
+    workbook.setCells("Data", "M1", [["=LTV.SBG_SURVIVAL({0.704,1.182}, Periods)"]]);
+    const spilled = workbook.values("Data", "M1:M4").map((r) => r[0]);
+    const direct = workbook.values("Data", "M1:M1")[0]![0];
+    assert.ok(spilled.every((v) => typeof v === "number"), JSON.stringify(spilled));
+    assert.equal(direct, spilled[0]);
+    assert.ok((spilled[3] as number) < (spilled[0] as number), "survival falls with t");
+  });
+
   it("computes =LTV.CLV(…) typed into a cell, with the messages Excel would show", async () => {
     const workbook = sampleWorkbook();
     const host = previewHost(workbook, memoryStore());
