@@ -1,9 +1,12 @@
 import { Button, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Tab, TabList, tokens } from "@fluentui/react-components";
-import { useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
+import { memo, useEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
 import { cellAddress, columnLetter, parseAddress } from "../models/plan";
 import { displayText } from "../host/preview/display";
 import type { PreviewWorkbook } from "../host/preview/previewHost";
-import { LazyResultChart as ResultChart } from "../taskpane/common/LazyResultChart";
+import { LazyResultChart } from "../taskpane/common/LazyResultChart";
+
+/** A chart redrawn only when its data change. */
+const ResultChart = memo(LazyResultChart);
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0, flexGrow: 1 },
@@ -35,7 +38,7 @@ const widthOf = (characters: number | undefined) => (characters === undefined ? 
  */
 export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   const styles = useStyles();
-  const [, setVersion] = useState(0);
+  const [version, setVersion] = useState(0);
   useEffect(() => workbook.onChange(() => setVersion((v) => v + 1)), [workbook]);
   const scroller = useRef<HTMLDivElement>(null);
   const sheet = workbook.selection.sheet;
@@ -60,7 +63,8 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   const [refused, setRefused] = useState<{ title: string; message: string } | undefined>();
   useEffect(() => setRefused(undefined), [start, sheet]);
   const validation = workbook.validationAt(id, a.row, a.column);
-  const charts = workbook.chartsOf(sheet);
+  // Read again only when the workbook changes, not on each key typed into a cell.
+  const charts = useMemo(() => workbook.chartsOf(sheet), [workbook, sheet, version]);
   const error = workbook.errorAt(id, a.row, a.column);
   const widths = workbook.columnWidths.get(id) ?? {};
 
