@@ -67,6 +67,8 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   const charts = useMemo(() => workbook.chartsOf(sheet), [workbook, sheet, version]);
   const error = workbook.errorAt(id, a.row, a.column);
   const widths = workbook.columnWidths.get(id) ?? {};
+  // Each column's letter and width, once per render rather than once per cell.
+  const columnsShown = Array.from({ length: columns }, (_, c) => ({ letter: columnLetter(c + 1), width: widthOf(widths[columnLetter(c + 1)]) }));
 
   const selectCell = (row: number, column: number, extend = false) => {
     const r = Math.max(1, Math.min(row, 1_048_576));
@@ -190,8 +192,8 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
           <thead>
             <tr>
               <th className={styles.head} />
-              {Array.from({ length: columns }, (_, c) => (
-                <th key={c} className={styles.head} scope="col" style={{ minWidth: widthOf(widths[columnLetter(c + 1)]) }}>{columnLetter(c + 1)}</th>
+              {columnsShown.map(({ letter, width }) => (
+                <th key={letter} className={styles.head} scope="col" style={{ minWidth: width }}>{letter}</th>
               ))}
             </tr>
           </thead>
@@ -211,7 +213,7 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
                       data-cell={address}
                       className={classes}
                       // A plan's input styling: bold labels, the pale yellow of input cells (with dark text, in either theme).
-                      style={{ fontWeight: style?.bold ? 600 : undefined, fontStyle: style?.italic ? "italic" : undefined, backgroundColor: style?.fill && !inSelection(r + 1, c + 1) ? style.fill : undefined, color: style?.fill ? "#1b1b1b" : undefined, maxWidth: widthOf(widths[columnLetter(c + 1)]) ?? undefined }}
+                      style={{ fontWeight: style?.bold ? 600 : undefined, fontStyle: style?.italic ? "italic" : undefined, backgroundColor: style?.fill && !inSelection(r + 1, c + 1) ? style.fill : undefined, color: style?.fill ? "#1b1b1b" : undefined, maxWidth: columnsShown[c]!.width }}
                       onClick={(e) => {
                         if (editing !== undefined) finishEdit(undefined);
                         selectCell(r + 1, c + 1, e.shiftKey);

@@ -70,6 +70,13 @@ const defaultSettings = (cohorts: CohortRow[]) =>
     timing: DEFAULT_FORM.timing,
   });
 
+/** The core's model of the sample table at the pane's default economics (the revenue changed, if given). */
+function sampleModel(revenue?: number) {
+  const settings = defaultSettings(readCohortTable(SAMPLE_COHORTS));
+  const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
+  return buildCohortPlan({ ...settings, revenue: revenue ?? settings.revenue }, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "" }).model;
+}
+
 const cell = (page: Page, address: string) => page.locator(`[data-testid="grid"] td[data-cell="${address}"]`);
 
 describe("the preview in Chromium", { timeout: 180_000 }, () => {
@@ -87,9 +94,7 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await pane.getByRole("button", { name: "Build model" }).click();
     await pane.getByTestId("customer-equity").waitFor();
 
-    const settings = defaultSettings(readCohortTable(SAMPLE_COHORTS));
-    const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
-    const { model } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "" });
+    const model = sampleModel();
     // CustomerEquity is B21 of the model sheet, formatted #,##0.00.
     const shown = Number((await cell(page, "B21").textContent())!.replace(/,/g, ""));
     assert.equal(shown, Number(model.customerEquity.toFixed(2)));
@@ -114,9 +119,7 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await pane.getByRole("button", { name: "Use selection" }).click();
     await pane.getByRole("button", { name: "Build model" }).click();
     await pane.getByTestId("customer-equity").waitFor();
-    const settings = defaultSettings(readCohortTable(SAMPLE_COHORTS));
-    const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
-    const clv = (revenue: number) => buildCohortPlan({ ...settings, revenue }, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "" }).model.clvNewCustomer;
+    const clv = (revenue: number) => sampleModel(revenue).clvNewCustomer;
     const number = async (address: string) => Number((await cell(page, address).textContent())!.replace(/,/g, ""));
     assert.equal(await number("B20"), Number(clv(30).toFixed(2)));
 

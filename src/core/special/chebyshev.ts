@@ -19,10 +19,27 @@ type Panel = { kind: "interpolant"; coefficients: Float64Array } | { kind: "spli
 const MAX_DEPTH = 6;
 const TAIL = 1e-13;
 
+/**
+ * The n Chebyshev points cos(π (j + ½)/n) and the discrete cosine transform from values to
+ * coefficients, cos(π k (j + ½)/n): the same for every interpolant of n points, made once.
+ */
+const grids = new Map<number, { nodes: Float64Array; transform: Float64Array }>();
+function chebyshevGrid(n: number): { nodes: Float64Array; transform: Float64Array } {
+  let grid = grids.get(n);
+  if (!grid) {
+    const nodes = new Float64Array(n);
+    const transform = new Float64Array(n * n);
+    for (let j = 0; j < n; j++) nodes[j] = Math.cos((Math.PI * (j + 0.5)) / n);
+    for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) transform[k * n + j] = Math.cos((Math.PI * k * (j + 0.5)) / n);
+    grid = { nodes, transform };
+    grids.set(n, grid);
+  }
+  return grid;
+}
+
 export class ChebyshevPanels {
   private readonly panels: (Panel | undefined)[] = [];
   private readonly nodes: Float64Array;
-  /** cos(π k (j + ½)/n), k, j < n: the discrete cosine transform from values to coefficients. */
   private readonly transform: Float64Array;
 
   constructor(
@@ -31,11 +48,7 @@ export class ChebyshevPanels {
     private readonly points = 22,
     private readonly maxArgument = 720,
   ) {
-    const n = points;
-    this.nodes = new Float64Array(n);
-    this.transform = new Float64Array(n * n);
-    for (let j = 0; j < n; j++) this.nodes[j] = Math.cos((Math.PI * (j + 0.5)) / n);
-    for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) this.transform[k * n + j] = Math.cos((Math.PI * k * (j + 0.5)) / n);
+    ({ nodes: this.nodes, transform: this.transform } = chebyshevGrid(points));
   }
 
   /** How the panels built so far ended up: interpolants (split ones counted by their parts), and direct ones. */

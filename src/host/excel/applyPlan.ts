@@ -1,4 +1,4 @@
-import type { SheetPlan, ValidationPlan, WorkbookPlan } from "../../models/plan";
+import { cellAddress, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenChart, type WrittenModel, type WrittenSheet } from "../../models/written";
 import { markedCopies, quoteSheet, sheetGone, uniqueSheetName, uniqueTableName } from "../sheets";
 import { batches, CellSet, jsonBytes, OPERATION_BYTES, parseRange, planFootprint, rectAddress, rectCells, splitRects, writePieces, type Rect } from "../cells";
@@ -220,7 +220,7 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
       const out: { range: string; dv: Excel.DataValidation }[] = [];
       for (let row = rect.top; row <= rect.bottom; row++) {
         for (let column = rect.left; column <= rect.right; column++) {
-          const address = rectAddress({ top: row, left: column, bottom: row, right: column });
+          const address = cellAddress(row, column);
           const dv = ws.getRange(address).dataValidation;
           dv.load("type,rule,prompt,errorAlert,ignoreBlanks");
           out.push({ range: address, dv });
@@ -253,7 +253,7 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
       p.formulas.forEach((row, i) =>
         row.forEach((f, j) => {
           if (f === "" || f === null || !theirs.has(rect.top + i, rect.left + j)) return;
-          occupied.push({ address: rectAddress({ top: rect.top + i, left: rect.left + j, bottom: rect.top + i, right: rect.left + j }), content: String(f) });
+          occupied.push({ address: cellAddress(rect.top + i, rect.left + j), content: String(f) });
         }),
       );
     }

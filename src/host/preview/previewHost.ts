@@ -2,7 +2,7 @@ import { CellValueDetailedType, DetailedCellError, HyperFormula, type RawCellCon
 import { chartFromCells, type ChartData } from "../../models/charts";
 import { cellAddress, parseAddress, shiftFormula, writeFormulas, writeRange, type ChartPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
-import { CellSet, parseRange, planFootprint, rectAddress } from "../cells";
+import { CellSet, parseRange, planFootprint } from "../cells";
 import { markedCopies, quoteSheet, sheetGone, uniqueSheetName } from "../sheets";
 import { MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
 import { registerNameSizes } from "./customFunctions";
@@ -207,7 +207,7 @@ export class PreviewWorkbook {
             for (let row = r.top; row <= r.bottom; row++)
               for (let column = r.left; column <= r.right; column++) {
                 const content = this.content(id, row, column);
-                if (content !== "") occupied.push({ address: rectAddress({ top: row, left: column, bottom: row, right: column }), content });
+                if (content !== "") occupied.push({ address: cellAddress(row, column), content });
               }
           const name = this.hf.getSheetName(id) as string;
           if (occupied.length > 0 && !options.overwrite) throw new OccupiedCellsError(name, occupied.slice(0, 20), occupied.length);

@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
 import JSZip from "jszip";
-import { fitShiftedBetaGeometric, sbgSurvival } from "../../../src/core/retention/shiftedBetaGeometric";
+import { fitShiftedBetaGeometric } from "../../../src/core/retention/shiftedBetaGeometric";
 import { chartReference, chartXml, drawingXml } from "../../../src/host/xlsx/charts";
 import { writeXlsx } from "../../../src/host/xlsx/writeXlsx";
 import { buildCohortPlan, type CohortModelSettings } from "../../../src/models/cohort/cohortPlan";
 import { parseAddress } from "../../../src/models/plan";
+import { ECONOMICS, triangle } from "../../support/cohorts";
 import { convertWithLibreOffice } from "../../support/libreoffice";
 
 /**
@@ -15,18 +16,10 @@ import { convertWithLibreOffice } from "../../support/libreoffice";
  * the .ods it converts the file to).
  */
 const settings: CohortModelSettings = {
-  revenue: 50,
-  margin: 0.6,
-  cac: 150,
-  annualDiscount: 0.1,
-  period: "month",
+  ...ECONOMICS,
   horizon: 12,
-  timing: "start",
-  cohorts: Array.from({ length: 4 }, (_, i) => ({
-    label: i === 1 ? "Q1 & <promo>" : `2025-0${i + 1}`,
-    customers: 500,
-    survivors: Array.from({ length: 6 - i }, (_, t) => Math.round(500 * sbgSurvival({ alpha: 0.9, beta: 2.2 }, t + 1))),
-  })),
+  // A label that XML must escape.
+  cohorts: triangle(4, 500, 0.9, 2.2, 6).map((c, i) => (i === 1 ? { ...c, label: "Q1 & <promo>" } : c)),
 };
 const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
 const { plan } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "2026-11-30" });

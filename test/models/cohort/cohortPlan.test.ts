@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import JSZip from "jszip";
-import { sbgSurvival } from "../../../src/core/retention/shiftedBetaGeometric";
 import { fitShiftedBetaGeometric } from "../../../src/core/retention/shiftedBetaGeometric";
 import { writeXlsx } from "../../../src/host/xlsx/writeXlsx";
 import { assumedCohorts, assumedParams } from "../../../src/models/cohort/assumptions";
 import { buildCohortPlan, type CohortModelSettings } from "../../../src/models/cohort/cohortPlan";
+import { ECONOMICS, triangle } from "../../support/cohorts";
 import { readValues, recalculateWithLibreOffice, type ReadCell } from "../../support/libreoffice";
 
 /**
@@ -13,19 +13,7 @@ import { readValues, recalculateWithLibreOffice, type ReadCell } from "../../sup
  * to .xlsx, recalculated by LibreOffice Calc on load, and every formula cell compared with
  * the core's value for it (1e-9 relative).
  */
-const base = { revenue: 50, margin: 0.6, cac: 150, annualDiscount: 0.1, period: "month" as const, horizon: 24, timing: "start" as const };
-
-/** Survivors drawn from an sBG curve, rounded, for a triangle of `count` cohorts. */
-function triangle(count: number, size: number, alpha: number, beta: number, maxAge: number) {
-  return Array.from({ length: count }, (_, i) => {
-    const age = Math.max(1, maxAge - i);
-    return {
-      label: `2025-${String(i + 1).padStart(2, "0")}`,
-      customers: size,
-      survivors: Array.from({ length: age }, (_, t) => Math.round(size * sbgSurvival({ alpha, beta }, t + 1))),
-    };
-  });
-}
+const base = { ...ECONOMICS, horizon: 24 };
 
 const cases: [string, CohortModelSettings][] = [
   [

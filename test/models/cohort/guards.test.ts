@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { readFileSync } from "node:fs";
 import JSZip from "jszip";
-import { fitShiftedBetaGeometric, sbgSurvival } from "../../../src/core/retention/shiftedBetaGeometric";
+import { fitShiftedBetaGeometric } from "../../../src/core/retention/shiftedBetaGeometric";
 import { writeXlsx } from "../../../src/host/xlsx/writeXlsx";
 import { buildCohortPlan, type CohortFit, type CohortModelSettings } from "../../../src/models/cohort/cohortPlan";
 import { parseAddress, VALIDATION_MESSAGE_MAX, VALIDATION_TITLE_MAX, type CellContent, type WorkbookPlan } from "../../../src/models/plan";
+import { ECONOMICS, triangle } from "../../support/cohorts";
 import { readValues, recalculateWithLibreOffice, type ReadCell } from "../../support/libreoffice";
 
 /**
@@ -14,20 +15,7 @@ import { readValues, recalculateWithLibreOffice, type ReadCell } from "../../sup
  * Calc, and every result cell must be an error, with the check cell saying what to fix;
  * a value the sheet accepts gives the numbers the core computes for it.
  */
-const settings: CohortModelSettings = {
-  revenue: 50,
-  margin: 0.6,
-  cac: 150,
-  annualDiscount: 0.1,
-  period: "month",
-  horizon: 36,
-  timing: "start",
-  cohorts: Array.from({ length: 6 }, (_, i) => ({
-    label: `2025-${String(i + 1).padStart(2, "0")}`,
-    customers: 800,
-    survivors: Array.from({ length: 8 - i }, (_, t) => Math.round(800 * sbgSurvival({ alpha: 0.9, beta: 2.2 }, t + 1))),
-  })),
-};
+const settings: CohortModelSettings = { ...ECONOMICS, horizon: 36, cohorts: triangle(6, 800, 0.9, 2.2, 8) };
 const sbg = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
 const fit: CohortFit = { alpha: sbg.params.alpha, beta: sbg.params.beta, logLikelihood: sbg.logLikelihood, fittedOn: "2026-11-30" };
 const base = buildCohortPlan(settings, fit, { withExpected: true });
