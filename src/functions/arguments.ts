@@ -131,9 +131,14 @@ export type Cell = number | null;
 function rowsOf(name: string, value: CellValue): unknown[][] {
   if (!Array.isArray(value)) return [[value]];
   const rows = value as unknown[];
-  if (rows.length === 0 || !rows.every(Array.isArray)) throw invalidValue(`${name} must be a number or a range of numbers`);
+  if (rows.length === 0 || !Array.isArray(rows[0])) throw invalidValue(`${name} must be a number or a range of numbers`);
   const width = (rows[0] as unknown[]).length;
-  if (width === 0 || !rows.every((r) => (r as unknown[]).length === width)) throw invalidValue(`${name} must be a rectangular range`);
+  // Plain loops: on the first call after a workbook opens, a callback per row of a long column costs more than the check.
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (!Array.isArray(row)) throw invalidValue(`${name} must be a number or a range of numbers`);
+    if (width === 0 || row.length !== width) throw invalidValue(`${name} must be a rectangular range`);
+  }
   return rows as unknown[][];
 }
 
@@ -192,13 +197,13 @@ export function column(name: string, value: CellValue): Float64Array {
     throw invalidValue(`${name} must be one column (or one row); got a range of ${rows.length} rows × ${rows[0]!.length} columns`);
   }
   const length = tall ? rows.length : rows[0]!.length;
-  const cellAt = tall ? (i: number) => rows[i]![0] : (i: number) => rows[0]![i];
-  const first = cellAt(0);
+  const cells = tall ? undefined : rows[0]!;
+  const first = tall ? rows[0]![0] : cells![0];
   const header = length > 1 && typeof first === "string" && first.trim() !== "";
   const values = new Float64Array(length);
   for (let i = 0; i < length; i++) {
-    const cell = cellAt(i);
-    if (typeof cell === "number" && Number.isFinite(cell)) values[i] = cell;
+    const cell = cells ? cells[i] : rows[i]![0];
+    if (typeof cell === "number" && cell - cell === 0) values[i] = cell; // finite
     else if (isBlank(cell) || (header && i === 0)) values[i] = Number.NaN;
     else values[i] = toNumber(length > 1 ? `${name} (row ${i + 1})` : name, cell);
   }

@@ -24,7 +24,7 @@ export function customerColumns<Name extends string>(
   let kept = 0;
   for (let i = 0; i < length; i++) {
     let blanks = 0;
-    for (const p of parsed) if (Number.isNaN(p[i] as number)) blanks++;
+    for (let k = 0; k < parsed.length; k++) if (Number.isNaN((parsed[k] as Float64Array)[i] as number)) blanks++;
     if (blanks === parsed.length) continue;
     if (blanks > 0) {
       const missing = given.find((_, k) => Number.isNaN(parsed[k]![i] as number));

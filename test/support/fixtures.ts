@@ -28,3 +28,14 @@ export function numericalGradient(f: (x: number[]) => number, x: readonly number
     return (up - down) / (2 * step);
   });
 }
+
+/** Central differences of an analytic gradient (relative step h): the Hessian to check an analytic one against. */
+export function numericalHessian(gradient: (x: number[]) => number[], x: readonly number[], h = 1e-5): number[][] {
+  const columns = x.map((_, j) => {
+    const step = h * Math.max(Math.abs(x[j]!), 1e-3);
+    const up = gradient(x.map((v, i) => (i === j ? v + step : v)));
+    const down = gradient(x.map((v, i) => (i === j ? v - step : v)));
+    return up.map((u, k) => (u - down[k]!) / (2 * step));
+  });
+  return x.map((_, k) => x.map((_, j) => columns[j]![k]!));
+}

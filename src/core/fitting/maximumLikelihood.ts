@@ -1,5 +1,5 @@
 import { formatCount, notANumber } from "../errors";
-import { minimizeBfgs, invertPositiveDefinite, type MinimizeOptions } from "./minimize";
+import { minimizeBfgs, minimizeNewton, invertPositiveDefinite, type MinimizeOptions } from "./minimize";
 
 /**
  * Maximum-likelihood fitting shared by every model: the search runs over φ = ln θ, so
@@ -7,9 +7,12 @@ import { minimizeBfgs, invertPositiveDefinite, type MinimizeOptions } from "./mi
  * objective is the log-likelihood per customer, so one tolerance suits any data size.
  */
 
-/** The log-likelihood of a model on fixed data, and its gradient in the model's parameters. */
+/**
+ * The log-likelihood of a model on fixed data, and its gradient in the model's parameters;
+ * asked for it (`withHessian`), a model that can also gives the matrix of second derivatives.
+ */
 export interface LikelihoodFunction {
-  (params: readonly number[]): { value: number; gradient: number[] };
+  (params: readonly number[], withHessian?: boolean): { value: number; gradient: number[]; hessian?: number[][] };
 }
 
 /** A fitted model, as a plain value. Predictions are pure functions of `params`. */
@@ -58,6 +61,12 @@ export function checkDistinctRows(rows: number, customers: number, limits: FitLi
 }
 
 export interface FitOptions extends MinimizeOptions, FitLimits {
+  /**
+   * The likelihood gives its Hessian: the search is then Newton's method, a handful of
+   * evaluations from a reasonable start (what a user waits for on the first call, while
+   * the code still runs unoptimised), and the standard errors come from the Hessian.
+   */
+  analyticHessian?: boolean;
   /** Total weight of the data, to scale the objective per customer. */
   totalWeight: number;
   /** What is being fitted, for the message when the time runs out ("2,357 customers"). */
@@ -75,7 +84,7 @@ export function fitMaximumLikelihood<Name extends string>(
   let lastMs = 0;
   // Every evaluation, of the objective or of the standard errors' curvature, checks the clock first:
   // none starts after the deadline, nor one that would end past it at the pace of the one before.
-  const timed: LikelihoodFunction = (params) => {
+  const timed: LikelihoodFunction = (params, withHessian) => {
     evaluations++;
     const now = Date.now();
     if (options.deadline !== undefined && (now > options.deadline || (evaluations > 1 && now + lastMs > options.deadline))) {
@@ -83,29 +92,54 @@ export function fitMaximumLikelihood<Name extends string>(
         `fitting ${options.describe ?? "the data"} takes more than ${options.budgetSeconds ?? 2} s (${evaluations} evaluations of the likelihood so far): fit a sample of the rows, or group identical rows and give their counts as weights`,
       );
     }
-    const result = logLikelihood(params);
+    const result = logLikelihood(params, withHessian);
     lastMs = Date.now() - now;
     return result;
   };
+  const outside = (phi: readonly number[]) => phi.some((v) => Math.abs(v) > LOG_BOUND);
   const objective = (phi: readonly number[]) => {
-    if (phi.some((v) => Math.abs(v) > LOG_BOUND)) return { value: Number.POSITIVE_INFINITY, gradient: phi.map(() => 0) };
+    if (outside(phi)) return { value: Number.POSITIVE_INFINITY, gradient: phi.map(() => 0) };
     const theta = phi.map(Math.exp);
     const r = timed(theta);
     return { value: -r.value * scale, gradient: r.gradient.map((g, i) => -g * (theta[i] as number) * scale) };
   };
   const phi0 = start.map(Math.log);
-  // A curvature estimate at the start (n gradient evaluations) lets BFGS take Newton-sized
-  // steps from the first iteration: on the CDNOW fits it halves the evaluations.
-  const inverseHessian =
-    options.inverseHessian ?? invertPositiveDefinite(forwardDifferenceHessian(objective, phi0, phi0.map((v) => 1e-6 * Math.max(1, Math.abs(v)))));
-  const result = minimizeBfgs(objective, phi0, {
-    maxIterations: options.maxIterations ?? 300,
-    gradientTolerance: options.gradientTolerance ?? 1e-8,
-    inverseHessian,
-  });
+  let result: ReturnType<typeof minimizeBfgs>;
+  /** The Hessian in θ at the last point evaluated, for the standard errors. */
+  let last: { theta: number[]; hessian: number[][] } | undefined;
+  if (options.analyticHessian) {
+    // In φ = ln θ: ∂²f/∂φi∂φj = θi θj ∂²f/∂θi∂θj + [i = j] θi ∂f/∂θi.
+    const curved = (phi: readonly number[]) => {
+      if (outside(phi)) return { value: Number.POSITIVE_INFINITY, gradient: phi.map(() => 0), hessian: phi.map(() => phi.map(() => 0)) };
+      const theta = phi.map(Math.exp);
+      const r = timed(theta, true);
+      const h = r.hessian as number[][];
+      last = { theta, hessian: h };
+      return {
+        value: -r.value * scale,
+        gradient: r.gradient.map((g, i) => -g * (theta[i] as number) * scale),
+        hessian: h.map((row, i) => row.map((v, j) => -scale * ((theta[i] as number) * (theta[j] as number) * v + (i === j ? (theta[i] as number) * (r.gradient[i] as number) : 0)))),
+      };
+    };
+    result = minimizeNewton(curved, phi0, { maxIterations: options.maxIterations ?? 300, gradientTolerance: options.gradientTolerance ?? 1e-8 });
+  } else {
+    // A curvature estimate at the start (n gradient evaluations) lets BFGS take Newton-sized
+    // steps from the first iteration: on the CDNOW fits it halves the evaluations.
+    const inverseHessian =
+      options.inverseHessian ?? invertPositiveDefinite(forwardDifferenceHessian(objective, phi0, phi0.map((v) => 1e-6 * Math.max(1, Math.abs(v)))));
+    result = minimizeBfgs(objective, phi0, {
+      maxIterations: options.maxIterations ?? 300,
+      gradientTolerance: options.gradientTolerance ?? 1e-8,
+      inverseHessian,
+    });
+  }
   const theta = result.x.map(Math.exp);
   const named = (values: readonly number[]) => Object.fromEntries(names.map((n, i) => [n, values[i] as number])) as Record<Name, number>;
-  const standardErrors = result.converged ? observedStandardErrors(timed, theta) : undefined;
+  let standardErrors: number[] | undefined;
+  if (result.converged && options.analyticHessian) {
+    const hessian = last && last.theta.every((t, i) => t === theta[i]) ? last.hessian : (timed(theta, true).hessian as number[][]);
+    standardErrors = standardErrorsFromInformation(hessian.map((row) => row.map((v) => -v)));
+  } else if (result.converged) standardErrors = observedStandardErrors(timed, theta);
   const degenerate = result.converged ? degeneracy(names, theta, standardErrors) : undefined;
   return {
     degenerate,
@@ -166,7 +200,12 @@ export function observedStandardErrors(logLikelihood: LikelihoodFunction, theta:
     const r = logLikelihood(t);
     return { value: -r.value, gradient: r.gradient.map((g) => -g) };
   };
-  const information = forwardDifferenceHessian(negative, theta, theta.map((v) => 1e-6 * v));
+  return standardErrorsFromInformation(forwardDifferenceHessian(negative, theta, theta.map((v) => 1e-6 * v)));
+}
+
+/** Standard errors: the square roots of the diagonal of the inverse of the observed information. */
+function standardErrorsFromInformation(information: number[][]): number[] | undefined {
+  if (!information.every((row) => row.every(Number.isFinite))) return undefined;
   const covariance = invertPositiveDefinite(information);
   if (!covariance) return undefined;
   const errors = covariance.map((row, i) => Math.sqrt(row[i] as number));

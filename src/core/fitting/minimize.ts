@@ -10,6 +10,11 @@ export interface Objective {
   (x: readonly number[]): { value: number; gradient: number[] };
 }
 
+/** An objective that also gives its Hessian (the matrix of second derivatives). */
+export interface CurvedObjective {
+  (x: readonly number[]): { value: number; gradient: number[]; hessian: number[][] };
+}
+
 export interface MinimizeOptions {
   /** Iteration limit. Default 200. */
   maxIterations?: number;
@@ -100,6 +105,72 @@ export function minimizeBfgs(objective: Objective, start: readonly number[], opt
   }
   const converged = done(current.value, current.gradient);
   return { x, value: current.value, gradient: current.gradient, converged, iterations: maxIterations, evaluations, reason: converged ? "gradient below tolerance" : "iteration limit reached" };
+}
+
+/** Newton's method gives up after this many iterations, or a failed line search, and hands over to BFGS. */
+const NEWTON_ITERATIONS = 25;
+
+/**
+ * Minimisation by Newton's method with the analytic Hessian (Nocedal & Wright 2006, §3.4):
+ * each step solves H d = −g, with H shifted by a multiple of the identity until it is
+ * positive definite (Levenberg), capped at 3 in any coordinate (log-parameter space:
+ * e^3 ≈ 20×) and backtracked until the value decreases enough (Armijo, c1 = 1e-4). From
+ * a reasonable start a likelihood converges in a handful of evaluations, where BFGS takes
+ * twenty. Where Newton stalls (a flat direction, a failed line search, 25 iterations), the
+ * search goes on by BFGS from the best point, with the inverse Hessian there as its start.
+ */
+export function minimizeNewton(objective: CurvedObjective, start: readonly number[], options: MinimizeOptions = {}): MinimizeResult & { hessian?: number[][] } {
+  const maxIterations = options.maxIterations ?? 200;
+  const tolerance = options.gradientTolerance ?? 1e-10;
+  let evaluations = 0;
+  const evaluate = (x: readonly number[]) => {
+    evaluations++;
+    const r = objective(x);
+    const finite = Number.isFinite(r.value) && r.gradient.every(Number.isFinite) && r.hessian.every((row) => row.every(Number.isFinite));
+    return finite ? r : undefined;
+  };
+  let x = [...start];
+  let current = evaluate(x);
+  if (!current) {
+    return { x, value: Number.POSITIVE_INFINITY, gradient: start.map(() => Number.NaN), converged: false, iterations: 0, evaluations, reason: "the starting point is outside the domain" };
+  }
+  const done = (value: number, gradient: number[]) => maxAbs(gradient) <= tolerance * Math.max(1, Math.abs(value));
+  let iteration = 0;
+  for (; iteration < Math.min(NEWTON_ITERATIONS, maxIterations); iteration++) {
+    if (done(current.value, current.gradient)) {
+      return { ...current, x, converged: true, iterations: iteration, evaluations, reason: "gradient below tolerance" };
+    }
+    const direction = newtonDirection(current.hessian, current.gradient);
+    const slope = dot(direction, current.gradient);
+    if (!(slope < 0)) break;
+    const longest = maxAbs(direction);
+    let t = longest > 3 ? 3 / longest : 1;
+    let accepted: (typeof current & { x: number[] }) | undefined;
+    for (let trial = 0; trial < 30 && !accepted; trial++, t *= 0.5) {
+      const at = x.map((v, i) => v + t * (direction[i] as number));
+      const r = evaluate(at);
+      if (r && r.value <= current.value + 1e-4 * t * slope) accepted = { ...r, x: at };
+    }
+    if (!accepted) break;
+    x = accepted.x;
+    current = accepted;
+  }
+  if (done(current.value, current.gradient)) {
+    return { ...current, x, converged: true, iterations: iteration, evaluations, reason: "gradient below tolerance" };
+  }
+  const rest = minimizeBfgs(objective, x, { ...options, maxIterations: maxIterations - iteration, inverseHessian: invertPositiveDefinite(current.hessian) ?? options.inverseHessian });
+  return { ...rest, iterations: iteration + rest.iterations, evaluations: evaluations + rest.evaluations };
+}
+
+/** The Newton direction −H⁻¹g, H shifted by μI (μ growing tenfold) until positive definite. */
+function newtonDirection(hessian: readonly (readonly number[])[], gradient: readonly number[]): number[] {
+  const scale = hessian.reduce((m, row, i) => Math.max(m, Math.abs(row[i] as number)), 0) || 1;
+  for (let mu = 0; mu < 1e12 * scale; mu = mu === 0 ? 1e-8 * scale : mu * 10) {
+    const shifted = hessian.map((row, i) => row.map((v, j) => (i === j ? v + mu : v)));
+    const inverse = invertPositiveDefinite(shifted);
+    if (inverse) return inverse.map((row) => -dot(row, gradient));
+  }
+  return gradient.map((g) => -g);
 }
 
 function identity(n: number): number[][] {

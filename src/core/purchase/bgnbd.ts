@@ -4,7 +4,7 @@ import { checkDistinctRows, fitMaximumLikelihood, type FitLimits, type FitResult
 import { GammaRatios } from "../special/gammaRatios";
 import { hyp2f1 } from "../special/hypergeometric";
 import { ChebyshevPanels } from "../special/chebyshev";
-import { customerMeans, distinctValues, type CustomerSummary } from "./customers";
+import { customerMeans, distinctValues, groupedOrder, type CustomerSummary } from "./customers";
 
 /**
  * The BG/NBD model of repeat buying (Fader, Hardie & Lee 2005, "'Counting Your Customers'
@@ -21,30 +21,42 @@ export const BGNBD_PARAMS = ["r", "alpha", "a", "b"] as const;
  * The log-likelihood of the data and its gradient in (r, α, a, b), paper eq. (6):
  * L = B(a, b+x)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+T)^(r+x))
  *   + [x > 0] B(a+1, b+x−1)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+t_x)^(r+x)),
- * written, as in the paper's eq. (7), as A1 + A2 + ln(e^A3 + [x > 0] e^A4).
+ * written, as in the paper's eq. (7), as A1 + A2 + ln(e^A3 + [x > 0] e^A4)
+ * = A1 + A2 + A3 + ln(1 + e^Δ), Δ = A4 − A3 = ln a − ln(b+x−1) − (r+x) D, D = ln(α+t_x) − ln(α+T).
+ * With `withHessian`, the second derivatives too: those of A1 and A2 from trigamma
+ * differences per distinct x; that of ln(e^A3 + e^A4), with p the share of e^A4, is
+ * (1−p)∇²A3 + p∇²A4 + p(1−p)(∇A4 − ∇A3)(∇A4 − ∇A3)ᵀ.
  *
- * Terms that depend on x alone are computed once per distinct x, ln(α+T) once per
- * distinct T and ln(α+t_x) once per distinct t_x, so a row costs one exp and one log1p.
+ * Terms that depend on x alone are computed once per distinct x, ln(α+T) once per distinct
+ * T and ln(α+t_x) once per distinct t_x. The rows are grouped by x, and a row only adds
+ * its share of a few sums (of w ln(α+T), w p, w p D, …) that the group then multiplies by
+ * its own r+x: a row costs one exp, one log1p and a few additions, which matters most on
+ * the first fit after a workbook opens, when the code still runs unoptimised.
  */
-export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly number[]) => { value: number; gradient: number[] } {
+export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly number[], withHessian?: boolean) => { value: number; gradient: number[]; hessian?: number[][] } {
   const xs = distinctValues(data.frequency);
   const ts = distinctValues(data.T);
   const txs = distinctValues(data.recency);
   const nx = xs.values.length;
+  const { start, order } = groupedOrder(xs.index, nx);
+  const weight = new Float64Array(data.rows); // in group order
+  const jT = new Int32Array(data.rows);
+  const jTx = new Int32Array(data.rows);
   const groupWeight = new Float64Array(nx);
-  for (let i = 0; i < data.rows; i++) {
-    const k = xs.index[i] as number;
-    groupWeight[k] = (groupWeight[k] as number) + (data.weight[i] as number);
+  for (let at = 0; at < data.rows; at++) {
+    const i = order[at] as number;
+    weight[at] = data.weight[i] as number;
+    jT[at] = ts.index[i] as number;
+    jTx[at] = txs.index[i] as number;
+    groupWeight[xs.index[i] as number] += data.weight[i] as number;
   }
   const gammaRatios = new GammaRatios(xs.values, 3);
-  const logA4 = new Float64Array(nx); // ln a − ln(b+x−1), x > 0
-  const invB = new Float64Array(nx); // 1/(b+x−1)
   const logT = new Float64Array(ts.values.length);
   const invT = new Float64Array(ts.values.length);
   const logTx = new Float64Array(txs.values.length);
   const invTx = new Float64Array(txs.values.length);
 
-  return (params) => {
+  return (params, withHessian) => {
     const [r, alpha, a, b] = params as [number, number, number, number];
     if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return { value: Number.NaN, gradient: [Number.NaN, Number.NaN, Number.NaN, Number.NaN] };
     let value = 0;
@@ -52,25 +64,21 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
     let dalpha = 0;
     let da = 0;
     let db = 0;
+    // The Hessian's entries in (r, α, a, b).
+    let hrr = 0;
+    let hra = 0;
+    let haa = 0;
+    let hrA = 0;
+    let hrB = 0;
+    let haA = 0;
+    let haB = 0;
+    let hAA = 0;
+    let hAB = 0;
+    let hBB = 0;
     const logAlpha = Math.log(alpha);
     const logAParam = Math.log(a);
     const ratios = gammaRatios.update(r, b, a + b);
-    for (let k = 0; k < nx; k++) {
-      const x = xs.values[k] as number;
-      const w = groupWeight[k] as number;
-      dr += w * logAlpha;
-      dalpha += (w * r) / alpha;
-      value += w * r * logAlpha;
-      if (x === 0) continue;
-      logA4[k] = logAParam - Math.log(b + x - 1);
-      invB[k] = 1 / (b + x - 1);
-      // ln Γ(r+x) − ln Γ(r) + ln Γ(b+x) − ln Γ(b) − (ln Γ(a+b+x) − ln Γ(a+b)), and its ψ-derivatives.
-      value += w * (ratios.log(0, x) + ratios.log(1, x) - ratios.log(2, x));
-      const psiABx = ratios.psi(2, x);
-      dr += w * ratios.psi(0, x);
-      da -= w * psiABx;
-      db += w * (ratios.psi(1, x) - psiABx);
-    }
+    if (withHessian) ratios.curvature();
     for (let j = 0; j < ts.values.length; j++) {
       logT[j] = Math.log(alpha + (ts.values[j] as number));
       invT[j] = 1 / (alpha + (ts.values[j] as number));
@@ -79,31 +87,118 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
       logTx[j] = Math.log(alpha + (txs.values[j] as number));
       invTx[j] = 1 / (alpha + (txs.values[j] as number));
     }
-    for (let i = 0; i < data.rows; i++) {
-      const w = data.weight[i] as number;
-      const k = xs.index[i] as number;
+    for (let k = 0; k < nx; k++) {
       const x = xs.values[k] as number;
+      const w = groupWeight[k] as number;
       const rx = r + x;
-      const jT = ts.index[i] as number;
-      const a3 = -rx * (logT[jT] as number);
+      // A1's r ln α, for every customer.
+      value += w * r * logAlpha;
+      dr += w * logAlpha;
+      dalpha += (w * r) / alpha;
+      if (withHessian) {
+        hra += w / alpha;
+        haa -= (w * r) / (alpha * alpha);
+      }
+      // Sums over the group's rows: of w ln(α+T), w/(α+T), w/(α+T)² (A3), and for x > 0 of
+      // w ln(1 + e^Δ), w p, w p D, w p δ, w p (1/(α+t_x)² − 1/(α+T)²), with δ = 1/(α+t_x) − 1/(α+T),
+      // and of w p(1−p) times 1, D, δ, D², D δ, δ².
+      let sLT = 0;
+      let sIT = 0;
+      let sIT2 = 0;
+      let soft = 0;
+      let sP = 0;
+      let sPD = 0;
+      let sPd = 0;
+      let sPd2 = 0;
+      let sQ = 0;
+      let sQD = 0;
+      let sQd = 0;
+      let sQDD = 0;
+      let sQDd = 0;
+      let sQdd = 0;
+      const end = start[k + 1] as number;
       if (x === 0) {
-        value += w * a3;
-        dr -= w * (logT[jT] as number);
-        dalpha -= w * rx * (invT[jT] as number);
+        for (let at = start[k] as number; at < end; at++) {
+          const wi = weight[at] as number;
+          const iT = invT[jT[at] as number] as number;
+          sLT += wi * (logT[jT[at] as number] as number);
+          sIT += wi * iT;
+          if (withHessian) sIT2 += wi * iT * iT;
+        }
+        value -= rx * sLT;
+        dr -= sLT;
+        dalpha -= rx * sIT;
+        if (withHessian) {
+          hra -= sIT;
+          haa += rx * sIT2;
+        }
         continue;
       }
-      const jTx = txs.index[i] as number;
-      const a4 = (logA4[k] as number) - rx * (logTx[jTx] as number);
-      // ln(e^A3 + e^A4) and the share p of the second term, from one exponential.
-      const e = Math.exp(-Math.abs(a3 - a4));
-      const p = a4 >= a3 ? 1 / (1 + e) : e / (1 + e);
-      value += w * (Math.max(a3, a4) + Math.log1p(e));
-      dr -= w * ((1 - p) * (logT[jT] as number) + p * (logTx[jTx] as number));
-      dalpha -= w * rx * ((1 - p) * (invT[jT] as number) + p * (invTx[jTx] as number));
-      da += (w * p) / a;
-      db -= w * p * (invB[k] as number);
+      const logA4 = logAParam - Math.log(b + x - 1);
+      const iB = 1 / (b + x - 1);
+      for (let at = start[k] as number; at < end; at++) {
+        const wi = weight[at] as number;
+        const t = jT[at] as number;
+        const tx = jTx[at] as number;
+        const lT = logT[t] as number;
+        const iT = invT[t] as number;
+        const iTx = invTx[tx] as number;
+        const D = (logTx[tx] as number) - lT;
+        const delta = logA4 - rx * D;
+        const e = Math.exp(-Math.abs(delta));
+        const p = delta >= 0 ? 1 / (1 + e) : e / (1 + e);
+        const wp = wi * p;
+        const d = iTx - iT;
+        sLT += wi * lT;
+        sIT += wi * iT;
+        soft += wi * (Math.max(delta, 0) + Math.log1p(e));
+        sP += wp;
+        sPD += wp * D;
+        sPd += wp * d;
+        if (withHessian) {
+          const wpq = wp * (1 - p);
+          sIT2 += wi * iT * iT;
+          sPd2 += wp * (iTx * iTx - iT * iT);
+          sQ += wpq;
+          sQD += wpq * D;
+          sQd += wpq * d;
+          sQDD += wpq * D * D;
+          sQDd += wpq * D * d;
+          sQdd += wpq * d * d;
+        }
+      }
+      // ln Γ(r+x) − ln Γ(r) + ln Γ(b+x) − ln Γ(b) − (ln Γ(a+b+x) − ln Γ(a+b)), and its ψ-derivatives.
+      const psiABx = ratios.psi(2, x);
+      value += w * (ratios.log(0, x) + ratios.log(1, x) - ratios.log(2, x)) - rx * sLT + soft;
+      dr += w * ratios.psi(0, x) - sLT - sPD;
+      dalpha -= rx * (sIT + sPd);
+      da += sP / a - w * psiABx;
+      db += w * (ratios.psi(1, x) - psiABx) - sP * iB;
+      if (withHessian) {
+        const triABx = ratios.tri(2, x);
+        hrr += w * ratios.tri(0, x) + sQDD;
+        hra -= sIT + sPd - rx * sQDd;
+        haa += rx * (sIT2 + sPd2) + rx * rx * sQdd;
+        hrA -= sQD / a;
+        hrB += sQD * iB;
+        haA -= (rx * sQd) / a;
+        haB += rx * sQd * iB;
+        hAA += (sQ - sP) / (a * a) - w * triABx;
+        hAB -= (sQ * iB) / a + w * triABx;
+        hBB += (sP + sQ) * iB * iB + w * (ratios.tri(1, x) - triABx);
+      }
     }
-    return { value, gradient: [dr, dalpha, da, db] };
+    if (!withHessian) return { value, gradient: [dr, dalpha, da, db] };
+    return {
+      value,
+      gradient: [dr, dalpha, da, db],
+      hessian: [
+        [hrr, hra, hrA, hrB],
+        [hra, haa, haA, haB],
+        [hrA, haA, hAA, hAB],
+        [hrB, haB, hAB, hBB],
+      ],
+    };
   };
 }
 
@@ -115,6 +210,7 @@ export function fitBgNbd(data: CustomerSummary, limits: FitLimits = {}): FitResu
   // Start with the mean purchase rate r/α at the observed rate and dropout odds near 1.
   return fitMaximumLikelihood(BGNBD_PARAMS, bgnbdLogLikelihood(data), [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 1, 1], {
     ...limits,
+    analyticHessian: true,
     describe: `${formatCount(data.customers)} customers (${formatCount(data.rows)} distinct)`,
     totalWeight: data.customers,
   });

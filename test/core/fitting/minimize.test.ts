@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { invertPositiveDefinite, minimizeBfgs } from "../../../src/core/fitting/minimize";
+import { invertPositiveDefinite, minimizeBfgs, minimizeNewton } from "../../../src/core/fitting/minimize";
 
 describe("minimizeBfgs", () => {
   it("finds the minimum of Rosenbrock's function from the classic start", () => {
@@ -33,6 +33,54 @@ describe("minimizeBfgs", () => {
 
   it("reports a start outside the domain instead of searching", () => {
     const result = minimizeBfgs(() => ({ value: Number.NaN, gradient: [Number.NaN] }), [1]);
+    assert.equal(result.converged, false);
+    assert.match(result.reason, /outside the domain/);
+  });
+});
+
+describe("minimizeNewton", () => {
+  const rosenbrock = ([x, y]: readonly number[]) => ({
+    value: (1 - x!) ** 2 + 100 * (y! - x! * x!) ** 2,
+    gradient: [-2 * (1 - x!) - 400 * x! * (y! - x! * x!), 200 * (y! - x! * x!)],
+    hessian: [
+      [2 - 400 * (y! - 3 * x! * x!), -400 * x!],
+      [-400 * x!, 200],
+    ],
+  });
+
+  it("finds the minimum of Rosenbrock's function, through regions where the Hessian is indefinite", () => {
+    // At (−1.2, 1) the Hessian is positive definite; on the way, near (0, 0.5), it is not: the shift handles both.
+    for (const start of [[-1.2, 1], [0, 0.5], [2, -1]]) {
+      const result = minimizeNewton(rosenbrock, start, { gradientTolerance: 1e-10 });
+      assert.ok(result.converged, result.reason);
+      assert.ok(Math.abs(result.x[0]! - 1) < 1e-8 && Math.abs(result.x[1]! - 1) < 1e-8, `${result.x} from ${start}`);
+    }
+  });
+
+  it("solves a quadratic in one step", () => {
+    const quadratic = (x: readonly number[]) => ({
+      value: 0.5 * (x[0]! ** 2 + 10 * x[1]! ** 2) - x[0]!,
+      gradient: [x[0]! - 1, 10 * x[1]!],
+      hessian: [
+        [1, 0],
+        [0, 10],
+      ],
+    });
+    const result = minimizeNewton(quadratic, [1.5, 0.2], { gradientTolerance: 1e-12 });
+    assert.ok(result.converged);
+    assert.equal(result.iterations, 1);
+    assert.ok(Math.abs(result.x[0]! - 1) < 1e-12 && Math.abs(result.x[1]!) < 1e-12);
+  });
+
+  it("hands a function without a minimum over to BFGS, which stops within the iteration limit", () => {
+    const unbounded = (x: readonly number[]) => ({ value: -x[0]!, gradient: [-1], hessian: [[0]] });
+    const result = minimizeNewton(unbounded, [0], { maxIterations: 40 });
+    assert.equal(result.converged, false);
+    assert.ok(result.iterations <= 40);
+  });
+
+  it("reports a start outside the domain instead of searching", () => {
+    const result = minimizeNewton(() => ({ value: Number.NaN, gradient: [Number.NaN], hessian: [[Number.NaN]] }), [1]);
     assert.equal(result.converged, false);
     assert.match(result.reason, /outside the domain/);
   });

@@ -15,7 +15,7 @@ import { LifetimeError } from "../../../src/core/errors";
 import { logGamma } from "../../../src/core/special/gamma";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { FIXTURES, numericalGradient, readCsvColumns, reference, relativeError } from "../../support/fixtures";
+import { FIXTURES, numericalGradient, numericalHessian, readCsvColumns, reference, relativeError } from "../../support/fixtures";
 
 const cdnow = readCsvColumns("cdnow_customers_summary.csv");
 const data = summarizeCustomers({ frequency: cdnow.frequency!, recency: cdnow.recency!, T: cdnow.T! });
@@ -74,6 +74,15 @@ describe("BG/NBD on CDNOW (Fader, Hardie & Lee 2005)", () => {
       const analytic = ll(p).gradient;
       const numeric = numericalGradient((q) => ll(q).value, p);
       analytic.forEach((g, j) => assert.ok(Math.abs(g - numeric[j]!) <= 1e-5 * Math.max(1, Math.abs(numeric[j]!)), `∂/∂θ${j}: ${g} vs ${numeric[j]}`));
+    }
+  });
+
+  it("has an analytic Hessian that matches central differences of the gradient", () => {
+    const ll = bgnbdLogLikelihood(data);
+    for (const p of [asArray(ref.fit.params), [1.3, 20, 0.2, 5], [0.05, 0.5, 3, 0.7]]) {
+      const analytic = ll(p, true).hessian!;
+      const numeric = numericalHessian((q) => ll(q).gradient, p);
+      analytic.forEach((row, k) => row.forEach((v, j) => assert.ok(Math.abs(v - numeric[k]![j]!) <= 1e-6 * Math.max(1, Math.abs(numeric[k]![j]!)), `∂²/∂θ${k}∂θ${j}: ${v} vs ${numeric[k]![j]}`)));
     }
   });
 
