@@ -48,7 +48,8 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
     weight[at] = data.weight[i] as number;
     jT[at] = ts.index[i] as number;
     jTx[at] = txs.index[i] as number;
-    groupWeight[xs.index[i] as number] += data.weight[i] as number;
+    const k = xs.index[i] as number;
+    groupWeight[k] = (groupWeight[k] as number) + (data.weight[i] as number);
   }
   const gammaRatios = new GammaRatios(xs.values, 3);
   const logT = new Float64Array(ts.values.length);

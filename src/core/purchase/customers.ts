@@ -204,11 +204,19 @@ export function distinctValues(column: Float64Array): DistinctValues {
  */
 export function groupedOrder(index: Int32Array, groups: number): { start: Int32Array; order: Int32Array } {
   const start = new Int32Array(groups + 1);
-  for (let i = 0; i < index.length; i++) start[(index[i] as number) + 1]++;
+  for (let i = 0; i < index.length; i++) {
+    const k = (index[i] as number) + 1;
+    start[k] = (start[k] as number) + 1;
+  }
   for (let k = 0; k < groups; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
   const next = start.slice(0, groups);
   const order = new Int32Array(index.length);
-  for (let i = 0; i < index.length; i++) order[next[index[i] as number]++] = i;
+  for (let i = 0; i < index.length; i++) {
+    const k = index[i] as number;
+    const at = next[k] as number;
+    order[at] = i;
+    next[k] = at + 1;
+  }
   return { start, order };
 }
 

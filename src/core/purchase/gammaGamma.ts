@@ -91,7 +91,8 @@ export function gammaGammaLogLikelihood(data: SpendData) {
     const w = data.weight[i] as number;
     mx[at] = m * x;
     weight[at] = w;
-    groupWeight[xs.index[i] as number] += w;
+    const k = xs.index[i] as number;
+    groupWeight[k] = (groupWeight[k] as number) + w;
     constant += w * Math.log(m);
     slopeP += w * x * (Math.log(m) + Math.log(x));
   }
