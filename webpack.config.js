@@ -8,7 +8,7 @@ const { generateCustomFunctionsMetadata } = require("custom-functions-metadata")
 const { DefinePlugin } = require("webpack");
 
 const DEV_PORT = Number(process.env.LIFETIME_PORT || 3000);
-const FUNCTION_FILES = ["./src/functions/clv.ts", "./src/functions/retentionModels.ts", "./src/functions/purchaseModels.ts"];
+const FUNCTION_FILES = ["./src/functions/clv.ts", "./src/functions/retentionModels.ts", "./src/functions/purchaseModels.ts", "./src/functions/commissions.ts"];
 
 /**
  * Certificates for https://localhost from office-addin-dev-certs. Where the CA cannot be

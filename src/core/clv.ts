@@ -39,7 +39,7 @@ export interface ClvInput {
 }
 
 /** A validated per-period quantity: constant, or a series long enough for the horizon. */
-interface Series {
+export interface Series {
   readonly at: (t: number) => number;
   readonly constant: number | undefined;
 }
@@ -49,7 +49,7 @@ const isSeries = (value: PerPeriod): value is readonly number[] => typeof value 
 /** How a message names one value of a series: "margin (value 3 of 12)". */
 export const seriesValueName = (name: string, index: number, length: number): string => `${name} (value ${index + 1} of ${length})`;
 
-function checkSeries(name: string, value: PerPeriod, check: (name: string, v: number) => number): void {
+export function checkSeries(name: string, value: PerPeriod, check: (name: string, v: number) => number): void {
   if (!isSeries(value)) {
     check(name, value);
     return;
@@ -88,7 +88,7 @@ export function resolveHorizon(inputs: Record<string, PerPeriod>, periods: numbe
   return horizon;
 }
 
-function series(value: PerPeriod): Series {
+export function series(value: PerPeriod): Series {
   if (isSeries(value)) {
     const values = value;
     return { at: (t) => values[t - 1] as number, constant: undefined };
@@ -96,7 +96,7 @@ function series(value: PerPeriod): Series {
   return { at: () => value, constant: value };
 }
 
-const TIMINGS: readonly Timing[] = ["end", "start"];
+export const TIMINGS: readonly Timing[] = ["end", "start"];
 
 function validateClvInput(input: ClvInput): { horizon: number; discountRate: number; acquisitionCost: number; timing: Timing } {
   checkSeries("margin", input.margin, requireFinite);
@@ -125,7 +125,7 @@ export function geometricWeightSum(retention: number, discountRate: number, peri
   return (numerator * -Math.expm1(periods * logQ)) / gap;
 }
 
-function finiteResult(value: number, what: string): number {
+export function finiteResult(value: number, what: string): number {
   if (!Number.isFinite(value)) {
     throw notANumber(`${what} is too large to compute in double precision; check the size of the inputs`);
   }
@@ -174,7 +174,7 @@ function sumSeries(margin: Series, retention: Series, discountRate: number, hori
  * Walks the periods 1..T, handing each its share of customers paying (S(t), or S(t−1)
  * with timing "start"), the discount factor applied and the expected discounted margin.
  */
-function forEachPeriod(
+export function forEachPeriod(
   margin: Series,
   retention: Series,
   discountRate: number,

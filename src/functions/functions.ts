@@ -5,3 +5,4 @@
 import "./clv";
 import "./retentionModels";
 import "./purchaseModels";
+import "./commissions";

@@ -24,6 +24,9 @@ export const FUNCTION_EXAMPLES: Record<string, string> = {
   PNBD_CLV: "=LTV.PNBD_CLV({0.553,10.578,0.606,11.669}, 35, 2, 30.43, 38.86, 12, 4.345, 0.01)",
   GG_FIT: "=LTV.GG_FIT(B2:B2358, E2:E2358)",
   GG_SPEND: "=LTV.GG_SPEND({6.25,3.74,15.44}, 1, 35)",
+  COMMISSION_COST: "=LTV.COMMISSION_COST(50, 0.9, 0.01, 0.2, 12, 30, 2)",
+  BREAKEVEN_COMMISSION: "=LTV.BREAKEVEN_COMMISSION(50, 0.9, 0.01, 150, 12, 30, 2)",
+  TIER_RATE: "=LTV.TIER_RATE(30, {0,10,50}, {0.2,0.25,0.3}, 1)",
 };
 
 /** The metadata the build generates from the functions' JSDoc (functions.json), injected at build time. */
