@@ -2,7 +2,8 @@ import { z } from "zod";
 import { formatCount } from "../../core/errors";
 import { cohortModel, projectionOffset, type CohortModel } from "../../core/retention/cohortModel";
 import type { Cohort } from "../../core/retention/shiftedBetaGeometric";
-import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type ValidationPlan, type ValidationRule, type WorkbookPlan } from "../plan";
+import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, positive, timing, whole, type Accepts } from "../inputs";
+import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type ValidationPlan, type WorkbookPlan } from "../plan";
 
 /**
  * The cohort retention model as a workbook: inputs, the sBG fit (as values), and every
@@ -76,81 +77,6 @@ export interface CohortPlanResult {
   model: CohortModel;
 }
 
-const INPUT_FILL = "#FFF2CC";
-
-/** What an input cell accepts: its validation, the texts Excel shows, and the conditions the results check. */
-interface Accepts {
-  rule: (at: string) => ValidationRule;
-  prompt: { title: string; message: string };
-  error: { title: string; message: string };
-  /** Conditions over the input's name that must hold, each with the words that say what to fix. */
-  checks: [condition: string, message: string][];
-}
-
-/** A numeric condition that is FALSE, not an error, when the cell holds text. */
-const numberWhere = (name: string, ...conditions: string[]) => `IF(ISNUMBER(${name}),AND(${conditions.join(",")}),FALSE)`;
-
-const accepts = (name: string, prompt: string, must: string, rule: (at: string) => ValidationRule, condition: string): Accepts => ({
-  rule,
-  prompt: { title: name, message: prompt },
-  error: { title: `${name}: not accepted`, message: `${must}.` },
-  checks: [[condition, must]],
-});
-
-const amount = (name: string, what: string) =>
-  accepts(name, `${what}, 0 or more.`, `${name} must be an amount, 0 or more`, () => ({ kind: "decimal", min: 0 }), numberWhere(name, `${name}>=0`));
-
-const fraction = (name: string, what: string) =>
-  accepts(name, `${what}.`, `${name} must be a fraction from 0 to 1 (60% is 0.6)`, () => ({ kind: "decimal", min: 0, max: 1 }), numberWhere(name, `${name}>=0`, `${name}<=1`));
-
-const positive = (name: string, what: string) =>
-  accepts(name, `${what}.`, `${name} must be a number above 0`, (at) => ({ kind: "custom", formula: `AND(ISNUMBER(${at}),${at}>0)` }), numberWhere(name, `${name}>0`));
-
-const whole = (name: string, min: number, max: number, what: string) =>
-  accepts(name, `${what}.`, `${name} must be a whole number from ${min} to ${max}`, () => ({ kind: "whole", min, max }), numberWhere(name, `${name}=INT(${name})`, `${name}>=${min}`, `${name}<=${max}`));
-
-const annualRate = () =>
-  accepts(
-    "AnnualDiscount",
-    "Discount rate per year, as a fraction (10% is 0.1), above -1 and at most 1.",
-    "AnnualDiscount must be a yearly rate as a fraction, above -1 and at most 1 (10% is 0.1)",
-    (at) => ({ kind: "custom", formula: `AND(ISNUMBER(${at}),${at}>-1,${at}<=1)` }),
-    numberWhere("AnnualDiscount", "AnnualDiscount>-1", "AnnualDiscount<=1"),
-  );
-
-/** The sheet computes horizons up to the one it was built with; above, the results are errors and the check says to rebuild. */
-function horizon(built: number, unit: string): Accepts {
-  const rebuild = `Horizon is above the ${built} ${unit}s this sheet was built for: rebuild the model with Lifetime with the longer horizon`;
-  return {
-    rule: () => ({ kind: "whole", min: 1, max: built }),
-    prompt: { title: "Horizon", message: `${unit[0]!.toUpperCase()}${unit.slice(1)}s ahead to value, a whole number from 1 to ${built} (the horizon this sheet was built for).` },
-    error: { title: "Horizon: not accepted", message: `This sheet computes horizons from 1 to ${built} ${unit}s. For a longer one, rebuild the model with Lifetime.` },
-    checks: [
-      [numberWhere("Horizon", "Horizon=INT(Horizon)", "Horizon>=1"), "Horizon must be a whole number of periods, at least 1"],
-      [`Horizon<=${built}`, rebuild],
-    ],
-  };
-}
-
-const timing = (): Accepts => ({
-  rule: () => ({ kind: "list", values: ["start", "end"] }),
-  prompt: { title: "Timing", message: 'When each period\'s margin arrives: "start" or "end" of the period.' },
-  error: { title: "Timing: not accepted", message: 'Timing must be "start" or "end".' },
-  // Typographic quotes in the message: a "" inside a formula's text is not read alike by every engine.
-  checks: [['OR(Timing="start",Timing="end")', "Timing must be “start” or “end”"]],
-});
-
-/** The check cell's formula: the first condition that fails says what to fix, else "OK". */
-function checkFormula(checks: readonly [string, string][]): string {
-  const quote = (text: string) => {
-    if (text.includes('"')) throw new Error(`a check's message is text in a formula and must not hold a double quote: ${text}`);
-    return `"${text}"`;
-  };
-  return `=${checks.reduceRight((rest, [condition, message]) => `IF(${condition},${rest},${quote(message)})`, '"OK"')}`;
-}
-
-const FORMAT = { money: "#,##0.00", share: "0.00%", rate: "0.000%", count: "#,##0.0", number: "0.0000", whole: "0" };
-
 /**
  * Builds the plan. `withExpected` also returns, for every formula cell, the value the core
  * computes for it, which the tests compare with a spreadsheet engine's results.
@@ -211,7 +137,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     { name: "PeriodsPerYear", text: `Periods per year (${unit}s)`, value: periodsPerYear, format: FORMAT.whole, accepts: whole("PeriodsPerYear", 1, 365, `Periods in a year: 12 for months, 4 for quarters, 1 for years`) },
     { name: "DiscountRate", text: `Discount rate per ${unit}: (1 + annual)^(1/periods) − 1`, value: '=IF(InputCheck="OK",(1+AnnualDiscount)^(1/PeriodsPerYear)-1,NA())', format: FORMAT.rate },
     { name: "Horizon", text: `Projection horizon (${unit}s; up to ${H} as built)`, value: H, format: FORMAT.whole, accepts: horizon(H, unit) },
-    { name: "Timing", text: 'Margin paid at the "start" or "end" of each period', value: settings.timing, accepts: timing() },
+    { name: "Timing", text: 'Margin paid at the "start" or "end" of each period', value: settings.timing, accepts: timing("margin") },
     { name: "Alpha", text: fit.logLikelihood === undefined ? "Alpha (sBG, assumed)" : "Fitted alpha (sBG, maximum likelihood)", value: fit.alpha, format: FORMAT.number, accepts: positive("Alpha", "Alpha of the shifted-beta-geometric curve, above 0") },
     { name: "Beta", text: fit.logLikelihood === undefined ? "Beta (sBG, assumed)" : "Fitted beta (sBG, maximum likelihood)", value: fit.beta, format: FORMAT.number, accepts: positive("Beta", "Beta of the shifted-beta-geometric curve, above 0") },
     { name: "LogLikelihood", text: "Log-likelihood of the fit", value: fit.logLikelihood ?? "assumed, not fitted", format: FORMAT.number },
