@@ -43,7 +43,7 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   const scroller = useRef<HTMLDivElement>(null);
   const sheet = workbook.selection.sheet;
   const id = workbook.sheetId(sheet);
-  const size = workbook.hf.getSheetDimensions(id);
+  const size = workbook.engine.getSheetDimensions(id);
   const rows = Math.min(Math.max(size.height, 20) + 2, 400);
   const columns = Math.min(Math.max(size.width, 10) + 1, 60);
   const [start, end = start] = workbook.selection.range.split(":") as [string, string?];
@@ -55,7 +55,7 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   const right = Math.max(a.column, b.column);
   const inSelection = (r: number, c: number) => r >= top && r <= bottom && c >= left && c <= right;
   const active = { sheet: id, row: a.row - 1, col: a.column - 1 };
-  const current = workbook.hf.getCellFormula(active) ?? String(workbook.hf.getCellSerialized(active) ?? "");
+  const current = workbook.engine.getCellFormula(active) ?? String(workbook.engine.getCellSerialized(active) ?? "");
   const [draft, setDraft] = useState(current);
   useEffect(() => setDraft(current), [current, start, sheet]);
   /** The text of the cell being edited in place, or undefined when none is. */
@@ -144,7 +144,7 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   return (
     <section className={styles.root} aria-label="Preview workbook">
       <TabList selectedValue={sheet} onTabSelect={(_, d) => { workbook.selection = { sheet: String(d.value), range: "A1" }; setEditing(undefined); workbook.changed(); }} aria-label="Sheets">
-        {workbook.hf.getSheetNames().map((name) => (
+        {workbook.engine.getSheetNames().map((name) => (
           <Tab key={name} value={name}>{name}</Tab>
         ))}
       </TabList>
@@ -202,7 +202,7 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
               <tr key={r}>
                 <th className={styles.head} scope="row">{r + 1}</th>
                 {Array.from({ length: columns }, (_, c) => {
-                  const value = workbook.hf.getCellValue({ sheet: id, row: r, col: c });
+                  const value = workbook.engine.getCellValue({ sheet: id, row: r, col: c });
                   const address = cellAddress(r + 1, c + 1);
                   const style = workbook.styles.get(`${id}!${r + 1}:${c + 1}`);
                   const isActive = r + 1 === a.row && c + 1 === a.column;

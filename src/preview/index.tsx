@@ -1,6 +1,5 @@
 import "./runtime";
 import "../functions/functions";
-import { HyperFormula } from "hyperformula";
 import { createRoot } from "react-dom/client";
 import { FluentProvider, makeStyles, tokens, webDarkTheme, webLightTheme } from "@fluentui/react-components";
 import { registerLtvFunctions } from "../host/preview/customFunctions";
@@ -11,10 +10,10 @@ import { PreviewGrid } from "./PreviewGrid";
 import { ltvFunctions } from "./runtime";
 
 /**
- * The preview: the real task pane beside a workbook computed by HyperFormula, for trying
+ * The preview: the real task pane beside a workbook computed by the project's own formula engine, for trying
  * Lifetime in a browser without Excel. Settings persist in the browser's local storage.
  */
-registerLtvFunctions(HyperFormula, ltvFunctions);
+registerLtvFunctions(ltvFunctions);
 const workbook = sampleWorkbook();
 const params = new URLSearchParams(window.location.search);
 // ?excelApi=1.9 plays an Excel without the requirement sets the model builder needs.

@@ -343,12 +343,12 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     assert.notEqual(await cell(page, "AC52").textContent(), "keep me");
 
     // A write that fails part-way: the pane says so and the sheet is as it was.
-    const before = await page.evaluate(() => JSON.stringify((window as unknown as { lifetimePreview: { hf: { getAllSheetsSerialized(): unknown } } }).lifetimePreview.hf.getAllSheetsSerialized()));
+    const before = await page.evaluate(() => JSON.stringify((window as unknown as { lifetimePreview: { engine: { getAllSheetsSerialized(): unknown } } }).lifetimePreview.engine.getAllSheetsSerialized()));
     await page.evaluate(() => void ((window as unknown as { lifetimePreview: { failAtWrite?: number } }).lifetimePreview.failAtWrite = 40));
     await pane.getByRole("textbox", { name: /^Horizon/ }).fill("48");
     await pane.getByRole("button", { name: /^Rebuild/ }).click();
     await pane.getByText(/could not be written .*put back as it was/).waitFor();
-    const after = await page.evaluate(() => JSON.stringify((window as unknown as { lifetimePreview: { hf: { getAllSheetsSerialized(): unknown } } }).lifetimePreview.hf.getAllSheetsSerialized()));
+    const after = await page.evaluate(() => JSON.stringify((window as unknown as { lifetimePreview: { engine: { getAllSheetsSerialized(): unknown } } }).lifetimePreview.engine.getAllSheetsSerialized()));
     assert.equal(after, before);
     assert.equal(await cell(page, "B12").textContent(), "36");
     await page.screenshot({ path: path.join(ARTIFACTS, "preview-rebuilt.png") });

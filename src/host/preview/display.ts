@@ -1,7 +1,7 @@
 /**
  * A cell's value as the preview shows it, through the number formats plans use: "0.00%",
  * "#,##0.00", "0.0000", "@", and the date formats Excel users type (serial numbers of the
- * 1900 date system, as Excel and HyperFormula count them).
+ * 1900 date system, as Excel and the preview's engine count them).
  */
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 

@@ -1,24 +1,23 @@
-import { CellValueDetailedType, DetailedCellError, HyperFormula, type RawCellContent } from "hyperformula";
 import { chartFromCells, type ChartData } from "../../models/charts";
 import { cellAddress, parseAddress, shiftFormula, writeFormulas, writeRange, type ChartPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
 import { CellSet, parseRange, planFootprint } from "../cells";
 import { markedCopies, quoteSheet, sheetGone, uniqueSheetName } from "../sheets";
 import { MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
-import { registerNameSizes } from "./customFunctions";
 import { displayText } from "./display";
+import { CellError, FormulaEngine, type RawCellContent } from "./engine/engine";
 
 /**
- * The preview workbook: sheets computed by HyperFormula, a real formula engine, for trying
- * the task pane in a browser without Excel. It keeps what HyperFormula does not (number
- * formats, the selection, the sheets' markers) beside the engine, keyed by sheet id so a
+ * The preview workbook: sheets computed by the project's own formula engine (./engine), for
+ * trying the task pane in a browser without Excel. It keeps what the engine does not
+ * (number formats, the selection, the sheets' markers) beside it, keyed by sheet id so a
  * rename or a rebuild keeps them, and applies plans by the rules of the Office.js applier:
  * a new sheet with a unique name; a rebuild in place on the sheet that carries the model's
  * marker, touching only the model's own cells, asking before it writes over a user's; a
  * failed write undone.
  */
 export class PreviewWorkbook {
-  readonly hf: HyperFormula;
+  readonly engine = new FormulaEngine();
   /** Number formats by "sheetId!row:column". */
   readonly formats = new Map<string, string>();
   /** Cell styles a plan sets (bold, italic, fill), keyed as the formats. */
@@ -36,23 +35,6 @@ export class PreviewWorkbook {
   failAtWrite?: number;
   private listeners: (() => void)[] = [];
 
-  constructor() {
-    // Array arithmetic on, as in Excel: SUMPRODUCT((range>=x)*range) compares a range cell by cell.
-    // No smart rounding: HyperFormula would otherwise round results to 10 digits.
-    this.hf = HyperFormula.buildEmpty({ licenseKey: "gpl-v3", useColumnIndex: true, useArrayArithmetic: true, smartRounding: false, dateFormats: ["MM/DD/YYYY", "YYYY-MM-DD", "MM/DD/YY"] });
-    // A named range passed to a function that spills is sized as the range it names.
-    registerNameSizes(this.hf.dependencyGraph, (name, sheet) => {
-      const formula = this.hf.getNamedExpressionFormula(name, sheet) ?? this.hf.getNamedExpressionFormula(name);
-      const range = formula && /!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$/.exec(formula)?.[1];
-      if (!range) return undefined;
-      const r = parseRange(range.replace(/\$/g, ""));
-      return { rows: r.bottom - r.top + 1, columns: r.right - r.left + 1 };
-    });
-    // Excel reads TRUE and FALSE as values; HyperFormula only as TRUE() and FALSE().
-    this.hf.addNamedExpression("TRUE", "=TRUE()");
-    this.hf.addNamedExpression("FALSE", "=FALSE()");
-  }
-
   onChange(listener: () => void): () => void {
     this.listeners.push(listener);
     return () => {
@@ -65,7 +47,7 @@ export class PreviewWorkbook {
   }
 
   sheetId(name: string): number {
-    const id = this.hf.getSheetId(name);
+    const id = this.engine.getSheetId(name);
     if (id === undefined) throw new Error(`no sheet named ${name}`);
     return id;
   }
@@ -82,8 +64,8 @@ export class PreviewWorkbook {
 
   /** The error a cell holds (1-based row and column) and its message, as Excel shows it on the error's tooltip. */
   errorAt(sheet: number, row: number, column: number): { code: string; message: string } | undefined {
-    const value = this.hf.getCellValue({ sheet, row: row - 1, col: column - 1 });
-    if (!(value instanceof DetailedCellError)) return undefined;
+    const value = this.engine.getCellValue({ sheet, row: row - 1, col: column - 1 });
+    if (!(value instanceof CellError)) return undefined;
     return { code: value.value, message: value.message };
   }
 
@@ -105,26 +87,27 @@ export class PreviewWorkbook {
     const { row, column } = parseAddress(at);
     const validation = this.validationAt(id, row, column);
     if (validation && content !== null && content !== "" && !this.accepts(validation, id, row, column, content)) return validation.error;
-    this.hf.setCellContents({ sheet: id, row: row - 1, col: column - 1 }, [[content]]);
+    this.engine.setCellContents({ sheet: id, row: row - 1, col: column - 1 }, [[content]]);
     return undefined;
   }
 
   /** Undoes the last edit made in the grid; a plan's write is not the user's edit and is not undone. */
   undo(): boolean {
-    if (!this.hf.isThereSomethingToUndo()) return false;
-    this.hf.undo();
+    if (!this.engine.isThereSomethingToUndo()) return false;
+    this.engine.undo();
     return true;
   }
 
   redo(): boolean {
-    if (!this.hf.isThereSomethingToRedo()) return false;
-    this.hf.redo();
+    if (!this.engine.isThereSomethingToRedo()) return false;
+    this.engine.redo();
     return true;
   }
 
   /** Whether a validation accepts an entry, judged before it is written. */
   private accepts(v: ValidationPlan, sheet: number, row: number, column: number, content: RawCellContent): boolean {
-    const value = typeof content === "string" && content.startsWith("=") ? this.hf.calculateFormula(content, sheet) : content;
+    // Typed text is judged as the cell would read it: "50%" is 0.5, "=…" its result.
+    const value = typeof content === "string" ? this.engine.calculateFormula(content, sheet) : content;
     const rule = v.rule;
     switch (rule.kind) {
       case "decimal":
@@ -141,7 +124,7 @@ export class PreviewWorkbook {
         const letters = self.replace(/\d+$/, "");
         const literal = typeof value === "string" ? `"${value.replace(/"/g, '""')}"` : String(value).toUpperCase();
         const condition = shiftFormula(rule.formula, row - origin.top, column - origin.left).replace(new RegExp(`(?<![A-Z0-9$])\\$?${letters}\\$?${row}(?![0-9])`, "g"), literal);
-        return this.hf.calculateFormula(`=${condition}`, sheet) === true;
+        return this.engine.calculateFormula(`=${condition}`, sheet) === true;
       }
     }
   }
@@ -149,14 +132,14 @@ export class PreviewWorkbook {
   /** Writes rows of values (and "=…" formulas) at a cell. */
   setCells(sheet: string, at: string, rows: unknown[][]): void {
     const { row, column } = parseAddress(at);
-    this.hf.setCellContents({ sheet: this.sheetId(sheet), row: row - 1, col: column - 1 }, rows as RawCellContent[][]);
+    this.engine.setCellContents({ sheet: this.sheetId(sheet), row: row - 1, col: column - 1 }, rows as RawCellContent[][]);
   }
 
   /** Computed values of a range. */
   values(sheet: string, range: string): unknown[][] {
     const r = parseRange(range);
     const id = this.sheetId(sheet);
-    return this.hf.getRangeValues({ start: { sheet: id, row: r.top - 1, col: r.left - 1 }, end: { sheet: id, row: r.bottom - 1, col: r.right - 1 } }) as unknown[][];
+    return this.engine.getRangeValues({ start: { sheet: id, row: r.top - 1, col: r.left - 1 }, end: { sheet: id, row: r.bottom - 1, col: r.right - 1 } }) as unknown[][];
   }
 
   /** A range as the grid shows it: each value through its number format, dates as dates. */
@@ -166,7 +149,7 @@ export class PreviewWorkbook {
     return this.values(sheet, range).map((row, i) =>
       row.map((value, j) => {
         const at = { sheet: id, row: r.top - 1 + i, col: r.left - 1 + j };
-        const date = this.hf.getCellValueDetailedType(at) === CellValueDetailedType.NUMBER_DATE;
+        const date = this.engine.isCellDate(at);
         return displayText(value, this.formatAt(id, at.row + 1, at.col + 1) ?? (date ? "mm/dd/yyyy" : undefined));
       }),
     );
@@ -175,9 +158,9 @@ export class PreviewWorkbook {
   /** What is in a cell as typed: its formula, or its value; "" when empty. */
   content(sheet: number, row: number, column: number): string {
     const at = { sheet, row: row - 1, col: column - 1 };
-    const formula = this.hf.getCellFormula(at);
+    const formula = this.engine.getCellFormula(at);
     if (formula !== undefined) return formula;
-    const value = this.hf.getCellSerialized(at);
+    const value = this.engine.getCellSerialized(at);
     return value === null || value === undefined ? "" : String(value);
   }
 
@@ -193,8 +176,8 @@ export class PreviewWorkbook {
       for (const sheet of plan.sheets) {
         const record = previous?.sheets.find((s) => s.key === sheet.name);
         const tag = marker(plan.modelId, instance, sheet.name);
-        const found = record ? [...this.customProperties].filter(([id, props]) => this.hf.getSheetName(id) !== undefined && props.get(MARKER_KEY) === tag).map(([id]) => id) : [];
-        if (found.length > 1) throw new Error(markedCopies(found.map((id) => this.hf.getSheetName(id) as string)));
+        const found = record ? [...this.customProperties].filter(([id, props]) => this.engine.getSheetName(id) !== undefined && props.get(MARKER_KEY) === tag).map(([id]) => id) : [];
+        if (found.length > 1) throw new Error(markedCopies(found.map((id) => this.engine.getSheetName(id) as string)));
         if (record && found.length === 0) notes.push(sheetGone(record.name));
         const footprint = planFootprint(sheet);
         let id = found[0];
@@ -209,19 +192,19 @@ export class PreviewWorkbook {
                 const content = this.content(id, row, column);
                 if (content !== "") occupied.push({ address: cellAddress(row, column), content });
               }
-          const name = this.hf.getSheetName(id) as string;
+          const name = this.engine.getSheetName(id) as string;
           if (occupied.length > 0 && !options.overwrite) throw new OccupiedCellsError(name, occupied.slice(0, 20), occupied.length);
           clear = oldCells;
           for (const c of occupied) clear.addRect(parseRange(c.address));
           undo.push(this.snapshot(id));
           replaced = true;
         } else {
-          const name = uniqueSheetName(sheet.name, this.hf.getSheetNames());
-          this.hf.addSheet(name);
+          const name = uniqueSheetName(sheet.name, this.engine.getSheetNames());
+          this.engine.addSheet(name);
           const newId = this.sheetId(name);
           id = newId;
           undo.push(() => {
-            this.hf.removeSheet(newId);
+            this.engine.removeSheet(newId);
             this.customProperties.delete(newId);
             this.validations.delete(newId);
             this.charts.delete(newId);
@@ -230,10 +213,10 @@ export class PreviewWorkbook {
           this.customProperties.set(id, new Map([[MARKER_KEY, tag]]));
         }
         const sheetId = id;
-        const name = this.hf.getSheetName(sheetId) as string;
-        this.hf.batch(() => {
+        const name = this.engine.getSheetName(sheetId) as string;
+        this.engine.batch(() => {
           for (const r of clear.rects()) {
-            this.hf.setCellContents({ sheet: sheetId, row: r.top - 1, col: r.left - 1 }, Array.from({ length: r.bottom - r.top + 1 }, () => new Array<null>(r.right - r.left + 1).fill(null)));
+            this.engine.setCellContents({ sheet: sheetId, row: r.top - 1, col: r.left - 1 }, Array.from({ length: r.bottom - r.top + 1 }, () => new Array<null>(r.right - r.left + 1).fill(null)));
             for (let row = r.top; row <= r.bottom; row++) {
               for (let column = r.left; column <= r.right; column++) {
                 this.formats.delete(`${sheetId}!${row}:${column}`);
@@ -245,10 +228,10 @@ export class PreviewWorkbook {
             if (++writes === this.failAtWrite) throw new Error("GeneralException: the write failed");
             const { row, column } = parseAddress(write.at);
             const grid: unknown[][] = writeFormulas(write) ?? (write.values ?? []).map((r) =>
-              // HyperFormula reads a leading apostrophe as "this is text": user text never becomes a formula.
+              // The engine reads a leading apostrophe as "this is text", as Excel does: user text never becomes a formula.
               r.map((v) => (write.text && typeof v === "string" ? `'${v}` : v)),
             );
-            this.hf.setCellContents({ sheet: sheetId, row: row - 1, col: column - 1 }, grid as RawCellContent[][]);
+            this.engine.setCellContents({ sheet: sheetId, row: row - 1, col: column - 1 }, grid as RawCellContent[][]);
             if (write.numberFormat || write.style) {
               const r = parseRange(writeRange(write));
               for (let i = r.top; i <= r.bottom; i++) {
@@ -264,11 +247,11 @@ export class PreviewWorkbook {
           this.charts.set(sheetId, sheet.charts);
           const quoted = quoteSheet(name);
           const wanted = new Set(sheet.names.map((n) => n.name));
-          for (const old of record?.names ?? []) if (!wanted.has(old) && this.hf.getNamedExpression(old, sheetId)) this.hf.removeNamedExpression(old, sheetId);
+          for (const old of record?.names ?? []) if (!wanted.has(old) && this.engine.getNamedExpression(old, sheetId)) this.engine.removeNamedExpression(old, sheetId);
           for (const n of sheet.names) {
             const expression = `=${quoted}!${n.ref}`;
-            if (this.hf.getNamedExpression(n.name, sheetId)) this.hf.changeNamedExpression(n.name, expression, sheetId);
-            else this.hf.addNamedExpression(n.name, expression, sheetId);
+            if (this.engine.getNamedExpression(n.name, sheetId)) this.engine.changeNamedExpression(n.name, expression, sheetId);
+            else this.engine.addNamedExpression(n.name, expression, sheetId);
           }
         });
         written.sheets.push({ key: sheet.name, name, footprint, names: sheet.names.map((n) => n.name), tables: (sheet.tables ?? []).map((t) => t.name), charts: [], validations: sheet.validations ?? [] });
@@ -276,14 +259,17 @@ export class PreviewWorkbook {
     } catch (error) {
       this.failAtWrite = undefined;
       undo.reverse().forEach((u) => u());
+      // Neither the failed write nor its repair is the user's edit to undo.
+      this.engine.clearUndoStack();
+      this.engine.clearRedoStack();
       this.changed();
       if (error instanceof OccupiedCellsError) throw error;
       throw new Error(`The model could not be written (${error instanceof Error ? error.message : String(error)}). ${replaced ? "The model sheet was put back as it was." : "The partial sheet was removed; the workbook is as it was."}`, { cause: error });
     }
     const sheetNames = written.sheets.map((s) => s.name);
     // Undo in the grid is for the user's own edits: a model's write is not one (its formats and validation live beside the engine).
-    this.hf.clearUndoStack();
-    this.hf.clearRedoStack();
+    this.engine.clearUndoStack();
+    this.engine.clearRedoStack();
     this.selection = { sheet: sheetNames[0] as string, range: "A1" };
     this.changed();
     return { sheetNames, replaced, written, notes };
@@ -291,14 +277,14 @@ export class PreviewWorkbook {
 
   /** The sheet's cells, formats and names as they are now, and a function that puts them back. */
   private snapshot(id: number): () => void {
-    const content = this.hf.getSheetSerialized(id);
+    const content = this.engine.getSheetSerialized(id);
     const formats = [...this.formats].filter(([k]) => k.startsWith(`${id}!`));
     const styles = [...this.styles].filter(([k]) => k.startsWith(`${id}!`));
-    const names = this.hf.getAllNamedExpressionsSerialized().filter((n) => n.scope === id);
+    const names = this.engine.getAllNamedExpressionsSerialized().filter((n) => n.scope === id);
     const validations = this.validations.get(id);
     const charts = this.charts.get(id);
     return () => {
-      this.hf.setSheetContent(id, content);
+      this.engine.setSheetContent(id, content);
       if (validations) this.validations.set(id, validations);
       else this.validations.delete(id);
       if (charts) this.charts.set(id, charts);
@@ -306,10 +292,10 @@ export class PreviewWorkbook {
       this.clearFormats(id);
       for (const [k, v] of formats) this.formats.set(k, v);
       for (const [k, v] of styles) this.styles.set(k, v);
-      for (const n of this.hf.listNamedExpressions(id)) if (!names.some((s) => s.name === n)) this.hf.removeNamedExpression(n, id);
+      for (const n of this.engine.listNamedExpressions(id)) if (!names.some((s) => s.name === n)) this.engine.removeNamedExpression(n, id);
       for (const n of names) {
-        if (this.hf.getNamedExpression(n.name, id)) this.hf.changeNamedExpression(n.name, n.expression as RawCellContent, id);
-        else this.hf.addNamedExpression(n.name, n.expression as RawCellContent, id);
+        if (this.engine.getNamedExpression(n.name, id)) this.engine.changeNamedExpression(n.name, n.expression, id);
+        else this.engine.addNamedExpression(n.name, n.expression, id);
       }
     };
   }
@@ -354,12 +340,12 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore, { e
       return read(sheet, range);
     },
     async listRangeNames() {
-      // Names of ranges only (Excel's named ranges), not of values such as TRUE and FALSE.
-      return workbook.hf.listNamedExpressions().filter((name) => /!\$?[A-Z]+\$?\d+/.test(workbook.hf.getNamedExpressionFormula(name) ?? ""));
+      // Names of ranges only (Excel's named ranges), not of values or formulas.
+      return workbook.engine.listNamedExpressions().filter((name) => /!\$?[A-Z]+\$?\d+/.test(workbook.engine.getNamedExpressionFormula(name) ?? ""));
     },
     async readRange(source) {
       // A workbook-level name reads as the range it refers to.
-      const expression = workbook.hf.listNamedExpressions().includes(source) ? workbook.hf.getNamedExpressionFormula(source) : undefined;
+      const expression = workbook.engine.listNamedExpressions().includes(source) ? workbook.engine.getNamedExpressionFormula(source) : undefined;
       const reference = expression ? expression.replace(/^=/, "").replace(/\$/g, "") : source;
       const bang = reference.lastIndexOf("!");
       const [sheet, range] = bang >= 0 ? [reference.slice(0, bang), reference.slice(bang + 1)] : [workbook.selection.sheet, reference];

@@ -19,10 +19,10 @@ export const SAMPLE_COHORTS: (string | number | null)[][] = [
 
 export function sampleWorkbook(): PreviewWorkbook {
   const workbook = new PreviewWorkbook();
-  workbook.hf.addSheet("Data");
+  workbook.engine.addSheet("Data");
   workbook.setCells("Data", "A1", SAMPLE_COHORTS);
-  workbook.hf.addNamedExpression("SampleCohorts", `=Data!$A$1:$I$${SAMPLE_COHORTS.length}`);
+  workbook.engine.addNamedExpression("SampleCohorts", `=Data!$A$1:$I$${SAMPLE_COHORTS.length}`);
   workbook.selection = { sheet: "Data", range: `A1:I${SAMPLE_COHORTS.length}` };
-  workbook.hf.clearUndoStack(); // the sample is where the user starts, not an edit to undo
+  workbook.engine.clearUndoStack(); // the sample is where the user starts, not an edit to undo
   return workbook;
 }

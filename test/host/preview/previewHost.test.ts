@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { HyperFormula } from "hyperformula";
 import { fitShiftedBetaGeometric } from "../../../src/core/retention/shiftedBetaGeometric";
 import { customerLifetimeValue } from "../../../src/core/clv";
 import { registerLtvFunctions } from "../../../src/host/preview/customFunctions";
@@ -11,9 +10,9 @@ import { buildCohortPlan, cohortInputSchema } from "../../../src/models/cohort/c
 import { MARKER_KEY, OccupiedCellsError } from "../../../src/models/written";
 import { loadBuiltFunctions } from "../../support/customFunctions";
 
-/** The preview host: a HyperFormula workbook that the task pane drives as it drives Excel. */
+/** The preview host: a workbook of the preview's own formula engine that the task pane drives as it drives Excel. */
 before(() => {
-  registerLtvFunctions(HyperFormula, loadBuiltFunctions());
+  registerLtvFunctions(loadBuiltFunctions());
 });
 
 function memoryStore() {
@@ -39,11 +38,11 @@ async function buildFromSelection() {
 
 /** Everything a user could see or reference in the workbook: sheets, cells as typed, formats, names, markers. */
 function state(workbook: PreviewWorkbook) {
-  const hf = workbook.hf;
+  const engine = workbook.engine;
   return {
-    sheets: hf.getSheetNames().map((name) => ({ name, cells: hf.getSheetSerialized(workbook.sheetId(name)) })),
+    sheets: engine.getSheetNames().map((name) => ({ name, cells: engine.getSheetSerialized(workbook.sheetId(name)) })),
     formats: [...workbook.formats].sort(),
-    names: hf.getAllNamedExpressionsSerialized(),
+    names: engine.getAllNamedExpressionsSerialized(),
     markers: [...workbook.customProperties].map(([id, props]) => [id, [...props]]),
   };
 }
@@ -51,20 +50,20 @@ function state(workbook: PreviewWorkbook) {
 /** The model sheet's cells and formats, keyed by address, for comparing a rebuild with a fresh build. */
 function modelSheet(workbook: PreviewWorkbook, name = "Cohort model") {
   const id = workbook.sheetId(name);
-  const cells = workbook.hf.getSheetSerialized(id);
+  const cells = workbook.engine.getSheetSerialized(id);
   const formats = [...workbook.formats].filter(([k]) => k.startsWith(`${id}!`)).map(([k, v]) => [k.slice(k.indexOf("!")), v]).sort();
-  const names = workbook.hf.getAllNamedExpressionsSerialized().filter((n) => n.scope === id).map((n) => [n.name, n.expression]).sort();
+  const names = workbook.engine.getAllNamedExpressionsSerialized().filter((n) => n.scope === id).map((n) => [n.name, n.expression]).sort();
   return { cells, formats, names };
 }
 
-describe("the preview workbook (HyperFormula)", () => {
+describe("the preview workbook (its own formula engine)", () => {
   it("builds the cohort model from the selected sample table; its customer equity equals the core's", async () => {
     const { workbook, built, result } = await buildFromSelection();
     assert.deepEqual(result.sheetNames, ["Cohort model"]);
     const id = workbook.sheetId("Cohort model");
-    const equity = workbook.hf.getNamedExpressionValue("CustomerEquity", id) as number;
+    const equity = workbook.engine.getNamedExpressionValue("CustomerEquity", id) as number;
     assert.ok(Math.abs(equity - built.model.customerEquity) <= 1e-9 * built.model.customerEquity, `${equity} vs ${built.model.customerEquity}`);
-    const clv = workbook.hf.getNamedExpressionValue("CLV_NewCustomer", id) as number;
+    const clv = workbook.engine.getNamedExpressionValue("CLV_NewCustomer", id) as number;
     assert.ok(Math.abs(clv - built.model.clvNewCustomer) <= 1e-9 * Math.abs(built.model.clvNewCustomer));
     assert.match(workbook.customProperties.get(id)!.get(MARKER_KEY)!, /^cohort\|[a-z0-9]{16}\|Cohort model$/);
   });
@@ -89,7 +88,7 @@ describe("the preview workbook (HyperFormula)", () => {
   it("refuses an entry the input's validation refuses, as Excel's stop alert; a value set past it makes every result #N/A and the check says why", async () => {
     const { workbook } = await buildFromSelection();
     const id = workbook.sheetId("Cohort model");
-    const horizon = workbook.hf.getNamedExpressionValue("Horizon", id) as number;
+    const horizon = workbook.engine.getNamedExpressionValue("Horizon", id) as number;
     assert.equal(workbook.validationAt(id, 12, 2)?.prompt.title, "Horizon");
     assert.deepEqual(workbook.enter("Cohort model", "B12", horizon + 24), { title: "Horizon: not accepted", message: `This sheet computes horizons from 1 to ${horizon} months. For a longer one, rebuild the model with Lifetime.` });
     assert.equal(workbook.values("Cohort model", "B12")[0]![0], horizon, "the refused entry is not kept");
@@ -99,16 +98,16 @@ describe("the preview workbook (HyperFormula)", () => {
     assert.equal(workbook.enter("Cohort model", "B6", 0.45), undefined);
     // Validation can be pasted over: the results guard themselves.
     workbook.setCells("Cohort model", "B6", [[70]]);
-    assert.match(String(workbook.hf.getNamedExpressionValue("InputCheck", id)), /^Margin must be a fraction from 0 to 1 \(60% is 0\.6\) \(B6\)$/);
+    assert.match(String(workbook.engine.getNamedExpressionValue("InputCheck", id)), /^Margin must be a fraction from 0 to 1 \(60% is 0\.6\) \(B6\)$/);
     for (const name of ["CLV_NewCustomer", "CustomerEquity", "ActiveToday", "LTV_CAC"]) {
-      assert.equal((workbook.hf.getNamedExpressionValue(name, id) as { value?: string }).value, "#N/A", name);
+      assert.equal((workbook.engine.getNamedExpressionValue(name, id) as { value?: string }).value, "#N/A", name);
     }
   });
 
   it("spills a function's result over a named range as Excel does, sized as the range the name refers to", () => {
     const workbook = sampleWorkbook();
     workbook.setCells("Data", "K1", [[1], [2], [3], [4]]);
-    workbook.hf.addNamedExpression("Periods", "=Data!$K$1:$K$4");
+    workbook.engine.addNamedExpression("Periods", "=Data!$K$1:$K$4");
     workbook.setCells("Data", "M1", [["=LTV.SBG_SURVIVAL({0.704,1.182}, Periods)"]]);
     const spilled = workbook.values("Data", "M1:M4").map((r) => r[0]);
     const direct = workbook.values("Data", "M1:M1")[0]![0];
@@ -126,7 +125,7 @@ describe("the preview workbook (HyperFormula)", () => {
     workbook.setCells("Data", "K3", [["=LTV.CLV(C2:I2/B2*100, 0.9, 0.01)"]]);
     workbook.setCells("Data", "K4", [["=LTV.CLV(100, 80, 0.1)"]]);
     assert.equal(typeof workbook.values("Data", "K3")[0]![0], "number");
-    const error = workbook.hf.getCellValue({ sheet: workbook.sheetId("Data"), row: 3, col: 10 }) as { value: string; message: string };
+    const error = workbook.engine.getCellValue({ sheet: workbook.sheetId("Data"), row: 3, col: 10 }) as { value: string; message: string };
     assert.equal(error.value, "#VALUE!");
     assert.match(error.message, /retention must be between 0 and 1 \(80% is 0\.8\); got 80/);
   });
@@ -138,14 +137,14 @@ describe("the preview workbook (HyperFormula)", () => {
     assert.deepEqual(await host.insertFormula("=LTV.PERIODIC_RATE(0.1, 12)"), { inserted: false, address: "Data!B2", content: "1000" });
     assert.equal(workbook.values("Data", "B2:C3").flat().join(","), "1000,631,1200,760");
     assert.deepEqual(await host.insertFormula("=LTV.PERIODIC_RATE(0.1, 12)", { overwrite: true }), { inserted: true, address: "Data!B2" });
-    assert.equal(workbook.hf.getCellFormula({ sheet: workbook.sheetId("Data"), row: 1, col: 1 }), "=LTV.PERIODIC_RATE(0.1, 12)");
+    assert.equal(workbook.engine.getCellFormula({ sheet: workbook.sheetId("Data"), row: 1, col: 1 }), "=LTV.PERIODIC_RATE(0.1, 12)");
     assert.equal(workbook.values("Data", "C2")[0]![0], 631);
   });
 
   it("adds a new sheet each build, beside a user's sheet of the same name", async () => {
     const { workbook, host, built } = await buildFromSelection();
     await host.applyPlan(built.plan);
-    assert.deepEqual(workbook.hf.getSheetNames(), ["Data", "Cohort model", "Cohort model (2)"]);
+    assert.deepEqual(workbook.engine.getSheetNames(), ["Data", "Cohort model", "Cohort model (2)"]);
   });
 
   it("rebuilds in place, three times with other horizons: each time the sheet equals a fresh build", async () => {
@@ -159,7 +158,7 @@ describe("the preview workbook (HyperFormula)", () => {
       const fresh = sampleWorkbook();
       await previewHost(fresh, memoryStore()).applyPlan(next.plan);
       assert.deepEqual(modelSheet(workbook), modelSheet(fresh), `horizon ${horizon}`);
-      assert.deepEqual(workbook.hf.getSheetNames(), ["Data", "Cohort model"]);
+      assert.deepEqual(workbook.engine.getSheetNames(), ["Data", "Cohort model"]);
     }
   });
 
@@ -167,7 +166,7 @@ describe("the preview workbook (HyperFormula)", () => {
     const { workbook, host, result } = await buildFromSelection();
     workbook.setCells("Cohort model", "Z100", [["my note"]]);
     workbook.setCells("Data", "K1", [["='Cohort model'!B20*2"]]);
-    workbook.hf.addNamedExpression("MyCLV", "='Cohort model'!$B$20");
+    workbook.engine.addNamedExpression("MyCLV", "='Cohort model'!$B$20");
     workbook.setCells("Data", "K2", [["=MyCLV"]]);
     const next = await planFor(workbook, 48, 45);
     await host.applyPlan(next.plan, { previous: result.written });
@@ -191,18 +190,18 @@ describe("the preview workbook (HyperFormula)", () => {
 
   it("finds its sheet by the marker after a rename, and never touches a user's sheet that takes the old name", async () => {
     const { workbook, host, result } = await buildFromSelection();
-    workbook.hf.renameSheet(workbook.sheetId("Cohort model"), "Q4 model");
-    workbook.hf.addSheet("Cohort model");
+    workbook.engine.renameSheet(workbook.sheetId("Cohort model"), "Q4 model");
+    workbook.engine.addSheet("Cohort model");
     workbook.setCells("Cohort model", "A1", [["Budget by a user"]]);
     const next = await planFor(workbook, 12);
     const rebuilt = await host.applyPlan(next.plan, { previous: result.written });
     assert.deepEqual(rebuilt.sheetNames, ["Q4 model"]);
-    assert.deepEqual(workbook.hf.getSheetSerialized(workbook.sheetId("Cohort model")), [["Budget by a user"]]);
+    assert.deepEqual(workbook.engine.getSheetSerialized(workbook.sheetId("Cohort model")), [["Budget by a user"]]);
   });
 
   it("refuses to guess when a copy of the model's sheet carries its marker", async () => {
     const { workbook, host, result } = await buildFromSelection();
-    workbook.hf.addSheet("Copy");
+    workbook.engine.addSheet("Copy");
     workbook.customProperties.set(workbook.sheetId("Copy"), new Map(workbook.customProperties.get(workbook.sheetId("Cohort model"))));
     const before = state(workbook);
     await assert.rejects(host.applyPlan((await planFor(workbook, 12)).plan, { previous: result.written }), /“Cohort model” and “Copy” both carry this model's marker/);
@@ -211,7 +210,7 @@ describe("the preview workbook (HyperFormula)", () => {
 
   it("writes a new sheet when the model's sheet is gone, and says so", async () => {
     const { workbook, host, result } = await buildFromSelection();
-    workbook.hf.removeSheet(workbook.sheetId("Cohort model"));
+    workbook.engine.removeSheet(workbook.sheetId("Cohort model"));
     const again = await host.applyPlan((await planFor(workbook, 12)).plan, { previous: result.written });
     assert.equal(again.replaced, false);
     assert.match(again.notes.join(" "), /no longer in the workbook/);
@@ -231,7 +230,7 @@ describe("the preview workbook (HyperFormula)", () => {
     const fresh = sampleWorkbook();
     fresh.failAtWrite = 2;
     await assert.rejects(previewHost(fresh, memoryStore()).applyPlan(next.plan), /partial sheet was removed/);
-    assert.deepEqual(fresh.hf.getSheetNames(), ["Data"]);
+    assert.deepEqual(fresh.engine.getSheetNames(), ["Data"]);
   });
 
   it("keeps the formats of a rebuilt model under its own sheet (a count of 60 shows as a count)", async () => {
@@ -251,7 +250,7 @@ describe("the preview workbook (HyperFormula)", () => {
     assert.equal(readCohortTable(values).length, 7);
     workbook.setCells("Data", "A2", [["01/01/2025"]]);
     const read = await host.readRange("SampleCohorts");
-    assert.equal(typeof read.values[1]![0], "number"); // HyperFormula stores the date as a serial number…
+    assert.equal(typeof read.values[1]![0], "number"); // the engine stores the date as a serial number…
     assert.equal(readCohortTable(read.values, read.text)[0]!.label, "01/01/2025"); // …and the model reads what the user sees
     await assert.rejects(host.readRange("Data!A1:Z20000"), /20,000 rows × 26 columns; select the table itself/);
   });
