@@ -7,12 +7,14 @@ import type { ChartPlan } from "./plan";
  */
 export interface ChartData {
   title: string;
-  kind: "line" | "areaStacked";
+  kind: "line" | "areaStacked" | "column";
   /** What the x axis counts, for the chart's description ("period", "age in months"). */
   xLabel: string;
   series: { name: string; points: { x: number; y: number }[] }[];
   /** Said under the chart when not every series is drawn. */
   note?: string;
+  /** A column chart's category labels: point x is the index of its label. */
+  categories?: string[];
 }
 
 /** The series a chart draws at most: the latest ones, the rest said in a note. */
@@ -24,6 +26,15 @@ export const MAX_DRAWN_SERIES = 12;
  */
 export function chartFromCells(chart: ChartPlan, read: (range: string) => unknown[], xLabel = "period"): ChartData {
   const categories = read(chart.categories);
+  if (chart.kind === "column") {
+    // Text categories (a partner's name): each point at the index of its label.
+    const labels = categories.map((c) => (c === null || c === undefined ? "" : String(c)));
+    const series = chart.series.slice(-MAX_DRAWN_SERIES).map((s) => ({
+      name: s.name,
+      points: read(s.values).flatMap((y, x) => (typeof y === "number" && Number.isFinite(y) ? [{ x, y }] : [])),
+    }));
+    return { title: chart.title, kind: chart.kind, xLabel, series, categories: labels };
+  }
   const shown = chart.series.slice(-MAX_DRAWN_SERIES);
   const series = shown.map((s) => {
     const values = read(s.values);

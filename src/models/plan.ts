@@ -41,7 +41,8 @@ export interface ChartSeries {
 }
 
 export interface ChartPlan {
-  kind: "line" | "areaStacked";
+  /** "column": clustered columns over text categories (one bar per partner, say). */
+  kind: "line" | "areaStacked" | "column";
   title: string;
   /** Range holding the category labels (the x axis). */
   categories: string;

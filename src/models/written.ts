@@ -15,7 +15,7 @@ const a1 = z.string().regex(/^\$?[A-Z]{1,3}\$?\d{1,7}(:\$?[A-Z]{1,3}\$?\d{1,7})?
 
 export const writtenChartSchema = z.object({
   name: shortText,
-  kind: z.enum(["line", "areaStacked"]),
+  kind: z.enum(["line", "areaStacked", "column"]),
   title: shortText,
   categories: a1,
   series: z.array(z.object({ name: shortText, values: a1 })).max(255),

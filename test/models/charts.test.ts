@@ -16,6 +16,13 @@ describe("chartFromCells: a plan's chart with the values of its cells", () => {
     assert.equal(chart.note, undefined);
   });
 
+  it("reads a column chart's categories as labels, each point at its label's index", () => {
+    const cells: Record<string, unknown[]> = { "A1:A3": ["North", "=x", 7], "F1:F3": [120.5, { error: "#N/A" }, -3] };
+    const chart = chartFromCells({ kind: "column", title: "Net value", categories: "A1:A3", series: [{ name: "Net value", values: "F1:F3" }], from: "A1", to: "B2" }, (r) => cells[r]!);
+    assert.deepEqual(chart.categories, ["North", "=x", "7"]);
+    assert.deepEqual(chart.series, [{ name: "Net value", points: [{ x: 0, y: 120.5 }, { x: 2, y: -3 }] }]);
+  });
+
   it(`draws the latest ${MAX_DRAWN_SERIES} series of a larger chart, and says so`, () => {
     const series = Array.from({ length: 30 }, (_, i) => ({ name: `c${i}`, values: "C2:D2" }));
     const chart = chartFromCells({ kind: "areaStacked", title: "T", categories: "C1:D1", series, from: "A1", to: "B2" }, () => [1, 2]);

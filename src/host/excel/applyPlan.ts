@@ -448,7 +448,9 @@ const absolute = (ref: string) => ref.replace(/\$?([A-Z]+)\$?(\d+)/g, "$$$1$$$2"
 function addChart(ws: Excel.Worksheet, chart: WrittenChart): void {
   const [first, ...rest] = chart.series;
   if (!first) return;
-  const added = ws.charts.add(chart.kind === "line" ? Excel.ChartType.line : Excel.ChartType.areaStacked, ws.getRange(first.values), Excel.ChartSeriesBy.rows);
+  const type = chart.kind === "line" ? Excel.ChartType.line : chart.kind === "column" ? Excel.ChartType.columnClustered : Excel.ChartType.areaStacked;
+  // A column chart's values run down a column of the plan (one per partner); the others along a row.
+  const added = ws.charts.add(type, ws.getRange(first.values), chart.kind === "column" ? Excel.ChartSeriesBy.columns : Excel.ChartSeriesBy.rows);
   added.name = chart.name;
   added.title.text = chart.title;
   const firstSeries = added.series.getItemAt(0);

@@ -38,12 +38,16 @@ export function chartReference(sheet: string, range: string): string {
 /** One chart part. Category and value axes share ids 1 and 2 within the part. */
 export function chartXml(sheet: string, chart: ChartPlan): string {
   const line = chart.kind === "line";
+  const column = chart.kind === "column";
+  // Text categories (partners' names) are a string reference; periods are numbers.
+  const categories = column ? `<c:strRef><c:f>${escapeXml(chartReference(sheet, chart.categories))}</c:f></c:strRef>` : `<c:numRef><c:f>${escapeXml(chartReference(sheet, chart.categories))}</c:f></c:numRef>`;
   const series = chart.series
     .map(
       (s, i) =>
         `<c:ser><c:idx val="${i}"/><c:order val="${i}"/><c:tx><c:v>${escapeXml(s.name)}</c:v></c:tx>` +
         (line ? `<c:marker><c:symbol val="none"/></c:marker>` : "") +
-        `<c:cat><c:numRef><c:f>${escapeXml(chartReference(sheet, chart.categories))}</c:f></c:numRef></c:cat>` +
+        (column ? `<c:invertIfNegative val="0"/>` : "") +
+        `<c:cat>${categories}</c:cat>` +
         `<c:val><c:numRef><c:f>${escapeXml(chartReference(sheet, s.values))}</c:f></c:numRef></c:val>` +
         (line ? `<c:smooth val="0"/>` : "") +
         `</c:ser>`,
@@ -51,13 +55,15 @@ export function chartXml(sheet: string, chart: ChartPlan): string {
     .join("");
   const plot = line
     ? `<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>${series}<c:marker val="1"/><c:axId val="1"/><c:axId val="2"/></c:lineChart>`
-    : `<c:areaChart><c:grouping val="stacked"/><c:varyColors val="0"/>${series}<c:axId val="1"/><c:axId val="2"/></c:areaChart>`;
+    : column
+      ? `<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/><c:varyColors val="0"/>${series}<c:gapWidth val="80"/><c:axId val="1"/><c:axId val="2"/></c:barChart>`
+      : `<c:areaChart><c:grouping val="stacked"/><c:varyColors val="0"/>${series}<c:axId val="1"/><c:axId val="2"/></c:areaChart>`;
   const title = `<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>${escapeXml(chart.title)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>`;
   const axes =
     `<c:catAx><c:axId val="1"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="1"/>` +
     `<c:tickLblPos val="nextTo"/><c:crossAx val="2"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>` +
     `<c:valAx><c:axId val="2"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="l"/><c:majorGridlines/><c:numFmt formatCode="General" sourceLinked="1"/>` +
-    `<c:tickLblPos val="nextTo"/><c:crossAx val="1"/><c:crosses val="autoZero"/><c:crossBetween val="${line ? "between" : "midCat"}"/></c:valAx>`;
+    `<c:tickLblPos val="nextTo"/><c:crossAx val="1"/><c:crosses val="autoZero"/><c:crossBetween val="${line || column ? "between" : "midCat"}"/></c:valAx>`;
   return (
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n` +
     `<c:chartSpace xmlns:c="${NS.c}" xmlns:a="${NS.a}" xmlns:r="${NS.r}"><c:roundedCorners val="0"/>` +

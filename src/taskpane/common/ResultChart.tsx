@@ -1,4 +1,4 @@
-import { AreaChart, LineChart, type ChartProps } from "@fluentui/react-charts";
+import { AreaChart, LineChart, VerticalBarChart, type ChartProps } from "@fluentui/react-charts";
 import { Caption1, makeStyles, tokens } from "@fluentui/react-components";
 import type { ChartData } from "../../models/charts";
 
@@ -22,7 +22,19 @@ export function ResultChart({ chart, height = 220 }: { chart: ChartData; height?
   return (
     <figure className={styles.figure} data-testid="result-chart" aria-label={description}>
       <Caption1 className={styles.title}>{chart.title}</Caption1>
-      {chart.kind === "line" ? <LineChart data={data} height={height} hideLegend={chart.series.length > 6} yAxisTickFormat={tick} /> : <AreaChart data={data} height={height} hideLegend={chart.series.length > 6} yAxisTickFormat={tick} />}
+      {chart.kind === "column" ? (
+        <VerticalBarChart
+          chartTitle={chart.title}
+          data={(chart.series[0]?.points ?? []).map((p) => ({ x: chart.categories?.[p.x] ?? String(p.x + 1), y: p.y, legend: chart.series[0]!.name }))}
+          height={height}
+          hideLegend
+          yAxisTickFormat={tick}
+        />
+      ) : chart.kind === "line" ? (
+        <LineChart data={data} height={height} hideLegend={chart.series.length > 6} yAxisTickFormat={tick} />
+      ) : (
+        <AreaChart data={data} height={height} hideLegend={chart.series.length > 6} yAxisTickFormat={tick} />
+      )}
       {chart.note && <Caption1>{chart.note}</Caption1>}
     </figure>
   );

@@ -6,6 +6,7 @@ import { fitShiftedBetaGeometric } from "../../../src/core/retention/shiftedBeta
 import { chartReference, chartXml, drawingXml } from "../../../src/host/xlsx/charts";
 import { writeXlsx } from "../../../src/host/xlsx/writeXlsx";
 import { buildCohortPlan, type CohortModelSettings } from "../../../src/models/cohort/cohortPlan";
+import { buildPartnerPlan } from "../../../src/models/partners/partnerPlan";
 import { parseAddress } from "../../../src/models/plan";
 import { ECONOMICS, triangle } from "../../support/cohorts";
 import { convertWithLibreOffice } from "../../support/libreoffice";
@@ -25,13 +26,32 @@ const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.custo
 const { plan } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "2026-11-30" });
 const sheet = plan.sheets[0]!;
 
+/** A partner model: a column chart of net value by partner, over text categories. */
+const partners = buildPartnerPlan({
+  revenue: 50,
+  margin: 0.7,
+  annualDiscount: 0.1,
+  period: "month",
+  horizon: 12,
+  acquisitionPeriods: 6,
+  paidCac: 120,
+  timing: "start",
+  curve: { kind: "constant", retention: 0.85 },
+  partners: ["North & Co", "South"].map((name, i) => ({ name, customersPerPeriod: 5, rate: 0.1 * (i + 1), commissionPeriods: 0, bounty: 0, holdPeriods: 0, churnMultiplier: 1 })),
+}).plan;
+
 let zip: JSZip;
 let ods: JSZip;
+let partnerZip: JSZip;
+let partnerOds: JSZip;
 before(async () => {
   const xlsx = await writeXlsx(plan);
+  const partnerXlsx = await writeXlsx(partners);
   zip = await JSZip.loadAsync(xlsx);
-  const [converted] = convertWithLibreOffice([xlsx], "ods");
+  partnerZip = await JSZip.loadAsync(partnerXlsx);
+  const [converted, partnerConverted] = convertWithLibreOffice([xlsx, partnerXlsx], "ods");
   ods = await JSZip.loadAsync(readFileSync(converted!));
+  partnerOds = await JSZip.loadAsync(readFileSync(partnerConverted!));
 });
 
 describe("charts in the .xlsx", { timeout: 300_000 }, () => {
@@ -95,5 +115,25 @@ describe("charts as LibreOffice reads them", { timeout: 300_000 }, () => {
       return `'Cohort model'.${a}:'Cohort model'.${b}`;
     };
     sheet.charts.forEach((chart, i) => assert.deepEqual(ranges[i], chart.series.map((s) => odf(s.values)), chart.title));
+  });
+});
+
+describe("a column chart over text categories", { timeout: 300_000 }, () => {
+  it("is a clustered bar chart part with the partners' names as string categories", async () => {
+    const chart = partners.sheets[0]!.charts[0]!;
+    assert.equal(chart.kind, "column");
+    const xml = await partnerZip.file("xl/charts/chart1.xml")!.async("string");
+    assert.match(xml, /<c:barChart><c:barDir val="col"\/><c:grouping val="clustered"\/>/);
+    assert.ok(xml.includes(`<c:cat><c:strRef><c:f>${chartReference("Partner model", chart.categories).replace(/'/g, "'")}</c:f></c:strRef></c:cat>`));
+    assert.ok(xml.includes(`<c:val><c:numRef><c:f>${chartReference("Partner model", chart.series[0]!.values)}</c:f></c:numRef></c:val>`));
+  });
+
+  it("is read by LibreOffice as a bar chart on the plan's cells", async () => {
+    const content = await partnerOds.file("content.xml")!.async("string");
+    const [object] = Array.from(content.matchAll(/<draw:object [^>]*xlink:href="\.\/([^"]+)"/g), (m) => m[1]!);
+    const chart = await partnerOds.file(`${object}/content.xml`)!.async("string");
+    assert.equal(/<chart:chart [^>]*chart:class="([^"]+)"/.exec(chart)![1], "chart:bar");
+    const [a, b] = partners.sheets[0]!.charts[0]!.series[0]!.values.split(":");
+    assert.match(chart, new RegExp(`chart:values-cell-range-address="(&apos;|')Partner model(&apos;|')\\.${a}:(&apos;|')Partner model(&apos;|')\\.${b}"`));
   });
 });
