@@ -1,8 +1,9 @@
 /**
- * The command line: `lifetime cohort <cohorts.csv> -o <model.xlsx> [options]` builds the
- * cohort retention model the task pane builds, as an .xlsx of live formulas, for scripts
- * and scheduled jobs. Bad input prints a message naming the row, column or option and
- * exits with status 1, writing nothing.
+ * The command line: `lifetime cohort <cohorts.csv> -o <model.xlsx> [options]` and
+ * `lifetime partners <partners.csv> -o <model.xlsx> [options]` build the models the task
+ * pane builds, as .xlsx workbooks of live formulas, for scripts and scheduled jobs. Bad
+ * input prints a message naming the row, column or option and exits with status 1,
+ * writing nothing.
  */
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -12,8 +13,10 @@ import { writeXlsx } from "../host/xlsx/writeXlsx";
 import { InputError, readCohortInput } from "./readInput";
 import { readCohortCsv } from "../models/cohort/cohortCsv";
 import { buildCohortPlan, cohortInputSchema, type CohortModelSettings } from "../models/cohort/cohortPlan";
+import { CSV_COLUMN, MAX_PARTNERS, readPartnerCsv } from "../models/partners/partnerCsv";
+import { buildPartnerPlan, partnerInputSchema, type PartnerModelSettings } from "../models/partners/partnerPlan";
 
-const USAGE = `Usage: lifetime cohort <cohorts.csv> -o <model.xlsx> [options]
+const COHORT_USAGE = `Usage: lifetime cohort <cohorts.csv> -o <model.xlsx> [options]
 
 Builds a cohort retention model (shifted-beta-geometric) as a workbook of live formulas.
 
@@ -33,22 +36,72 @@ Builds a cohort retention model (shifted-beta-geometric) as a workbook of live f
                        for it) or end
 `;
 
-class UsageError extends Error {}
+const PARTNERS_USAGE = `Usage: lifetime partners <partners.csv> -o <model.xlsx> [options]
+
+Prices every referral partner's terms against customer lifetime value, as a workbook of
+live formulas, and prints the partners ranked by the net value they bring.
+
+  <partners.csv>       header "partner,customers_per_period,commission_rate,
+                       commission_periods,bounty,hold_periods,cap,churn_multiplier", optionally
+                       with "tiers" (such as 0:0.2|10:0.25|50:0.3) and "tier_method" (all or
+                       progressive); one row per partner (at most ${MAX_PARTNERS}); blank cells
+                       take the defaults: lifetime commissions, no bounty, no hold, no cap,
+                       churn multiplier 1
+  -o, --output FILE    the .xlsx to write (required); an existing file is kept unless
+                       --force is given, and the input is never written over
+  --force              replace the output file if it exists
+  --revenue N          revenue per active customer per period (default 1)
+  --margin F           gross margin as a fraction, 0 to 1 (default 1)
+  --retention F        constant retention per period, 0 to 1; or instead
+  --alpha A --beta B   the shifted-beta-geometric retention curve (from a cohort model)
+  --discount F         annual discount rate as a fraction (default 0.1)
+  --period P           month, quarter or year (default month)
+  --horizon N          periods a referred customer is valued over (default 36)
+  --acquisition-periods N
+                       periods over which partners keep referring (default: the horizon)
+  --paid-cac N         what a customer costs through paid channels (default 0)
+  --timing T           start (default: revenue billed at the start of each period) or end
+`;
+
+const USAGE = `Usage: lifetime cohort <cohorts.csv> -o <model.xlsx> [options]
+       lifetime partners <partners.csv> -o <model.xlsx> [options]
+
+Give a command and --help for its options.
+`;
+
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage = USAGE,
+  ) {
+    super(message);
+  }
+}
+
+type Command = "cohort" | "partners";
 
 interface Options {
+  command: Command;
   input: string;
   output: string;
   force: boolean;
-  settings: Omit<CohortModelSettings, "cohorts">;
+  values: Record<string, string>;
 }
+
+const OPTIONS: Record<Command, string[]> = {
+  cohort: ["output", "revenue", "margin", "cac", "discount", "period", "horizon", "timing"],
+  partners: ["output", "revenue", "margin", "retention", "alpha", "beta", "discount", "period", "horizon", "acquisition-periods", "paid-cac", "timing"],
+};
 
 function parseArguments(argv: string[]): Options {
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "-h") throw new UsageError("");
-  if (command !== "cohort") throw new UsageError(`unknown command "${command}"; the command is "cohort"`);
+  if (command !== "cohort" && command !== "partners") throw new UsageError(`unknown command "${command}"; the commands are "cohort" and "partners"`);
+  const usage = command === "cohort" ? COHORT_USAGE : PARTNERS_USAGE;
+  if (rest.includes("--help") || rest.includes("-h")) throw new UsageError("", usage);
   const values: Record<string, string> = {};
   const positional: string[] = [];
-  const known = new Set(["output", "revenue", "margin", "cac", "discount", "period", "horizon", "timing"]);
+  const known = new Set(OPTIONS[command]);
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
     if (arg === "--force") {
@@ -58,14 +111,20 @@ function parseArguments(argv: string[]): Options {
     if (arg === "-o" || arg.startsWith("--")) {
       const [flag, inline] = arg.split("=", 2) as [string, string | undefined];
       const name = flag === "-o" ? "output" : flag.slice(2);
-      if (!known.has(name)) throw new UsageError(`unknown option ${flag}`);
+      if (!known.has(name)) throw new UsageError(`unknown option ${flag}`, usage);
       const value = inline ?? rest[++i];
-      if (value === undefined) throw new UsageError(`option ${flag} needs a value`);
+      if (value === undefined) throw new UsageError(`option ${flag} needs a value`, usage);
       values[name] = value;
     } else positional.push(arg);
   }
-  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? "give the cohorts CSV file" : `one CSV file, not ${positional.length}: ${positional.join(" ")}`);
-  if (!values.output) throw new UsageError("give the workbook to write with -o model.xlsx");
+  const what = command === "cohort" ? "cohorts" : "partners";
+  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? `give the ${what} CSV file` : `one CSV file, not ${positional.length}: ${positional.join(" ")}`, usage);
+  if (!values.output) throw new UsageError("give the workbook to write with -o model.xlsx", usage);
+  return { command, input: positional[0] as string, output: values.output, force: values.force === "true", values };
+}
+
+/** Reads the options' values: numbers and choices, each refused with the option's name. */
+function optionReader(values: Record<string, string>) {
   const number = (name: string, fallback: number) => {
     const text = values[name];
     if (text === undefined) return fallback;
@@ -78,19 +137,39 @@ function parseArguments(argv: string[]): Options {
     if (!choices.includes(text as T)) throw new UsageError(`--${name} must be ${choices.join(" or ")}; got "${text}"`);
     return text as T;
   };
+  return { number, choice };
+}
+
+function cohortSettings(values: Record<string, string>): Omit<CohortModelSettings, "cohorts"> {
+  const { number, choice } = optionReader(values);
   return {
-    input: positional[0] as string,
-    output: values.output,
-    force: values.force === "true",
-    settings: {
-      revenue: number("revenue", 1),
-      margin: number("margin", 1),
-      cac: number("cac", 0),
-      annualDiscount: number("discount", 0.1),
-      period: choice("period", ["month", "quarter", "year"] as const, "month"),
-      horizon: number("horizon", 36),
-      timing: choice("timing", ["start", "end"] as const, "start"),
-    },
+    revenue: number("revenue", 1),
+    margin: number("margin", 1),
+    cac: number("cac", 0),
+    annualDiscount: number("discount", 0.1),
+    period: choice("period", ["month", "quarter", "year"] as const, "month"),
+    horizon: number("horizon", 36),
+    timing: choice("timing", ["start", "end"] as const, "start"),
+  };
+}
+
+function partnerEconomics(values: Record<string, string>): Omit<PartnerModelSettings, "partners"> {
+  const { number, choice } = optionReader(values);
+  const given = (name: string) => values[name] !== undefined;
+  if (given("retention") && (given("alpha") || given("beta"))) throw new UsageError("give --retention, or --alpha and --beta, not both", PARTNERS_USAGE);
+  if (given("alpha") !== given("beta")) throw new UsageError("give both --alpha and --beta (the sBG retention curve)", PARTNERS_USAGE);
+  if (!given("retention") && !given("alpha")) throw new UsageError("give the customers' retention: --retention F (per period), or --alpha A --beta B", PARTNERS_USAGE);
+  const horizon = number("horizon", 36);
+  return {
+    revenue: number("revenue", 1),
+    margin: number("margin", 1),
+    curve: given("retention") ? { kind: "constant", retention: number("retention", 1) } : { kind: "sbg", alpha: number("alpha", 1), beta: number("beta", 1) },
+    annualDiscount: number("discount", 0.1),
+    period: choice("period", ["month", "quarter", "year"] as const, "month"),
+    horizon,
+    acquisitionPeriods: number("acquisition-periods", horizon),
+    paidCac: number("paid-cac", 0),
+    timing: choice("timing", ["start", "end"] as const, "start"),
   };
 }
 
@@ -136,13 +215,14 @@ export async function main(argv: string[], out: (line: string) => void = console
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     if (error.message) out(`lifetime: ${error.message}\n`);
-    out(USAGE);
+    out(error.usage);
     return error.message ? 1 : 0;
   }
   try {
     checkOutput(options);
+    if (options.command === "partners") return await partners(options, out);
     const cohorts = readCohortCsv(await readCohortInput(options.input));
-    const parsed = cohortInputSchema.safeParse({ ...options.settings, cohorts });
+    const parsed = cohortInputSchema.safeParse({ ...cohortSettings(options.values), cohorts });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const option = { revenue: "--revenue", margin: "--margin", cac: "--cac", annualDiscount: "--discount", horizon: "--horizon" }[String(issue.path[0])];
@@ -181,4 +261,64 @@ export async function main(argv: string[], out: (line: string) => void = console
     }
     throw error;
   }
+}
+
+const PARTNER_OPTIONS: Record<string, string> = {
+  revenue: "--revenue",
+  margin: "--margin",
+  annualDiscount: "--discount",
+  horizon: "--horizon",
+  acquisitionPeriods: "--acquisition-periods",
+  paidCac: "--paid-cac",
+};
+
+/** `lifetime partners`: the partner model from a CSV of partners, ranked on the screen and written as a workbook. */
+async function partners(options: Options, out: (line: string) => void): Promise<number> {
+  const economics = partnerEconomics(options.values);
+  const rows = readPartnerCsv(await readCohortInput(options.input, { what: "partner", maxRecords: MAX_PARTNERS, maxColumns: 12 }));
+  const parsed = partnerInputSchema.safeParse({ ...economics, partners: rows });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const [first, index, field] = issue.path;
+    if (first === "partners" && typeof index === "number") {
+      const column = CSV_COLUMN[String(field)] ?? String(field ?? "");
+      throw new UsageError(`row ${index + 2}${column ? `, column ${column}` : ""}: ${issue.message}`);
+    }
+    if (first === "curve") throw new UsageError(`${String(issue.path[1]) === "retention" ? "--retention" : `--${String(issue.path[1])}`}: ${issue.message}`);
+    const option = PARTNER_OPTIONS[String(first)];
+    throw new UsageError(option ? `${option}: ${issue.message}` : issue.message);
+  }
+  const settings = parsed.data;
+  const { plan, program } = buildPartnerPlan(settings);
+  if (![program.commission, program.netValue, program.paidCustomerValue].every(Number.isFinite)) {
+    throw new UsageError("the results are too large to compute (beyond 1e308): check the revenue and the customers per period");
+  }
+  writeOutput(options.output, await writeXlsx(plan));
+  const p = settings.period;
+  const ranked = [...program.partners].sort((a, b) => a.rank - b.rank);
+  const width = Math.min(28, Math.max(7, ...ranked.map((r) => r.name.length)));
+  const cut = (name: string) => (name.length > width ? `${name.slice(0, width - 1)}…` : name.padEnd(width));
+  const cells = (values: string[]) => values.map((v, i) => (i === 0 ? v : v.padStart(13))).join(" ");
+  out(
+    [
+      `Partner model: ${settings.partners.length} partner${settings.partners.length === 1 ? "" : "s"}, each referring for ${settings.acquisitionPeriods} ${p}s; customers valued over ${settings.horizon} ${p}s`,
+      `A customer bought through paid channels is worth ${money(program.paidCustomerValue)} (CLV less a CAC of ${money(settings.paidCac)})`,
+      "",
+      cells(["#  " + "Partner".padEnd(width), "Net/customer", "Commission", "Break-even", "Total net", "ROI"]),
+      ...ranked.map((r) =>
+        cells([
+          `${String(r.rank).padEnd(3)}${cut(printable(r.name))}`,
+          money(r.netValue),
+          money(r.commission),
+          r.breakevenRate === undefined ? "n/a" : percent(r.breakevenRate),
+          money(r.totalNetValue),
+          r.roi === undefined ? "n/a" : r.roi.toFixed(2),
+        ]),
+      ),
+      "",
+      `Program: ${program.customersReferred.toLocaleString("en-US")} customers referred; commission ${money(program.commission)}; net value ${money(program.netValue)}; ROI ${program.roi === undefined ? "n/a" : program.roi.toFixed(2)}; ${money(program.valueOverPaid)} over paid acquisition (all discounted to today)`,
+      `Wrote ${options.output}`,
+    ].join("\n"),
+  );
+  return 0;
 }

@@ -20,7 +20,14 @@ export const MAX_KEPT_CHARS = 20 * 1024 * 1024;
  * the closing one ("" inside it is a quote) and may hold line breaks; a quote elsewhere is
  * a character. Returns the text of what was kept.
  */
-export async function readCohortInput(input: string): Promise<string> {
+/** Another table read the same way (the partners table): what its rows are, and its limits. */
+export interface TableLimits {
+  what: string;
+  maxRecords: number;
+  maxColumns: number;
+}
+
+export async function readCohortInput(input: string, table?: TableLimits): Promise<string> {
   if (!existsSync(input)) throw new InputError(`cannot read ${input}: no such file`);
   const stat = statSync(input);
   if (stat.isDirectory()) throw new InputError(`cannot read ${input}: it is a folder, not a CSV file`);
@@ -42,7 +49,12 @@ export async function readCohortInput(input: string): Promise<string> {
     const startedOn = line;
     line = lines;
     if (/^[,\s]*$/.test(text)) return;
-    if (records.length === 0) {
+    if (records.length === 0 && table) {
+      if (text.includes(";") && !text.includes(",")) throw new InputError(`${input} is separated by semicolons; the ${table.what} table must be comma-separated`);
+      if (text.split(",").length > table.maxColumns) throw new InputError(`${input} has ${text.split(",").length} columns; a ${table.what} table has at most ${table.maxColumns}`);
+    } else if (table) {
+      if (++cohorts > table.maxRecords) throw new InputError(`${input} has more than ${table.maxRecords} ${table.what}s (line ${startedOn} is ${table.what} ${cohorts}); a ${table.what} model takes at most ${table.maxRecords}`);
+    } else if (records.length === 0) {
       if (text.includes(";") && !text.includes(",")) throw new InputError(`${input} is separated by semicolons; the cohort table must be comma-separated (cohort,customers,1,2,…)`);
       const fields = text.split(",").length;
       if (fields - 2 > MAX_PERIOD_COLUMNS) throw new InputError(`${input} has ${fields - 2} period columns; a cohort model takes at most ${MAX_PERIOD_COLUMNS}`);

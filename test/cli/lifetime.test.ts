@@ -206,3 +206,59 @@ describe("lifetime from a production install", () => {
     assert.deepEqual(Object.keys(zip.files).filter((f) => f.startsWith("xl/charts/")).sort(), ["xl/charts/chart1.xml", "xl/charts/chart2.xml"]);
   });
 });
+
+function runPartners(csv: string, args: string[]) {
+  const input = path.join(work, `partners-${Math.random().toString(36).slice(2)}.csv`);
+  writeFileSync(input, csv);
+  const output = path.join(work, `partners-${Math.random().toString(36).slice(2)}.xlsx`);
+  const result = spawnSync(process.execPath, [BIN, "partners", input, "-o", output, ...args], { encoding: "utf8" });
+  return { status: result.status, out: result.stdout + result.stderr, written: existsSync(output), output };
+}
+
+const PARTNERS =
+  "partner,customers_per_period,commission_rate,commission_periods,bounty,hold_periods,cap,churn_multiplier,tiers,tier_method\n" +
+  "Lifetime 20%,10,0.2,,,,,,,\n" +
+  "Held bounty,6,0.1,12,120,3,60,1.3,,\n" +
+  '"=HYPERLINK(""http://x"")",30,,6,20,,,0.8,0:0.15|10:0.2|25:0.3,progressive\n';
+const ECONOMY = ["--revenue", "50", "--margin", "0.7", "--alpha", "0.9", "--beta", "2.6", "--discount", "0.1", "--horizon", "36", "--acquisition-periods", "12", "--paid-cac", "180"];
+
+describe("lifetime partners", () => {
+  it("writes the workbook and prints the partners ranked by total net value, and the program", async () => {
+    const { status, out, written, output } = runPartners(PARTNERS, ECONOMY);
+    assert.equal(status, 0, out);
+    assert.ok(written);
+    assert.match(out, /A customer bought through paid channels is worth [\d,]+\.\d\d/);
+    const ranking = out.split("\n").filter((l) => /^\d  /.test(l));
+    assert.equal(ranking.length, 3);
+    assert.match(out, /Program: 552 customers referred; commission [\d,]+\.\d\d; net value [\d,]+\.\d\d; ROI \d+\.\d\d/);
+    const zip = await JSZip.loadAsync(readFileSync(output));
+    const sheet = await zip.file("xl/worksheets/sheet1.xml")!.async("string");
+    // The name that looks like a formula is a string cell, never a formula.
+    assert.ok(!sheet.includes("<f>HYPERLINK"), "no HYPERLINK formula");
+    const shared = await zip.file("xl/sharedStrings.xml")!.async("string");
+    assert.ok(shared.includes("=HYPERLINK(&quot;http://x&quot;)"));
+  });
+
+  const bad: [string, string, string[], RegExp][] = [
+    ["no retention given", PARTNERS, ["--revenue", "50"], /give the customers' retention: --retention F \(per period\), or --alpha A --beta B/],
+    ["a negative commission rate", PARTNERS.replace("Lifetime 20%,10,0.2", "Lifetime 20%,10,-0.2"), ECONOMY, /row 2, column commission_rate: the commission rate must be 0 or more/],
+    ["a duplicate partner", PARTNERS + "lifetime 20%,3,0.1,,,,,,,\n", ECONOMY, /row 5, column partner: lifetime 20%: another partner is named Lifetime 20%; partner names must differ/],
+    ["a rate and tiers both", PARTNERS.replace("30,,6", "30,0.1,6"), ECONOMY, /row 4, column commission_rate: .* has both a commission rate and tiers/],
+    ["tiers not starting at 0", PARTNERS.replace("0:0.15|10", "5:0.15|10"), ECONOMY, /row 4, column tiers: the first tier must start at 0/],
+    ["tiers that overlap", PARTNERS.replace("10:0.2|25", "30:0.2|25"), ECONOMY, /row 4, column tiers: tier 3 starts at 25, not above tier 2 \(30\)/],
+    ["a tier written badly", PARTNERS.replace("0:0.15|", "0-0.15|"), ECONOMY, /row 4, column 9 \(tiers\): tier 1 is "0-0.15"; write each tier as start:rate/],
+    ["a cap below 0", PARTNERS.replace("3,60,1.3", "3,-60,1.3"), ECONOMY, /row 3, column cap: the cap must be 0 or more/],
+    ["a hold beyond the horizon", PARTNERS.replace("120,3,60", "120,40,60"), ECONOMY, /row 3, column hold_periods: Held bounty: the bounty is held 40 periods, beyond the horizon of 36/],
+    ["a churn multiplier that makes retention negative", PARTNERS.replace("60,1.3", "60,9"), ECONOMY, /row 3, column churn_multiplier: Held bounty: a churn multiplier of 9 makes retention negative in period 1/],
+    ["an unknown column", PARTNERS.replace("tier_method", "method"), ECONOMY, /row 1, column 10: unknown column "method"/],
+    ["text as a number", PARTNERS.replace("Lifetime 20%,10", "Lifetime 20%,ten"), ECONOMY, /row 2, column 2 \(customers_per_period\): "ten" is not a number/],
+  ];
+  for (const [name, csv, args, message] of bad) {
+    it(`refuses ${name}: names it, exits 1, writes nothing`, () => {
+      const { status, out, written } = runPartners(csv, args);
+      assert.equal(status, 1, out);
+      assert.match(out, message);
+      assert.equal(written, false);
+    });
+  }
+});

@@ -73,7 +73,8 @@ export const partnerInputSchema = z
     const base = baseRetention(curveOf(input.curve), input.horizon);
     input.partners.forEach((p, i) => {
       const key = p.name.trim().toLowerCase();
-      if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["partners", i, "name"], message: `${p.name} appears twice (rows ${(seen.get(key) as number) + 1} and ${i + 1}): partner names must differ` });
+      const earlier = seen.get(key);
+      if (earlier !== undefined) ctx.addIssue({ code: "custom", path: ["partners", i, "name"], message: `${p.name}: another partner is named ${input.partners[earlier]!.name}; partner names must differ` });
       seen.set(key, i);
       if (p.rate !== undefined && p.tiers) ctx.addIssue({ code: "custom", path: ["partners", i, "rate"], message: `${p.name} has both a commission rate and tiers: give one or the other` });
       if (p.rate === undefined && !p.tiers) ctx.addIssue({ code: "custom", path: ["partners", i, "rate"], message: `${p.name} needs a commission rate or tiers` });

@@ -137,6 +137,6 @@ describe("partner model settings", () => {
     });
     assert.equal(bad.success, false);
     const messages = bad.error!.issues.map((i) => i.message).join("\n");
-    for (const m of [/a appears twice \(rows 1 and 2\)/, /B has both a commission rate and tiers/, /the first tier must start at 0/, /D: the bounty is held 40 periods, beyond the horizon of 36/, /E: a churn multiplier of 3 makes retention negative in period 1/]) assert.match(messages, m);
+    for (const m of [/a: another partner is named A; partner names must differ/, /B has both a commission rate and tiers/, /the first tier must start at 0/, /D: the bounty is held 40 periods, beyond the horizon of 36/, /E: a churn multiplier of 3 makes retention negative in period 1/]) assert.match(messages, m);
   });
 });
