@@ -29,7 +29,7 @@ export interface WorkbookHost {
   missingRequirements(): string[];
   /** The selected range. */
   readSelection(): Promise<RangeRead>;
-  /** A range by address ("Data!A1:I8"), or a named range or an Excel table by name; at most MAX_READ_CELLS cells. */
+  /** A range by address ("Data!A1:I8"), a named range or an Excel table by name, or a sheet's own name after its sheet ("'Cohort model'!Alpha"); at most MAX_READ_CELLS cells. */
   readRange(reference: string): Promise<RangeRead>;
   /** Named ranges and Excel tables the user can pick as a source, by name. */
   listRangeNames(): Promise<string[]>;

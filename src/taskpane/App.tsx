@@ -5,6 +5,7 @@ import { CohortModelForm } from "./cohort/CohortModelForm";
 import { ConfirmDialog } from "./common/ConfirmDialog";
 import { FunctionGallery } from "./functions/FunctionGallery";
 import { Home } from "./home/Home";
+import { PartnerModelForm } from "./partners/PartnerModelForm";
 
 const useStyles = makeStyles({
   // The views' tabs wrap in a pane narrower than Excel's 320 px (the preview on a phone).
@@ -22,7 +23,7 @@ const useStyles = makeStyles({
   },
 });
 
-type View = "home" | "cohort" | "functions";
+type View = "home" | "cohort" | "partners" | "functions";
 
 export function App({ host, dark }: { host: WorkbookHost; dark: boolean }) {
   const styles = useStyles();
@@ -49,6 +50,7 @@ export function App({ host, dark }: { host: WorkbookHost; dark: boolean }) {
         <TabList className={styles.tabs} selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Views">
           <Tab value="home">Home</Tab>
           <Tab value="cohort">Cohort model</Tab>
+          <Tab value="partners">Partner model</Tab>
           <Tab value="functions">Functions</Tab>
         </TabList>
         {error && (
@@ -58,6 +60,7 @@ export function App({ host, dark }: { host: WorkbookHost; dark: boolean }) {
         )}
         {view === "home" && <Home onOpen={setView} />}
         {view === "cohort" && <CohortModelForm host={host} />}
+        {view === "partners" && <PartnerModelForm host={host} />}
         {view === "functions" && <FunctionGallery onInsert={(f) => insert(f)} />}
         <ConfirmDialog title="Replace the cell?" message={pending?.message} confirm="Replace" onConfirm={() => pending && insert(pending.formula, true)} onCancel={() => setPending(undefined)} />
       </main>

@@ -228,7 +228,7 @@ describe("lifetime partners", () => {
     assert.equal(status, 0, out);
     assert.ok(written);
     assert.match(out, /A customer bought through paid channels is worth [\d,]+\.\d\d/);
-    const ranking = out.split("\n").filter((l) => /^\d  /.test(l));
+    const ranking = out.split("\n").filter((l) => /^\d {2}/.test(l));
     assert.equal(ranking.length, 3);
     assert.match(out, /Program: 552 customers referred; commission [\d,]+\.\d\d; net value [\d,]+\.\d\d; ROI \d+\.\d\d/);
     const zip = await JSZip.loadAsync(readFileSync(output));

@@ -11,7 +11,9 @@ import { SAMPLE_COHORTS } from "../../src/host/preview/sampleWorkbook";
 import { assumedCohorts, assumedParams } from "../../src/models/cohort/assumptions";
 import { readCohortTable, type CohortRow } from "../../src/models/cohort/cohortCsv";
 import { buildCohortPlan, cohortInputSchema } from "../../src/models/cohort/cohortPlan";
+import { buildPartnerPlan, partnerProgram, type PartnerModelSettings } from "../../src/models/partners/partnerPlan";
 import { DEFAULT_FORM } from "../../src/taskpane/cohort/useCohortModel";
+import { DEFAULT_PARTNER_FORM } from "../../src/taskpane/partners/usePartnerModel";
 
 /**
  * End to end in a real browser: Debian's Chromium, driven by playwright-core, on the built
@@ -78,6 +80,37 @@ function sampleModel(revenue?: number) {
 }
 
 const cell = (page: Page, address: string) => page.locator(`[data-testid="grid"] td[data-cell="${address}"]`);
+
+/** The three partners the partner test enters, at the pane's default economics: a lifetime rate; a held bounty with a capped rate; progressive tiers. */
+const PARTNER_SETTINGS: PartnerModelSettings = {
+  partners: [
+    { name: "Lifetime 20%", customersPerPeriod: 10, rate: 0.2, commissionPeriods: 0, bounty: 0, holdPeriods: 0, churnMultiplier: 1 },
+    { name: "Held bounty, capped", customersPerPeriod: 6, rate: 0.1, commissionPeriods: 12, bounty: 90, holdPeriods: 3, cap: 60, churnMultiplier: 1.2 },
+    { name: "Progressive tiers", customersPerPeriod: 30, tiers: { starts: [0, 10, 25], rates: [0.1, 0.15, 0.2], method: "progressive" }, commissionPeriods: 0, bounty: 0, holdPeriods: 0, churnMultiplier: 0.8 },
+  ],
+  revenue: Number(DEFAULT_PARTNER_FORM.revenue),
+  margin: Number(DEFAULT_PARTNER_FORM.margin),
+  curve: { kind: "constant", retention: Number(DEFAULT_PARTNER_FORM.retention) },
+  annualDiscount: Number(DEFAULT_PARTNER_FORM.annualDiscount),
+  period: DEFAULT_PARTNER_FORM.period,
+  horizon: Number(DEFAULT_PARTNER_FORM.horizon),
+  acquisitionPeriods: 12,
+  paidCac: Number(DEFAULT_PARTNER_FORM.paidCac),
+  timing: DEFAULT_PARTNER_FORM.timing,
+};
+const money = (n: number) => n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+type AxeResult = { id: string; impact: string; help: string; nodes: string[] };
+/** Serious and critical accessibility violations (axe-core) in the pane. */
+async function paneViolations(page: Page): Promise<AxeResult[]> {
+  await page.addScriptTag({ content: readFileSync(require.resolve("axe-core/axe.min.js"), "utf8") });
+  const violations = (await page.evaluate(async () => {
+    const context = { include: [['[data-testid="pane"]']], exclude: [["[data-tabster-dummy]"]] };
+    const result = await (window as unknown as { axe: { run: (c: unknown) => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe.run(context);
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: (v as unknown as { nodes: { html: string }[] }).nodes.map((n) => n.html.slice(0, 160)) }));
+  })) as AxeResult[];
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
 
 describe("the preview in Chromium", { timeout: 180_000 }, () => {
   it("builds the cohort model from the selected sample table; the grid shows the core's customer equity", async () => {
@@ -356,6 +389,78 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await context.close();
   });
 
+  it("builds the referral-partner model: three partners on different terms, ranked as the core ranks them, the sheet's InputCheck OK", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const errors = await open(page, "light");
+    const pane = page.getByTestId("pane");
+    await pane.getByRole("tab", { name: "Partner model" }).click();
+    const cards = pane.getByTestId("partner-card");
+    const fill = async (card: number, fields: Record<string, string>) => {
+      for (const [label, value] of Object.entries(fields)) await cards.nth(card).getByRole("textbox", { name: label, exact: true }).fill(value);
+    };
+    // A lifetime rate: the first partner as it comes, renamed.
+    await fill(0, { Name: "Lifetime 20%", "Commission rate": "0.2", "Commission periods": "0" });
+    // A held bounty, with a rate for 12 months capped at 60.
+    await pane.getByRole("button", { name: "Add partner" }).click();
+    await fill(1, { Name: "Held bounty, capped", "Customers referred per period": "6", "Commission rate": "0.1", "Commission periods": "12", Bounty: "90", "Bounty hold periods": "3", "Cap per customer": "60", "Churn multiplier": "1.2" });
+    // Progressive tiers: a third tier added, above 25 customers a month.
+    await pane.getByRole("button", { name: "Add partner" }).click();
+    await fill(2, { Name: "Progressive tiers", "Customers referred per period": "30", "Churn multiplier": "0.8" });
+    const third = cards.nth(2);
+    await third.getByRole("radio", { name: "Tiers on customers per period" }).check();
+    await third.getByRole("button", { name: "Add tier" }).click();
+    await third.getByRole("textbox", { name: "Tier 3 of Progressive tiers starts above" }).fill("25");
+    await third.getByRole("textbox", { name: "Tier 3 of Progressive tiers rate" }).fill("0.2");
+    // A mistake is shown by its field, naming the partner, and nothing can be built until it is fixed.
+    await third.getByRole("textbox", { name: "Tier 2 of Progressive tiers rate" }).fill("15");
+    await third.getByText("Progressive tiers, tier 2: its rate is a fraction of revenue, at most 1 (20% is 0.2)").waitFor();
+    assert.equal(await pane.getByRole("button", { name: "Build model" }).isDisabled(), true);
+    await third.getByRole("textbox", { name: "Tier 2 of Progressive tiers rate" }).fill("0.15");
+    await pane.getByRole("textbox", { name: "Acquisition periods" }).fill("12");
+    await pane.getByRole("button", { name: "Build model" }).click();
+    await pane.getByTestId("partner-ranking").waitFor();
+
+    // The ranking and the totals are the core's.
+    const program = partnerProgram(PARTNER_SETTINGS);
+    const ranked = [...program.partners].sort((a, b) => a.rank - b.rank);
+    const items = pane.getByTestId("partner-ranking").getByRole("listitem");
+    assert.deepEqual(await items.evaluateAll((li) => li.map((e) => e.getAttribute("data-partner"))), ranked.map((p) => p.name));
+    assert.deepEqual(await items.getByTestId("total-net-value").allTextContents(), ranked.map((p) => money(p.totalNetValue)));
+    assert.match((await items.first().textContent())!, new RegExp(`net value ${money(ranked[0]!.netValue)}, commission ${money(ranked[0]!.commission)}; ROI ${ranked[0]!.roi!.toFixed(2)}`));
+    assert.equal(await pane.getByTestId("program-net-value").textContent(), money(program.netValue));
+    // The chart of net value by partner draws its columns.
+    await pane.getByTestId("result-chart").locator("svg").first().waitFor();
+    assert.equal(await pane.getByTestId("result-chart").count(), 1);
+
+    // The sheet is in the workbook, shown, and its inputs pass their check.
+    await page.getByRole("tablist", { name: "Sheets" }).getByRole("tab", { name: "Partner model", exact: true }).waitFor();
+    const inputCheck = buildPartnerPlan(PARTNER_SETTINGS).plan.sheets[0]!.names.find((n) => n.name === "InputCheck")!.ref.replace(/\$/g, "");
+    assert.equal(await cell(page, inputCheck).textContent(), "OK");
+    await page.screenshot({ path: path.join(ARTIFACTS, "preview-partners.png"), fullPage: true });
+
+    // At 320 px the pane, its partner cards and its result fit, and pass axe.
+    await pane.evaluate((e: HTMLElement) => {
+      e.style.flex = "0 0 320px";
+      e.style.width = "320px";
+    });
+    const overflow = await pane.evaluate((e: HTMLElement) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    assert.ok(overflow.scroll <= overflow.client, `the pane's content is ${overflow.scroll} px wide in ${overflow.client} px`);
+    assert.deepEqual(await paneViolations(page), []);
+    await pane.screenshot({ path: path.join(ARTIFACTS, "pane-partners-result.png") });
+
+    // Reopened, the pane restores the partners and offers to rebuild the sheet.
+    await page.reload();
+    await page.waitForSelector('[data-testid="grid"] td[data-cell="A1"]');
+    await pane.getByRole("tab", { name: "Partner model" }).click();
+    await pane.getByRole("button", { name: "Rebuild “Partner model”" }).waitFor();
+    assert.equal(await cards.count(), 3);
+    assert.equal(await cards.nth(1).getByRole("textbox", { name: "Cap per customer", exact: true }).inputValue(), "60");
+    assert.equal(await cards.nth(2).getByRole("radio", { name: "Tiers on customers per period" }).isChecked(), true);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it("builds nothing over settings from a newer Lifetime, nor on an Excel without the requirement sets", async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
@@ -396,7 +501,7 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
       await open(page, theme);
       const pane = page.getByTestId("pane");
       await pane.evaluate((e: HTMLElement) => (e.style.width = "320px"));
-      for (const tab of ["Home", "Cohort model", "Functions"]) {
+      for (const tab of ["Home", "Cohort model", "Partner model", "Functions"]) {
         await pane.getByRole("tab", { name: tab }).click();
         await page.addScriptTag({ content: readFileSync(require.resolve("axe-core/axe.min.js"), "utf8") });
         const violations = (await page.evaluate(async () => {
@@ -408,6 +513,7 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
         })) as { id: string; impact: string }[];
         assert.deepEqual(violations.filter((v) => v.impact === "serious" || v.impact === "critical"), [], `${theme}, ${tab}`);
         if (tab === "Cohort model") await pane.screenshot({ path: path.join(ARTIFACTS, `pane-${theme}.png`) });
+        if (tab === "Partner model") await pane.screenshot({ path: path.join(ARTIFACTS, `pane-partners-${theme}.png`) });
       }
       // A model built, its result card and charts shown: the whole page, grid and charts included.
       await pane.getByRole("tab", { name: "Cohort model" }).click();

@@ -344,12 +344,19 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore, { e
       return workbook.engine.listNamedExpressions().filter((name) => /!\$?[A-Z]+\$?\d+/.test(workbook.engine.getNamedExpressionFormula(name) ?? ""));
     },
     async readRange(source) {
+      const split = (reference: string): [string, string] => {
+        const bang = reference.lastIndexOf("!");
+        return bang >= 0 ? [reference.slice(0, bang).replace(/^'|'$/g, "").replace(/''/g, "'"), reference.slice(bang + 1)] : [workbook.selection.sheet, reference];
+      };
+      const referred = (expression: string) => split(expression.replace(/^=/, "").replace(/\$/g, ""));
       // A workbook-level name reads as the range it refers to.
       const expression = workbook.engine.listNamedExpressions().includes(source) ? workbook.engine.getNamedExpressionFormula(source) : undefined;
-      const reference = expression ? expression.replace(/^=/, "").replace(/\$/g, "") : source;
-      const bang = reference.lastIndexOf("!");
-      const [sheet, range] = bang >= 0 ? [reference.slice(0, bang), reference.slice(bang + 1)] : [workbook.selection.sheet, reference];
-      return read(sheet.replace(/^'|'$/g, "").replace(/''/g, "'"), range.replace(/\$/g, ""));
+      let [sheet, range] = expression ? referred(expression) : split(source);
+      // A name after a sheet ("'Cohort model'!Alpha"), as Excel's Worksheet.getRange takes one: the sheet's own name, else the workbook's.
+      const scope = workbook.engine.getSheetId(sheet);
+      const named = (scope === undefined ? undefined : workbook.engine.getNamedExpressionFormula(range, scope)) ?? workbook.engine.getNamedExpressionFormula(range);
+      if (!expression && named) [sheet, range] = referred(named);
+      return read(sheet, range.replace(/\$/g, ""));
     },
     async applyPlan(plan, options) {
       return workbook.applyPlan(plan, options);

@@ -22,7 +22,7 @@ export const MAX_PARTNER_CELLS = 300_000;
 const tiersSchema = z
   .object({
     starts: z.array(z.number()).min(1, "a tier table needs at least one tier").max(MAX_TIERS, `at most ${MAX_TIERS} tiers`),
-    rates: z.array(z.number().nonnegative("a tier's rate must be 0 or more")).min(1).max(MAX_TIERS),
+    rates: z.array(z.number().nonnegative("a tier's rate must be 0 or more").max(1, "its rate is a fraction of revenue, at most 1 (20% is 0.2)")).min(1).max(MAX_TIERS),
     method: z.enum(["all", "progressive"]),
   })
   .superRefine((t, ctx) => {
@@ -255,12 +255,12 @@ export function buildPartnerPlan(settings: PartnerModelSettings, { withExpected 
     const rates = `$${col(tierRateColumn)}$${firstTableRow}:$${col(lastTableColumn)}$${lastTableRow}`;
     const rule = (range: string, rule: ValidationPlan["rule"], title: string, message: string, error: string, allowBlank = false) =>
       validations.push({ range, rule, prompt: { title, message }, error: { title: `${title}: not accepted`, message: error }, allowBlank });
-    rule(column("B"), { kind: "decimal", min: 0 }, "Customers per period", "New customers the partner refers each period, 0 or more.", "Customers per period must be a number, 0 or more.");
+    rule(column("B"), { kind: "decimal", min: 0 }, "Customers referred", "New customers the partner refers each period, 0 or more.", "Customers per period must be a number, 0 or more.");
     rule(column("C"), { kind: "decimal", min: 0, max: 1 }, "Commission rate", "Share of revenue paid to the partner, from 0 to 1 (20% is 0.2). Leave empty for a partner paid by tiers.", "A commission rate is a fraction from 0 to 1 (20% is 0.2).", true);
     rule(column("D"), { kind: "list", values: ["all", "progressive"] }, "Tier method", '"all": all units at the rate of the tier reached; "progressive": each band at its own rate. Empty without tiers.', 'The tier method is "all" or "progressive".', true);
     rule(column("E"), { kind: "whole", min: 0, max: 100000 }, "Commission periods", "Periods commissioned from the customer's acquisition; 0 for every period (lifetime).", "Commission periods must be a whole number, 0 or more.");
     rule(column("F"), { kind: "decimal", min: 0 }, "Bounty", "One-time amount per converted customer, in currency, 0 or more.", "A bounty must be an amount, 0 or more.");
-    rule(column("G"), { kind: "whole", min: 0, max: H }, "Bounty hold periods", `Periods the bounty is held, clawed back if the customer leaves first: 0 to ${H}.`, `A hold period is a whole number from 0 to ${H}.`);
+    rule(column("G"), { kind: "whole", min: 0, max: H }, "Hold periods", `Periods the bounty is held, clawed back if the customer leaves first: 0 to ${H}.`, `A hold period is a whole number from 0 to ${H}.`);
     rule(column("H"), { kind: "decimal", min: 0 }, "Cap per customer", "Most the percentage commissions for one customer add up to, in currency. Empty: no cap.", "A cap must be an amount, 0 or more.", true);
     rule(column("I"), { kind: "decimal", min: 0 }, "Churn multiplier", "How many times as fast this partner's customers churn: 1 the same as others.", "A churn multiplier must be a number, 0 or more.");
     rule(starts, { kind: "decimal", min: 0 }, "Tier start", "The volume above which the tier applies; the first tier starts at 0, the next above it.", "A tier start must be a number, 0 or more.", true);

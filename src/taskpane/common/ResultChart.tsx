@@ -29,6 +29,11 @@ export function ResultChart({ chart, height = 220 }: { chart: ChartData; height?
           height={height}
           hideLegend
           yAxisTickFormat={tick}
+          // One colour for every column (by default the highest takes another), as wide as the pane allows, each label wrapped under its column.
+          useSingleColor
+          barWidth="auto"
+          maxBarWidth={48}
+          wrapXAxisLables
         />
       ) : chart.kind === "line" ? (
         <LineChart data={data} height={height} hideLegend={chart.series.length > 6} yAxisTickFormat={tick} />

@@ -5,7 +5,7 @@ const useStyles = makeStyles({
 });
 
 /** What Lifetime does, and the model builders. */
-export function Home({ onOpen }: { onOpen: (view: "cohort" | "functions") => void }) {
+export function Home({ onOpen }: { onOpen: (view: "cohort" | "partners" | "functions") => void }) {
   const styles = useStyles();
   return (
     <section className={styles.root} aria-label="Home">
@@ -18,6 +18,13 @@ export function Home({ onOpen }: { onOpen: (view: "cohort" | "functions") => voi
         <Button appearance="primary" onClick={() => onOpen("cohort")}>
           Build a cohort model
         </Button>
+      </Card>
+      <Card>
+        <CardHeader
+          header={<Text weight="semibold">Referral-partner model</Text>}
+          description={<Caption1>Price each partner&apos;s terms (a commission rate or tiers, a bounty, a cap) against customer lifetime value; rank partners by the net value they bring.</Caption1>}
+        />
+        <Button onClick={() => onOpen("partners")}>Build a partner model</Button>
       </Card>
       <Card>
         <CardHeader header={<Text weight="semibold">Functions</Text>} description={<Caption1>LTV.CLV, retention ROI, CAC payback, and fitted BG/NBD, Pareto/NBD, Gamma-Gamma and sBG models.</Caption1>} />

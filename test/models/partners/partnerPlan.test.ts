@@ -3,7 +3,7 @@ import { before, describe, it } from "node:test";
 import { writeXlsx } from "../../../src/host/xlsx/writeXlsx";
 import { buildCohortPlan } from "../../../src/models/cohort/cohortPlan";
 import { buildPartnerPlan, partnerInputSchema, type PartnerInput, type PartnerModelSettings } from "../../../src/models/partners/partnerPlan";
-import { parseAddress, type CellContent, type WorkbookPlan } from "../../../src/models/plan";
+import { parseAddress, VALIDATION_MESSAGE_MAX, VALIDATION_TITLE_MAX, type CellContent, type WorkbookPlan } from "../../../src/models/plan";
 import { ECONOMICS, triangle } from "../../support/cohorts";
 import { readValues, recalculateWithLibreOffice, type ReadCell } from "../../support/libreoffice";
 
@@ -119,6 +119,15 @@ describe("partner model workbooks recalculated by LibreOffice Calc", { timeout: 
       assert.deepEqual(numbers.slice(0, 5), [], `${numbers.length} result cells still show numbers`);
     });
   }
+});
+
+describe("partner model validations", () => {
+  it("keep their texts within Excel's limits (a title of 32 characters, a message of 255)", () => {
+    for (const v of base.plan.sheets[0]!.validations ?? []) {
+      for (const title of [v.prompt.title, v.error.title]) assert.ok(title.length <= VALIDATION_TITLE_MAX, `${title}: ${title.length} characters`);
+      for (const message of [v.prompt.message, v.error.message]) assert.ok(message.length <= VALIDATION_MESSAGE_MAX, `${message}: ${message.length} characters`);
+    }
+  });
 });
 
 describe("partner model settings", () => {
