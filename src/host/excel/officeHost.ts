@@ -70,8 +70,15 @@ export function officeHost(): WorkbookHost {
         const workbook = context.workbook;
         const bang = reference.lastIndexOf("!");
         if (bang >= 0) {
-          const sheet = reference.slice(0, bang).replace(/^'|'$/g, "").replace(/''/g, "'");
-          return readWhole(context, workbook.worksheets.getItem(sheet).getRange(reference.slice(bang + 1)));
+          const sheet = workbook.worksheets.getItem(reference.slice(0, bang).replace(/^'|'$/g, "").replace(/''/g, "'"));
+          const local = reference.slice(bang + 1);
+          // A sheet's own name ('Cohort model'!Alpha) through the sheet's names; else an address on the sheet.
+          if (/^[A-Za-z_\\][A-Za-z0-9_.]*$/.test(local) && !/^[A-Za-z]{1,3}\d+$/.test(local)) {
+            const named = sheet.names.getItemOrNullObject(local);
+            await context.sync();
+            if (!named.isNullObject) return readWhole(context, named.getRange());
+          }
+          return readWhole(context, sheet.getRange(local));
         }
         // A name, then a table, by that name; else an address on the active sheet.
         const named = workbook.names.getItemOrNullObject(reference);

@@ -46,6 +46,17 @@ describe("officeHost (Office.js) on a strict Excel", () => {
     assert.equal(readCohortTable((await host.readRange("MyCohorts")).values).length, 2);
   });
 
+  it("reads a sheet's own name after its sheet, as the partner builder reads a cohort model's Alpha and Beta", async () => {
+    const excel = installFakeExcel({ sheets: ["Data", "Cohort model"] });
+    excel.setCell("Cohort model", "B14", { value: 0.9 });
+    excel.setCell("Data", "B14", { value: 5 });
+    excel.sheet("Cohort model").names.set("Alpha", "='Cohort model'!$B$14");
+    const host = officeHost();
+    assert.deepEqual((await host.readRange("'Cohort model'!Alpha")).values, [[0.9]]);
+    assert.deepEqual((await host.readRange("'Cohort model'!B14")).values, [[0.9]]);
+    await assert.rejects(host.readRange("Data!Alpha"));
+  });
+
   it("inserts into the active cell only, and only when it is empty or the user agreed", async () => {
     const excel = cohortSheet();
     const host = officeHost();
