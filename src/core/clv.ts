@@ -1,4 +1,4 @@
-import { describeNumber, divisionByZero, invalidValue, notANumber, notAvailable } from "./errors";
+import { describeNumber, divisionByZero, invalidValue, LifetimeError, notANumber, notAvailable } from "./errors";
 import { requireFinite, requireNonNegative, requireProbability, requireRate, requireWholeNumber } from "./validate";
 
 /**
@@ -197,6 +197,48 @@ export function forEachPeriod(
       discount *= factor;
     }
   }
+}
+
+export interface ClvGridInput {
+  /** Margin per active customer per period: one value, or a series (as LTV.CLV). */
+  margin: PerPeriod;
+  /** The rows: constant retention values. */
+  retentions: readonly number[];
+  /** The columns: discount rates per period. */
+  discountRates: readonly number[];
+  periods?: number;
+  acquisitionCost?: number;
+  timing?: Timing;
+}
+
+/** The most CLV terms one grid sums: cells × periods of the margin series (a constant margin costs one). */
+export const MAX_GRID_WORK = 20_000_000;
+
+/**
+ * {@link customerLifetimeValue} over a grid: one row per retention value, one column per
+ * discount rate (LTV.CLV_GRID), for a sensitivity table in a cell. A combination with no
+ * finite value is refused naming its row and column.
+ */
+export function clvGrid(input: ClvGridInput): number[][] {
+  if (input.retentions.length === 0) throw invalidValue("retention_values has no values");
+  if (input.discountRates.length === 0) throw invalidValue("discount_rates has no values");
+  input.retentions.forEach((r, i) => requireProbability(seriesValueName("retention_values", i, input.retentions.length), r));
+  input.discountRates.forEach((d, j) => requireRate(seriesValueName("discount_rates", j, input.discountRates.length), d));
+  const cost = typeof input.margin === "number" ? 1 : input.margin.length;
+  const cells = input.retentions.length * input.discountRates.length;
+  if (cells * cost > MAX_GRID_WORK) {
+    throw notANumber(`a grid of ${cells} cells over ${cost} periods of margin is more than one call computes in time (${MAX_GRID_WORK / 1_000_000} million terms): use fewer values or a constant margin`);
+  }
+  return input.retentions.map((retention, i) =>
+    input.discountRates.map((discountRate, j) => {
+      try {
+        return customerLifetimeValue({ margin: input.margin, retention, discountRate, periods: input.periods, acquisitionCost: input.acquisitionCost, timing: input.timing });
+      } catch (error) {
+        if (error instanceof LifetimeError) throw new LifetimeError(error.code, `row ${i + 1} (retention ${describeNumber(retention)}), column ${j + 1} (discount rate ${describeNumber(discountRate)}): ${error.message}`);
+        throw error;
+      }
+    }),
+  );
 }
 
 /** Column headers of {@link clvSchedule}, in order. */

@@ -58,6 +58,12 @@ export function optionalChoice<T>(name: string, value: CellValue, choices: reado
   return choice;
 }
 
+/** A list of numbers: one number, or a one-row or one-column range (as {@link perPeriod} reads it). */
+export function numberList(name: string, value: CellValue): number[] {
+  const v = perPeriod(name, value);
+  return typeof v === "number" ? [v] : [...v];
+}
+
 /**
  * A per-period argument: one number, or a one-row or one-column range of numbers, period 1
  * first. Empty cells at the end of the range are ignored, so a range may be selected

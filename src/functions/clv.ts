@@ -10,6 +10,7 @@ import {
   acquisitionVersusRetention,
   AcquisitionVersusRetention,
   cacPayback,
+  clvGrid,
   clvSchedule,
   customerLifetimeValue,
   periodicRate,
@@ -17,7 +18,7 @@ import {
   type ClvInput,
   type Timing,
 } from "../core/clv";
-import { evaluate, optionalChoice, optionalNumber, perPeriod, requiredNumber } from "./arguments";
+import { evaluate, evaluateTable, numberList, optionalChoice, optionalNumber, perPeriod, requiredNumber } from "./arguments";
 
 const TIMING: readonly Timing[] = ["end", "start"];
 const RESULT: readonly AcquisitionVersusRetention[] = [
@@ -66,6 +67,30 @@ export function ltvClv(margin: any[][], retention: any[][], discount_rate: any, 
  */
 export function ltvClvSchedule(margin: any[][], retention: any[][], discount_rate: any, periods?: any, acquisition_cost?: any, timing?: any): number[][] {
   return evaluate(() => clvSchedule(clvInput(margin, retention, discount_rate, periods, acquisition_cost, timing)));
+}
+
+/**
+ * LTV.CLV over a grid, spilled: one row per retention value, one column per discount rate, for a sensitivity table.
+ * @customfunction CLV_GRID
+ * @param margin Margin per active customer per period (revenue × gross margin), in currency: one number, or a row or column with one value per period.
+ * @param retention_values Retention values for the rows, each a fraction between 0 and 1 (80% is 0.8): a column (or a row) of numbers.
+ * @param discount_rates Discount rates per period for the columns, as fractions (10% is 0.1): a row (or a column) of numbers.
+ * @param [periods] Horizon in whole periods. Empty: the length of margin when it is a range, else an infinite horizon.
+ * @param [acquisition_cost] Cost to acquire the customer, in currency, subtracted from every value. Empty: 0.
+ * @param [timing] 0 (default): each period's margin arrives at its end. 1: at its start.
+ * @returns A grid of customer lifetime values: rows by retention, columns by discount rate.
+ */
+export function ltvClvGrid(margin: any[][], retention_values: any[][], discount_rates: any[][], periods?: any, acquisition_cost?: any, timing?: any): number[][] {
+  return evaluateTable(() => {
+    return clvGrid({
+      margin: perPeriod("margin", margin),
+      retentions: numberList("retention_values", retention_values),
+      discountRates: numberList("discount_rates", discount_rates),
+      periods: optionalNumber("periods", periods),
+      acquisitionCost: optionalNumber("acquisition_cost", acquisition_cost),
+      timing: optionalChoice("timing", timing, TIMING, "end"),
+    });
+  });
 }
 
 /**

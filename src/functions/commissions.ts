@@ -6,7 +6,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Excel hands over untyped cell values; arguments.ts checks them. */
 import { breakevenCommission, commissionCost, tierRate, type TierMethod } from "../core/commission";
 import type { Timing } from "../core/clv";
-import { evaluate, optionalChoice, optionalNumber, perPeriod, requiredNumber } from "./arguments";
+import { evaluate, numberList, optionalChoice, optionalNumber, perPeriod, requiredNumber } from "./arguments";
 
 const TIMING: readonly Timing[] = ["end", "start"];
 const METHOD: readonly TierMethod[] = ["all", "progressive"];
@@ -89,10 +89,6 @@ export function ltvBreakevenCommission(revenue: any, retention: any, discount_ra
  */
 export function ltvTierRate(volume: any, tier_starts: any, tier_rates: any, method?: any): number {
   return evaluate(() => {
-    const list = (name: string, value: any) => {
-      const v = perPeriod(name, value);
-      return typeof v === "number" ? [v] : v;
-    };
-    return tierRate(requiredNumber("volume", volume), list("tier_starts", tier_starts), list("tier_rates", tier_rates), optionalChoice("method", method, METHOD, "all"));
+    return tierRate(requiredNumber("volume", volume), numberList("tier_starts", tier_starts), numberList("tier_rates", tier_rates), optionalChoice("method", method, METHOD, "all"));
   });
 }

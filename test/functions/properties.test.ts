@@ -94,6 +94,18 @@ describe("every function answers every input with a finite number or an Excel er
   it("LTV.CAC_PAYBACK", () => {
     fc.assert(property("CAC_PAYBACK", fc.tuple(range, range, value, value, optional(value))), { numRuns: RUNS });
   });
+  it("LTV.CLV_GRID", () => {
+    fc.assert(property("CLV_GRID", fc.tuple(range, range, range, optional(value), optional(value), optional(value))), { numRuns: RUNS });
+  });
+  it("LTV.COMMISSION_COST", () => {
+    fc.assert(property("COMMISSION_COST", fc.tuple(range, range, value, value, optional(value), optional(value), optional(value), optional(value), optional(value), optional(value))), { numRuns: RUNS });
+  });
+  it("LTV.BREAKEVEN_COMMISSION", () => {
+    fc.assert(property("BREAKEVEN_COMMISSION", fc.tuple(range, range, value, value, optional(value), optional(value), optional(value), optional(value), optional(value))), { numRuns: RUNS });
+  });
+  it("LTV.TIER_RATE", () => {
+    fc.assert(property("TIER_RATE", fc.tuple(value, range, range, optional(value))), { numRuns: RUNS });
+  });
   // Fitted-model functions: columns of adversarial cells, and plausible small data sets.
   const smallColumn = fc.array(fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 12 }) }, cell), { minLength: 1, maxLength: 12 }).map((c) => c.map((v) => [v]));
   const params = (n: number) => fc.oneof(fc.array(fc.oneof(fc.double({ min: 0.01, max: 20, noNaN: true }), cell), { minLength: n, maxLength: n }).map((r) => [r]), range);

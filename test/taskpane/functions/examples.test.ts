@@ -27,7 +27,7 @@ describe("the function gallery's examples", () => {
     /** An example's arguments as Excel passes them: numbers, inline arrays as rows, ranges as columns of the table. */
     const argument = (text: string): unknown => {
       const t = text.trim();
-      if (t.startsWith("{")) return [t.slice(1, -1).split(",").map(Number)];
+      if (t.startsWith("{")) return t.slice(1, -1).split(";").map((row) => row.split(",").map(Number)); // rows split by ;
       const range = /^([A-Z])(\d+):\1(\d+)$/.exec(t);
       if (range) return workbook.values("Examples", t);
       if (t === "TRUE" || t === "FALSE") return t === "TRUE";
