@@ -12,7 +12,7 @@ import { fitShiftedBetaGeometric } from "../core/retention/shiftedBetaGeometric"
 import { writeXlsx } from "../host/xlsx/writeXlsx";
 import { InputError, readCohortInput } from "./readInput";
 import { readCohortCsv } from "../models/cohort/cohortCsv";
-import { buildCohortPlan, cohortInputSchema, type CohortModelSettings } from "../models/cohort/cohortPlan";
+import { buildCohortPlan, cohortFitBand, cohortInputSchema, type CohortModelSettings } from "../models/cohort/cohortPlan";
 import { CSV_COLUMN, MAX_PARTNERS, readPartnerCsv } from "../models/partners/partnerCsv";
 import { buildPartnerPlan, partnerInputSchema, type PartnerModelSettings } from "../models/partners/partnerPlan";
 
@@ -233,10 +233,13 @@ export async function main(argv: string[], out: (line: string) => void = console
     if (!fit.converged) throw new UsageError(`the sBG fit did not converge (${fit.reason})`);
     if (fit.degenerate) throw new UsageError(`the cohorts do not determine the sBG curve: ${fit.degenerate}; use more cohorts or more periods of each`);
     const fittedOn = new Date().toISOString().slice(0, 10);
-    const { plan, model } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn });
-    if (![model.clvNewCustomer, model.customerEquity, model.activeToday].every(Number.isFinite)) {
+    const point = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn });
+    if (![point.model.clvNewCustomer, point.model.customerEquity, point.model.activeToday].every(Number.isFinite)) {
       throw new UsageError("the results are too large to compute (beyond 1e308): check the revenue, margin and cohort sizes");
     }
+    // The fit's 90% band, written beside the point estimates (none for a fit without standard errors).
+    const band = cohortFitBand(settings, fit);
+    const { plan, model } = band ? buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn, band }) : point;
     const xlsx = await writeXlsx(plan);
     writeOutput(options.output, xlsx);
     const p = settings.period;
@@ -248,8 +251,8 @@ export async function main(argv: string[], out: (line: string) => void = console
         line("Fitted retention", [1, 2, 3, 6, 12].map((t) => `${p} ${t}: ${percent((fit.params.beta + t - 1) / (fit.params.alpha + fit.params.beta + t - 1))}`).join(", ")),
         line(`Margin per ${p}`, `${money(settings.revenue * settings.margin)} (revenue ${money(settings.revenue)} × margin ${settings.margin})`),
         line("Discount", `${percent(settings.annualDiscount)} a year; horizon ${settings.horizon} ${p}s; margin paid at the ${settings.timing} of each ${p}`),
-        line("CLV, new customer", `${money(model.clvNewCustomer)}${settings.cac > 0 ? ` after a CAC of ${money(settings.cac)}; LTV:CAC ${model.ltvToCacNewCustomer!.toFixed(2)}` : ""}`),
-        line("Customer equity", `${money(model.customerEquity)} (the ${model.activeToday.toLocaleString("en-US")} customers active today, over the next ${settings.horizon} ${p}s)`),
+        line("CLV, new customer", `${money(model.clvNewCustomer)}${settings.cac > 0 ? ` after a CAC of ${money(settings.cac)}; LTV:CAC ${model.ltvToCacNewCustomer!.toFixed(2)}` : ""}${band ? `; 90% interval ${money(band.clvNewCustomer.low)} to ${money(band.clvNewCustomer.high)}` : ""}`),
+        line("Customer equity", `${money(model.customerEquity)} (the ${model.activeToday.toLocaleString("en-US")} customers active today, over the next ${settings.horizon} ${p}s)${band ? `; 90% interval ${money(band.customerEquity.low)} to ${money(band.customerEquity.high)}` : ""}`),
         `Wrote ${options.output}`,
       ].join("\n"),
     );

@@ -31,6 +31,7 @@ describe("lifetime cohort", () => {
     assert.match(out, /sBG fit\s+alpha 0\.\d{4}\s+beta \d\.\d{4}/);
     assert.match(out, /CLV, new customer\s+-?[\d,]+\.\d\d after a CAC of 150\.00/);
     assert.match(out, /Customer equity\s+[\d,]+\.\d\d/);
+    assert.match(out, /CLV, new customer .*; 90% interval -?[\d,]+\.\d\d to -?[\d,]+\.\d\d/);
   });
 
   const bad: [string, string | undefined, string[], RegExp][] = [

@@ -196,11 +196,30 @@ function forwardDifferenceHessian(
  * about 1e-6 relative, is far below what a standard error is read to), then inverted.
  */
 export function observedStandardErrors(logLikelihood: LikelihoodFunction, theta: readonly number[]): number[] | undefined {
+  return standardErrorsFromInformation(observedInformation(logLikelihood, theta));
+}
+
+/** The observed information −∂²LL/∂θ² at θ, by forward differences of the analytic gradient (relative step 1e-6). */
+function observedInformation(logLikelihood: LikelihoodFunction, theta: readonly number[]): number[][] {
   const negative = (t: readonly number[]) => {
     const r = logLikelihood(t);
     return { value: -r.value, gradient: r.gradient.map((g) => -g) };
   };
-  return standardErrorsFromInformation(forwardDifferenceHessian(negative, theta, theta.map((v) => 1e-6 * v)));
+  return forwardDifferenceHessian(negative, theta, theta.map((v) => 1e-6 * v));
+}
+
+/**
+ * The full asymptotic covariance of the estimates in θ, the inverse of the observed
+ * information at a maximum θ (differenced as for {@link observedStandardErrors}); undefined
+ * where the information is not finite or not positive definite (a flat or degenerate fit).
+ * Of φ = ln θ it is Cov(θ)ij / (θi θj): at a maximum (gradient 0) the information in φ is
+ * diag(θ) I(θ) diag(θ).
+ */
+export function observedCovariance(logLikelihood: LikelihoodFunction, theta: readonly number[]): number[][] | undefined {
+  const information = observedInformation(logLikelihood, theta);
+  if (!information.every((row) => row.every(Number.isFinite))) return undefined;
+  const covariance = invertPositiveDefinite(information);
+  return covariance && covariance.every((row) => row.every(Number.isFinite)) ? covariance : undefined;
 }
 
 /** Standard errors: the square roots of the diagonal of the inverse of the observed information. */

@@ -24,7 +24,7 @@ export interface Cohort {
 }
 
 /** Customers lost in each period and customers still active at the end of observation, over all cohorts. */
-interface PooledCohorts {
+export interface PooledCohorts {
   lost: Float64Array; // lost[t−1]: customers who churned in period t
   censored: Float64Array; // censored[t]: still active after period t, and observed no longer (t = 0..periods)
   periods: number;
@@ -64,7 +64,7 @@ export function poolCohorts(cohorts: readonly Cohort[]): PooledCohorts {
 }
 
 /** Log-likelihood of pooled cohorts and its gradient in (α, β), paper eq. (7) generalised to many cohorts. */
-function sbgLogLikelihood(pooled: PooledCohorts) {
+export function sbgLogLikelihood(pooled: PooledCohorts) {
   return (params: readonly number[]) => {
     const [alpha, beta] = params as [number, number];
     let value = 0;

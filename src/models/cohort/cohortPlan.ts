@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { formatCount } from "../../core/errors";
-import { cohortModel, projectionOffset, type CohortModel } from "../../core/retention/cohortModel";
+import { cohortModel, projectionOffset, type CohortModel, type CohortModelInput } from "../../core/retention/cohortModel";
 import type { Cohort } from "../../core/retention/shiftedBetaGeometric";
+import { cohortBand, type CohortBand, type SbgFitSummary } from "../../core/retention/uncertainty";
 import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, positive, timing, whole, type Accepts } from "../inputs";
+import { tornadoBlock } from "./tornado";
 import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type ValidationPlan, type WorkbookPlan } from "../plan";
 
 /**
@@ -68,6 +70,33 @@ export interface CohortFit {
   logLikelihood: number | undefined;
   /** When the fit was made, ISO 8601. */
   fittedOn: string;
+  /**
+   * The fit's 90% band ({@link cohortFitBand}), written as values beside α, β, the CLV of a
+   * new customer and the customer equity; none for assumed parameters.
+   */
+  band?: Pick<CohortBand, "alpha" | "beta" | "clvNewCustomer" | "customerEquity">;
+}
+
+/** The core's model input for the settings (the discount rate per period from the annual one), without α and β. */
+function modelInput(settings: CohortModelSettings): Omit<CohortModelInput, "params"> {
+  const discountRate = Math.expm1(Math.log1p(settings.annualDiscount) / PERIODS_PER_YEAR[settings.period]);
+  return {
+    cohorts: settings.cohorts.map((c): Cohort => ({ size: c.customers, survivors: c.survivors })),
+    margin: settings.revenue * settings.margin,
+    acquisitionCost: settings.cac,
+    discountRate,
+    horizon: settings.horizon,
+    timing: settings.timing,
+  };
+}
+
+/**
+ * The 90% band of the model built from a fit of the settings' cohorts (a FitResult of
+ * fitShiftedBetaGeometric): pass it as `band` in {@link CohortFit}. Undefined when the fit
+ * has none (degenerate, no standard errors, not converged).
+ */
+export function cohortFitBand(settings: CohortModelSettings, fitted: SbgFitSummary): CohortBand | undefined {
+  return cohortBand(fitted, modelInput(settings));
 }
 
 /** The plan, the core's model, and (on request) for each formula cell the value the core computes for it. */
@@ -83,18 +112,10 @@ export interface CohortPlanResult {
  */
 export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, { withExpected = false } = {}): CohortPlanResult {
   const periodsPerYear = PERIODS_PER_YEAR[settings.period];
-  const discountRate = Math.expm1(Math.log1p(settings.annualDiscount) / periodsPerYear);
-  const cohorts: Cohort[] = settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors }));
+  const input = modelInput(settings);
+  const { cohorts, discountRate } = input;
   const H = settings.horizon;
-  const model = cohortModel({
-    cohorts,
-    params: { alpha: fit.alpha, beta: fit.beta },
-    margin: settings.revenue * settings.margin,
-    acquisitionCost: settings.cac,
-    discountRate,
-    horizon: H,
-    timing: settings.timing,
-  });
+  const model = cohortModel({ ...input, params: { alpha: fit.alpha, beta: fit.beta } });
   const N = cohorts.length;
   const maxAge = cohorts.reduce((m, c) => Math.max(m, c.survivors.length), 0);
   const T = maxAge + H;
@@ -215,9 +236,6 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
       checks.push([`SUMPRODUCT((${later}<>"")*(${earlier}=""))=0`, `a count of customers is missing before a later one; a cohort's counts run without a gap (${shown})`]);
       checks.push([`SUMPRODUCT((${later}>${earlier})*1)=0`, `a cohort has more customers in a period than in the one before; counts never rise (${shown})`]);
     }
-    label("A18", "Input check: OK, or what to fix", true);
-    formulas("B18", [[checkFormula(checks)]], undefined, [["OK"]]);
-    names.push({ name: "InputCheck", ref: "$B$18" });
   }
 
   // Observed survival triangle, and the fitted one beside it.
@@ -356,6 +374,41 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     names.push({ name, ref: `$B$${row}` });
   });
 
+  // The fit's 90% band, beside α and β (rows 14–15) and the CLV and equity (rows 20–21), in
+  // columns C and D, free above the curve (row 27 on): values, dated by the fit, as α and β are.
+  if (fit.band && fit.logLikelihood !== undefined) {
+    const band = fit.band;
+    const note = `90% interval (from the fit, ${fit.fittedOn}): values, they do not follow the inputs`;
+    for (const row of [4, 19]) {
+      writes.push({ at: `C${row}`, values: [["Low (90%)", "High (90%)"]], style: { bold: true } });
+      writes.push({ at: `E${row}`, values: [[note]], text: true, style: { italic: true } });
+    }
+    const interval = (row: number, { low, high }: { low: number; high: number }, format: string) => writes.push({ at: `C${row}`, values: [[low, high]], numberFormat: format, style: { italic: true } });
+    interval(14, band.alpha, FORMAT.number);
+    interval(15, band.beta, FORMAT.number);
+    interval(20, band.clvNewCustomer, FORMAT.money);
+    interval(21, band.customerEquity, FORMAT.money);
+    names.push({ name: "Band_CLV_Low", ref: "$C$20" }, { name: "Band_CLV_High", ref: "$D$20" }, { name: "Band_Equity_Low", ref: "$C$21" }, { name: "Band_Equity_High", ref: "$D$21" });
+  }
+
+  // Sensitivity of the CLV of a new customer, below the results by cohort.
+  const sensitivity = tornadoBlock(
+    resRow(N) + 2,
+    { revenue: settings.revenue, margin: settings.margin, cac: settings.cac, annualDiscount: settings.annualDiscount, periodsPerYear, horizon: H, timing: settings.timing, alpha: fit.alpha, beta: fit.beta, tRow: 27, lastT: T },
+    { first: col(firstPeriodColumn), second: col(firstPeriodColumn + 1), last: col(lastPeriodColumn) },
+    { from: `${col(fittedStart + maxAge + 3)}42`, to: `${col(fittedStart + maxAge + 11)}60` },
+  );
+  writes.push(...sensitivity.writes);
+  names.push(...sensitivity.names);
+  validations.push(...sensitivity.validations);
+  checks.push(...sensitivity.checks);
+  if (withExpected) for (const [address, value] of sensitivity.expected) expected.set(address, value);
+
+  // The check cell, once every condition is known: the first that fails says what to fix.
+  label("A18", "Input check: OK, or what to fix", true);
+  formulas("B18", [[checkFormula(checks)]], undefined, [["OK"]]);
+  names.push({ name: "InputCheck", ref: "$B$18" });
+
   const charts: ChartPlan[] = [
     {
       kind: "line",
@@ -383,6 +436,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
       from: `${col(fittedStart + maxAge + 3)}22`,
       to: `${col(fittedStart + maxAge + 11)}40`,
     },
+    sensitivity.chart,
   ];
 
   return {

@@ -160,8 +160,14 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
                 ? `Assumed curve: α ${model.result.alpha.toPrecision(4)}, β ${model.result.beta.toPrecision(4)}`
                 : `Fit: α ${model.result.alpha.toFixed(3)}, β ${model.result.beta.toFixed(3)} (log-likelihood ${model.result.logLikelihood.toFixed(2)})`}
           </Text>
-          <Text>CLV of a new customer: {money(model.result.clvNewCustomer)}</Text>
-          <Text data-testid="customer-equity">Customer equity: {money(model.result.customerEquity)}</Text>
+          <Text>
+            CLV of a new customer: {money(model.result.clvNewCustomer)}
+            {model.result.band && ` (90% interval: ${money(model.result.band.clvNewCustomer.low)} – ${money(model.result.band.clvNewCustomer.high)})`}
+          </Text>
+          <Text data-testid="customer-equity">
+            Customer equity: {money(model.result.customerEquity)}
+            {model.result.band && ` (90% interval: ${money(model.result.band.customerEquity.low)} – ${money(model.result.band.customerEquity.high)})`}
+          </Text>
           <Text>Customers active today: {Math.round(model.result.activeToday).toLocaleString("en-US")}</Text>
           {model.result.charts.map((chart) => (
             <ResultChart key={chart.title} chart={chart} />

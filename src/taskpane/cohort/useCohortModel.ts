@@ -4,7 +4,7 @@ import { fitShiftedBetaGeometric } from "../../core/retention/shiftedBetaGeometr
 import type { WorkbookHost } from "../../host/workbookHost";
 import { originOf, readCohortTable } from "../../models/cohort/cohortCsv";
 import { assumedCohorts, assumedParams, assumptionsSchema, type Assumptions } from "../../models/cohort/assumptions";
-import { buildCohortPlan, cohortInputSchema, type CohortFit } from "../../models/cohort/cohortPlan";
+import { buildCohortPlan, cohortFitBand, cohortInputSchema, type CohortFit } from "../../models/cohort/cohortPlan";
 import { COHORT_SETTINGS_KEY, COHORT_SETTINGS_VERSION, readCohortSettings, type CohortSettings } from "../../models/cohort/settings";
 import { OccupiedCellsError, type WrittenModel } from "../../models/written";
 import type { ChartData } from "../../models/charts";
@@ -90,6 +90,8 @@ export interface CohortResult {
   clvNewCustomer: number;
   customerEquity: number;
   activeToday: number;
+  /** The fit's 90% band; none for assumed parameters. */
+  band?: CohortFit["band"];
   sheetName: string;
   /** The key results as charts, from the core's numbers. */
   charts: ChartData[];
@@ -238,7 +240,7 @@ export function useCohortModel(host: WorkbookHost) {
           const fitted = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
           if (!fitted.converged) throw new Error(`The sBG fit did not converge (${fitted.reason}).`);
           if (fitted.degenerate) throw new Error(`The cohorts do not determine the sBG curve: ${fitted.degenerate}. Use more cohorts or more periods of each, or build from assumptions.`);
-          fit = { alpha: fitted.params.alpha, beta: fitted.params.beta, logLikelihood: fitted.logLikelihood, fittedOn: today };
+          fit = { alpha: fitted.params.alpha, beta: fitted.params.beta, logLikelihood: fitted.logLikelihood, fittedOn: today, band: cohortFitBand(settings, fitted) };
         }
         const { plan, model } = buildCohortPlan(settings, fit);
         const applied = await host.applyPlan(plan, { previous: replace ? written : undefined, overwrite });
@@ -251,7 +253,7 @@ export function useCohortModel(host: WorkbookHost) {
         setSavedSheet(sheetName);
         setWritten(applied.written);
         setNotice(applied.notes.length > 0 ? applied.notes.join(" ") : undefined);
-        setResult({ constantRetention: assumptions?.curve.kind === "constant" ? assumptions.curve.retention : undefined, alpha: fit.alpha, beta: fit.beta, logLikelihood: fit.logLikelihood, clvNewCustomer: model.clvNewCustomer, customerEquity: model.customerEquity, activeToday: model.activeToday, sheetName, charts: cohortCharts(settings, model) });
+        setResult({ constantRetention: assumptions?.curve.kind === "constant" ? assumptions.curve.retention : undefined, alpha: fit.alpha, beta: fit.beta, logLikelihood: fit.logLikelihood, clvNewCustomer: model.clvNewCustomer, customerEquity: model.customerEquity, activeToday: model.activeToday, band: fit.band, sheetName, charts: cohortCharts(settings, model) });
         setStatus("done");
       } catch (e) {
         setStatus("idle");

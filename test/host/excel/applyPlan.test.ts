@@ -71,7 +71,7 @@ describe("applyPlan (Office.js) on a strict Excel", () => {
     const label = [...sheet.cells.values()].find((c) => c.value === '=HYPERLINK("x")')!;
     assert.equal(label.numberFormat, "@");
     assert.equal(label.formula, undefined);
-    assert.deepEqual(sheet.charts.map((c) => [c.name, c.type]), [["Lifetime chart 1", "Line"], ["Lifetime chart 2", "AreaStacked"]]);
+    assert.deepEqual(sheet.charts.map((c) => [c.name, c.type]), [["Lifetime chart 1", "Line"], ["Lifetime chart 2", "AreaStacked"], ["Lifetime chart 3", "ColumnClustered"]]);
     assert.deepEqual(excel.tables.map((t) => [t.name, t.range]), [["LifetimeCohorts", "A33:I35"]]);
     assert.equal(sheet.frozen.columns, 1);
   });

@@ -56,10 +56,10 @@ before(async () => {
 
 describe("charts in the .xlsx", { timeout: 300_000 }, () => {
   it("one chart part per plan chart, of the plan's kind, each series on the plan's range", async () => {
-    assert.equal(sheet.charts.length, 2);
+    assert.equal(sheet.charts.length, 3);
     for (const [i, chart] of sheet.charts.entries()) {
       const xml = await zip.file(`xl/charts/chart${i + 1}.xml`)!.async("string");
-      assert.match(xml, chart.kind === "line" ? /<c:lineChart><c:grouping val="standard"\/>/ : /<c:areaChart><c:grouping val="stacked"\/>/);
+      assert.match(xml, { line: /<c:lineChart><c:grouping val="standard"\/>/, areaStacked: /<c:areaChart><c:grouping val="stacked"\/>/, column: /<c:barChart><c:barDir val="col"\/>/ }[chart.kind]);
       const values = Array.from(xml.matchAll(/<c:val><c:numRef><c:f>([^<]+)<\/c:f>/g), (m) => m[1]);
       assert.deepEqual(values, chart.series.map((s) => chartReference("Cohort model", s.values).replace(/'/g, "'")));
       const names = Array.from(xml.matchAll(/<c:tx><c:v>([^<]*)<\/c:v><\/c:tx>/g), (m) => m[1]);
@@ -78,7 +78,7 @@ describe("charts in the .xlsx", { timeout: 300_000 }, () => {
     const drawing = await zip.file("xl/drawings/drawing1.xml")!.async("string");
     assert.equal(drawing, drawingXml(sheet.charts, 1));
     const types = await zip.file("[Content_Types].xml")!.async("string");
-    for (const part of ["/xl/drawings/drawing1.xml", "/xl/charts/chart1.xml", "/xl/charts/chart2.xml"]) assert.ok(types.includes(`PartName="${part}"`), part);
+    for (const part of ["/xl/drawings/drawing1.xml", "/xl/charts/chart1.xml", "/xl/charts/chart2.xml", "/xl/charts/chart3.xml"]) assert.ok(types.includes(`PartName="${part}"`), part);
     // Anchors count from 0: the plan's corner cells, column and row each less one.
     const corners = Array.from(drawing.matchAll(/<xdr:(from|to)><xdr:col>(\d+)<\/xdr:col><xdr:colOff>0<\/xdr:colOff><xdr:row>(\d+)<\/xdr:row>/g), (m) => [Number(m[2]) + 1, Number(m[3]) + 1]);
     const want = sheet.charts.flatMap((c) => [c.from, c.to]).map((cell) => {
@@ -97,10 +97,10 @@ describe("charts in the .xlsx", { timeout: 300_000 }, () => {
 });
 
 describe("charts as LibreOffice reads them", { timeout: 300_000 }, () => {
-  it("finds both charts on the model's sheet, with every series on the plan's cells", async () => {
+  it("finds the three charts on the model's sheet, with every series on the plan's cells", async () => {
     const content = await ods.file("content.xml")!.async("string");
     const objects = Array.from(content.matchAll(/<draw:object [^>]*xlink:href="\.\/([^"]+)"/g), (m) => m[1]!);
-    assert.equal(objects.length, 2, "two embedded charts");
+    assert.equal(objects.length, 3, "three embedded charts");
     const ranges: string[][] = [];
     const classes: string[] = [];
     for (const object of objects) {
@@ -108,7 +108,7 @@ describe("charts as LibreOffice reads them", { timeout: 300_000 }, () => {
       classes.push(/<chart:chart [^>]*chart:class="([^"]+)"/.exec(chart)![1]!);
       ranges.push(Array.from(chart.matchAll(/<chart:series [^>]*chart:values-cell-range-address="([^"]+)"/g), (m) => m[1]!.replace(/&apos;/g, "'")));
     }
-    assert.deepEqual(classes, ["chart:line", "chart:area"]);
+    assert.deepEqual(classes, ["chart:line", "chart:area", "chart:bar"]);
     // ODF writes 'Cohort model'.C29:'Cohort model'.J29 where the plan says C29:J29.
     const odf = (range: string) => {
       const [a, b] = range.split(":");
