@@ -204,7 +204,7 @@ describe("lifetime from a production install", () => {
     const result = spawnSync(process.execPath, ["-r", hook, BIN, "cohort", input, "-o", output, "--revenue", "40"], { encoding: "utf8" });
     assert.equal(result.status, 0, result.stdout + result.stderr);
     const zip = await JSZip.loadAsync(readFileSync(output));
-    assert.deepEqual(Object.keys(zip.files).filter((f) => f.startsWith("xl/charts/")).sort(), ["xl/charts/chart1.xml", "xl/charts/chart2.xml"]);
+    assert.deepEqual(Object.keys(zip.files).filter((f) => f.startsWith("xl/charts/")).sort(), ["xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/charts/chart3.xml"]);
   });
 });
 
