@@ -1,4 +1,4 @@
-import { AreaChart, LineChart, VerticalBarChart, type ChartProps } from "@fluentui/react-charts";
+import { AreaChart, LineChart, VerticalBarChart, withResponsiveContainer, type ChartProps } from "@fluentui/react-charts";
 import { Caption1, makeStyles, tokens } from "@fluentui/react-components";
 import type { ChartData } from "../../models/charts";
 
@@ -6,6 +6,11 @@ const useStyles = makeStyles({
   figure: { margin: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, minWidth: 0 },
   title: { fontWeight: tokens.fontWeightSemibold },
 });
+
+// Each chart follows its container's width as the pane is resized, not only the width it first had.
+const ResponsiveBarChart = withResponsiveContainer(VerticalBarChart);
+const ResponsiveLineChart = withResponsiveContainer(LineChart);
+const ResponsiveAreaChart = withResponsiveContainer(AreaChart);
 
 /** Axis labels as people read amounts: 0.25, 4.5K, 90K, 1.2M. */
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumSignificantDigits: 2 });
@@ -23,7 +28,7 @@ export function ResultChart({ chart, height = 220 }: { chart: ChartData; height?
     <figure className={styles.figure} data-testid="result-chart" aria-label={description}>
       <Caption1 className={styles.title}>{chart.title}</Caption1>
       {chart.kind === "column" ? (
-        <VerticalBarChart
+        <ResponsiveBarChart
           chartTitle={chart.title}
           data={(chart.series[0]?.points ?? []).map((p) => ({ x: chart.categories?.[p.x] ?? String(p.x + 1), y: p.y, legend: chart.series[0]!.name }))}
           height={height}
@@ -36,9 +41,9 @@ export function ResultChart({ chart, height = 220 }: { chart: ChartData; height?
           wrapXAxisLables
         />
       ) : chart.kind === "line" ? (
-        <LineChart data={data} height={height} hideLegend={chart.series.length > 6} yAxisTickFormat={tick} />
+        <ResponsiveLineChart data={data} height={height} hideLegend={chart.series.length > 6} yAxisTickFormat={tick} />
       ) : (
-        <AreaChart data={data} height={height} hideLegend={chart.series.length > 6} yAxisTickFormat={tick} />
+        <ResponsiveAreaChart data={data} height={height} hideLegend={chart.series.length > 6} yAxisTickFormat={tick} />
       )}
       {chart.note && <Caption1>{chart.note}</Caption1>}
     </figure>
