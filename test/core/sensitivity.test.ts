@@ -13,4 +13,10 @@ describe("tornado", () => {
     const sorted = tornado({ a: 1, b: 50 }, ["a", "b"], ({ a, b }) => a + b, 0.2);
     assert.deepEqual(sorted.map((r) => r.input), ["b", "a"]);
   });
+
+  it("reads swings equal but for rounding as equal, so revenue keeps its place before margin", () => {
+    // CLV ∝ revenue × margin: moving either by ±25% moves the CLV alike, up to rounding.
+    const rows = tornado({ margin: 0.7, revenue: 30 }, ["revenue", "margin"], ({ revenue, margin }) => revenue * margin * 13.37, 0.25);
+    assert.deepEqual(rows.map((r) => r.input), ["revenue", "margin"]);
+  });
 });

@@ -4,7 +4,7 @@ import { cohortModel, projectionOffset, type CohortModel, type CohortModelInput 
 import type { Cohort } from "../../core/retention/shiftedBetaGeometric";
 import { cohortBand, type CohortBand, type SbgFitSummary } from "../../core/retention/uncertainty";
 import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, positive, timing, whole, type Accepts } from "../inputs";
-import { tornadoBlock } from "./tornado";
+import { DEFAULT_TORNADO_STEP, tornadoBlock } from "./tornado";
 import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type ValidationPlan, type WorkbookPlan } from "../plan";
 
 /**
@@ -42,6 +42,8 @@ export const cohortInputSchema = z
     period: z.enum(["month", "quarter", "year"]),
     horizon: z.number().int("horizon must be a whole number of periods").min(1, "horizon must be at least 1 period").max(600, "horizon must be at most 600 periods"),
     timing: z.enum(["start", "end"]),
+    /** The share each input moves in the sensitivity table (TornadoStep); default 0.1. */
+    tornadoStep: z.number().min(0.01, "the sensitivity step must be at least 0.01 (1%)").max(0.9, "the sensitivity step must be at most 0.9 (90%); 10% is 0.1").optional(),
   })
   .superRefine((input, ctx) => {
     const periods = input.cohorts.reduce((m, c) => Math.max(m, c.survivors.length), 0) + input.horizon;
@@ -394,7 +396,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   // Sensitivity of the CLV of a new customer, below the results by cohort.
   const sensitivity = tornadoBlock(
     resRow(N) + 2,
-    { revenue: settings.revenue, margin: settings.margin, cac: settings.cac, annualDiscount: settings.annualDiscount, periodsPerYear, horizon: H, timing: settings.timing, alpha: fit.alpha, beta: fit.beta, tRow: 27, lastT: T },
+    { revenue: settings.revenue, margin: settings.margin, cac: settings.cac, annualDiscount: settings.annualDiscount, periodsPerYear, horizon: H, timing: settings.timing, alpha: fit.alpha, beta: fit.beta, tRow: 27, lastT: T, step: settings.tornadoStep ?? DEFAULT_TORNADO_STEP },
     { first: col(firstPeriodColumn), second: col(firstPeriodColumn + 1), last: col(lastPeriodColumn) },
     { from: `${col(fittedStart + maxAge + 3)}42`, to: `${col(fittedStart + maxAge + 11)}60` },
   );

@@ -1,7 +1,7 @@
 import { customerLifetimeValue, type Timing } from "../../core/clv";
 import { LifetimeError } from "../../core/errors";
 import { sbgRetention } from "../../core/retention/shiftedBetaGeometric";
-import { tornado, type TornadoRow } from "../../core/sensitivity";
+import { SWING_TOLERANCE, tornado, type TornadoRow } from "../../core/sensitivity";
 import { FORMAT, INPUT_FILL } from "../inputs";
 import type { ChartPlan, DefinedName, RangeWrite, ValidationPlan } from "../plan";
 
@@ -32,6 +32,8 @@ export interface TornadoEconomics {
   /** The row of the sheet's periods t (PeriodT), and how many periods after t = 0 it holds. */
   tRow: number;
   lastT: number;
+  /** The share each input moves, as built (TornadoStep). */
+  step: number;
 }
 
 /**
@@ -116,12 +118,12 @@ export function tornadoBlock(top: number, economics: TornadoEconomics, periods: 
     writes.push({ at: `${periods.second}${r}`, fill: { formula: `=${periods.first}${r}*(${b}+${periods.second}$${economics.tRow}-1)/(${a}+${b}+${periods.second}$${economics.tRow}-1)`, rows: 1, columns: economics.lastT }, numberFormat: FORMAT.share });
     survivalRow.set(`${name}|${side}`, `$${periods.first}$${r}:$${periods.last}$${r}`);
   });
-  const rows = cohortTornado(economics, DEFAULT_TORNADO_STEP);
+  const rows = cohortTornado(economics, economics.step);
   const byInput = new Map(rows.map((r) => [r.input, r]));
 
   writes.push({ at: `A${top}`, values: [["Sensitivity: the CLV of a new customer with each input moved down and up by the step, the others held"]], style: { bold: true } });
   writes.push({ at: `A${stepRow}`, values: [["TornadoStep: the share each input moves (10% is 0.1)"]] });
-  writes.push({ at: `B${stepRow}`, values: [[DEFAULT_TORNADO_STEP]], numberFormat: FORMAT.share, style: { fill: INPUT_FILL } });
+  writes.push({ at: `B${stepRow}`, values: [[economics.step]], numberFormat: FORMAT.share, style: { fill: INPUT_FILL } });
   writes.push({ at: `A${rawHeader}`, values: [["Input", "CLV, input lower", "CLV, input higher", "Swing", "Rank"]], style: { bold: true } });
   writes.push({ at: `A${raw(0)}`, values: TORNADO_INPUTS.map((name) => [LABELS[name]]) });
   const swings = `$D$${raw(0)}:$D$${raw(n - 1)}`;
@@ -129,10 +131,11 @@ export function tornadoBlock(top: number, economics: TornadoEconomics, periods: 
     const r = raw(i);
     const row = byInput.get(name)!;
     const rank = rows.indexOf(row) + 1;
-    const ties = i === 0 ? "" : `+SUMPRODUCT(($D$${raw(0)}:$D$${r - 1}=D${r})*1)`;
+    const tolerance = `${SWING_TOLERANCE.toFixed(9)}*ABS(D${r})`;
+    const ties = i === 0 ? "" : `+SUMPRODUCT((ABS($D$${raw(0)}:$D$${r - 1}-D${r})<=${tolerance})*1)`;
     const survival = (side: "low" | "high") => survivalRow.get(`${name}|${side}`) ?? "Survival";
     writes.push({ at: `B${r}`, formulas: [[guard(clvFormula({ [name]: `${name}*(1-TornadoStep)` }, survival("low"))), guard(clvFormula({ [name]: `${name}*(1+TornadoStep)` }, survival("high"))), guard(`ABS(C${r}-B${r})`)]], numberFormat: FORMAT.money });
-    writes.push({ at: `E${r}`, formulas: [[guard(`1+SUMPRODUCT((${swings}>D${r})*1)${ties}`)]], numberFormat: FORMAT.whole });
+    writes.push({ at: `E${r}`, formulas: [[guard(`1+SUMPRODUCT((${swings}-D${r}>${tolerance})*1)${ties}`)]], numberFormat: FORMAT.whole });
     if (Number.isFinite(row.swing)) [row.low, row.high, row.swing, rank].forEach((v, j) => expected.set(`${"BCDE"[j]}${r}`, v));
   });
   writes.push({ at: `A${sortedHeader}`, values: [["Input, by swing", "CLV, input lower", "CLV, input higher"]], style: { bold: true } });

@@ -122,6 +122,7 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
         </Select>
       </Field>
       {numberField("horizon", "Horizon", "Periods to project")}
+      {numberField("tornadoStep", "Sensitivity step", "Each input moves down and up by this share in the sheet's sensitivity table: 10% is 0.1")}
       <Field label="Margin is paid at the">
         <RadioGroup value={form.timing} onChange={(_, d) => setForm({ ...form, timing: d.value as CohortForm["timing"] })} layout="horizontal">
           <Radio value="start" label="Start of each period" />

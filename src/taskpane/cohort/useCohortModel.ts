@@ -23,6 +23,7 @@ const FIELD_LABELS: Record<string, string> = {
   cac: "Acquisition cost (CAC)",
   annualDiscount: "Annual discount rate",
   horizon: "Horizon",
+  tornadoStep: "Sensitivity step",
   period: "Period",
   timing: "Timing",
 };
@@ -77,9 +78,11 @@ export interface CohortForm {
   period: "month" | "quarter" | "year";
   horizon: string;
   timing: "start" | "end";
+  /** The share each input moves in the sheet's sensitivity table. */
+  tornadoStep: string;
 }
 
-export const DEFAULT_FORM: CohortForm = { sourceKind: "range", source: "", cohorts: "12", customersPerCohort: "1000", curve: "constant", retention: "0.85", alpha: "0.7", beta: "1.2", revenue: "30", margin: "0.7", cac: "120", annualDiscount: "0.1", period: "month", horizon: "36", timing: "start" };
+export const DEFAULT_FORM: CohortForm = { sourceKind: "range", source: "", cohorts: "12", customersPerCohort: "1000", curve: "constant", retention: "0.85", alpha: "0.7", beta: "1.2", revenue: "30", margin: "0.7", cac: "120", annualDiscount: "0.1", period: "month", horizon: "36", timing: "start", tornadoStep: "0.1" };
 
 export interface CohortResult {
   /** The assumed constant retention per period, when the curve is one (its α and β are then only the sBG's limit). */
@@ -106,6 +109,7 @@ const FIELD_SCHEMAS = {
   cac: economicsShape.cac,
   annualDiscount: economicsShape.annualDiscount,
   horizon: economicsShape.horizon,
+  tornadoStep: economicsShape.tornadoStep,
   cohorts: assumptionsSchema.shape.cohorts,
   customersPerCohort: assumptionsSchema.shape.customersPerCohort,
   retention: curveShapes.constant.retention,
@@ -116,7 +120,7 @@ export type NumberField = keyof typeof FIELD_SCHEMAS;
 
 /** The fields in play for the form's current choices. */
 function activeFields(form: CohortForm): NumberField[] {
-  const fields: NumberField[] = ["revenue", "margin", "cac", "annualDiscount", "horizon"];
+  const fields: NumberField[] = ["revenue", "margin", "cac", "annualDiscount", "horizon", "tornadoStep"];
   if (form.sourceKind === "assumptions") fields.push("cohorts", "customersPerCohort", ...(form.curve === "constant" ? (["retention"] as const) : (["alpha", "beta"] as const)));
   return fields;
 }
@@ -152,7 +156,7 @@ function formFromSettings(s: CohortSettings): CohortForm {
           ...(source.curve.kind === "constant" ? { retention: String(source.curve.retention) } : { alpha: String(source.curve.alpha), beta: String(source.curve.beta) }),
         }
       : { sourceKind: "range" as const, source: source.address };
-  return { ...DEFAULT_FORM, ...assumed, revenue: String(e.revenue), margin: String(e.margin), cac: String(e.cac), annualDiscount: String(e.annualDiscount), period: e.period, horizon: String(e.horizon), timing: e.timing };
+  return { ...DEFAULT_FORM, ...assumed, revenue: String(e.revenue), margin: String(e.margin), cac: String(e.cac), annualDiscount: String(e.annualDiscount), period: e.period, horizon: String(e.horizon), timing: e.timing, tornadoStep: String(e.tornadoStep ?? 0.1) };
 }
 
 /** Form state, settings saved in the workbook, and Build/Rebuild: the pane's cohort model. */
@@ -232,6 +236,7 @@ export function useCohortModel(host: WorkbookHost) {
           period: form.period,
           horizon: Number(form.horizon),
           timing: form.timing,
+          tornadoStep: Number(form.tornadoStep),
         });
         const today = new Date().toISOString().slice(0, 10);
         let fit: CohortFit;

@@ -28,7 +28,7 @@ const cases: [string, CohortModelSettings][] = [
     },
   ],
   ["a single cohort, margins at the end of each period", { ...base, timing: "end", period: "year", horizon: 10, cohorts: [{ label: "Regular", customers: 1000, survivors: [631, 468, 382, 326, 289, 262, 241] }] }],
-  ["no acquisition cost, quarterly", { ...base, cac: 0, period: "quarter", horizon: 8, cohorts: triangle(6, 500, 0.9, 2.5, 6) }],
+  ["no acquisition cost, quarterly, a sensitivity step of 25%", { ...base, cac: 0, period: "quarter", horizon: 8, tornadoStep: 0.25, cohorts: triangle(6, 500, 0.9, 2.5, 6) }],
   ["a payback beyond the horizon", { ...base, cac: 5000, horizon: 6, cohorts: triangle(4, 300, 1.2, 1.5, 5) }],
   ["twelve cohorts over a year", { ...base, horizon: 36, cohorts: triangle(12, 1200, 0.7, 1.9, 12) }],
   [
