@@ -117,6 +117,7 @@ function validateClvInput(input: ClvInput): { horizon: number; discountRate: num
  * T may be infinite; the caller has ruled out a divergent infinite sum.
  */
 export function geometricWeightSum(retention: number, discountRate: number, periods: number, timing: Timing): number {
+  if (periods === 0) return 0; // no period, no weight (a cap reached before the first full payment)
   const gap = 1 - retention + discountRate; // (1+d)(1−q)
   const numerator = timing === "end" ? retention : 1 + discountRate;
   if (gap === 0) return periods; // q = 1: every term is 1

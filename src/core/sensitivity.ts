@@ -2,8 +2,8 @@
  * One-way sensitivity (a tornado): a model's headline output with each input moved down and
  * up by a share of its value, the others held, sorted by how far the output swings.
  */
-/** Swings within this share of each other are equal. */
-export const SWING_TOLERANCE = 1e-9;
+/** Swings are compared rounded to this many decimals (a millionth of a currency unit), as ROUND does in the sheet. */
+export const SWING_DECIMALS = 6;
 
 export interface TornadoRow<Name extends string> {
   input: Name;
@@ -17,10 +17,10 @@ export interface TornadoRow<Name extends string> {
 
 /**
  * The tornado of `output` around `base`: each input in `inputs` moved by −step and +step of
- * its value. Sorted by swing, largest first; swings equal to 1e-9 relative (revenue and
- * margin, which the output multiplies alike, differ only by rounding) keep the inputs'
- * order. The rank is the one a sheet computes: 1 + the swings larger by more than the
- * tolerance + the equal ones before.
+ * its value. Sorted by swing, largest first, the swings compared rounded to SWING_DECIMALS
+ * decimals, so that swings equal but for rounding (revenue and margin, which the output
+ * multiplies alike) are equal, and equal swings keep the inputs' order. The rank is the one
+ * a sheet computes: 1 + the rounded swings larger + the equal ones before.
  */
 export function tornado<Name extends string>(base: Record<Name, number>, inputs: readonly Name[], output: (values: Record<Name, number>) => number, step = 0.1): TornadoRow<Name>[] {
   const rows = inputs.map((input) => {
@@ -28,12 +28,12 @@ export function tornado<Name extends string>(base: Record<Name, number>, inputs:
     const high = output({ ...base, [input]: base[input] * (1 + step) });
     return { input, low, high, swing: Math.abs(high - low) };
   });
+  const scale = 10 ** SWING_DECIMALS;
+  const keys = rows.map((r) => Math.round(r.swing * scale) / scale);
   const rank = (i: number) => {
-    const swing = rows[i]!.swing;
-    const tolerance = SWING_TOLERANCE * Math.abs(swing);
     let r = 1;
-    rows.forEach((other, j) => {
-      if (other.swing - swing > tolerance || (j < i && Math.abs(other.swing - swing) <= tolerance)) r++;
+    keys.forEach((key, j) => {
+      if (key > (keys[i] as number) || (j < i && key === keys[i])) r++;
     });
     return r;
   };

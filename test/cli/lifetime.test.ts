@@ -253,6 +253,7 @@ describe("lifetime partners", () => {
     ["a churn multiplier that makes retention negative", PARTNERS.replace("60,1.3", "60,9"), ECONOMY, /row 3, column churn_multiplier: Held bounty: a churn multiplier of 9 makes retention negative in period 1/],
     ["an unknown column", PARTNERS.replace("tier_method", "method"), ECONOMY, /row 1, column 10: unknown column "method"/],
     ["text as a number", PARTNERS.replace("Lifetime 20%,10", "Lifetime 20%,ten"), ECONOMY, /row 2, column 2 \(customers_per_period\): "ten" is not a number/],
+    ["a hexadecimal number", PARTNERS.replace("Lifetime 20%,10", "Lifetime 20%,0x10"), ECONOMY, /row 2, column 2 \(customers_per_period\): "0x10" is not a number/],
   ];
   for (const [name, csv, args, message] of bad) {
     it(`refuses ${name}: names it, exits 1, writes nothing`, () => {

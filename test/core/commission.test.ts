@@ -96,6 +96,16 @@ describe("commission cost of a referred customer", () => {
     });
   }
 
+  it("pays only what the cap allows when it is below one period's commission, whatever the retention", () => {
+    // Retention 0, start timing: the customer pays period 1 only; 20% of 100 capped at 10.
+    for (const periods of [undefined, 12]) {
+      const input: CommissionInput = { revenue: 100, retention: 0, discountRate: 0, rate: 0.2, cap: 10, timing: "start", periods };
+      assert.equal(commissionCost(input).total, 10);
+      assert.equal(commissionCost(input).total, expectedByHand(input, periods ?? 5));
+    }
+    assert.equal(commissionCost({ revenue: [100, 100], retention: [0, 0], discountRate: 0, rate: 0.2, cap: 10, timing: "start" }).total, 10);
+  });
+
   it("uses the closed form for lifetime terms over an infinite horizon, and a finite sum under a cap", () => {
     const lifetime = commissionCost({ revenue: 50, retention: 0.9, discountRate: 0.01, rate: 0.2 });
     assert.ok(relativeError(lifetime.total, (0.2 * 50 * 0.9) / (1.01 - 0.9)) < 1e-14);

@@ -14,6 +14,11 @@ describe("tornado", () => {
     assert.deepEqual(sorted.map((r) => r.input), ["b", "a"]);
   });
 
+  it("gives every input its own rank when three swings are within a billionth of each other", () => {
+    const rows = tornado({ x: 0.2, y: 0.2 * (1 + 6e-10), z: 0.2 * (1 + 1.2e-9) }, ["x", "y", "z"], (v) => v.x + v.y + v.z, 0.5);
+    assert.deepEqual(rows.map((r) => r.input), ["x", "y", "z"]);
+  });
+
   it("reads swings equal but for rounding as equal, so revenue keeps its place before margin", () => {
     // CLV ∝ revenue × margin: moving either by ±25% moves the CLV alike, up to rounding.
     const rows = tornado({ margin: 0.7, revenue: 30 }, ["revenue", "margin"], ({ revenue, margin }) => revenue * margin * 13.37, 0.25);

@@ -1,7 +1,7 @@
 import { customerLifetimeValue, type Timing } from "../../core/clv";
 import { LifetimeError } from "../../core/errors";
 import { sbgRetention } from "../../core/retention/shiftedBetaGeometric";
-import { SWING_TOLERANCE, tornado, type TornadoRow } from "../../core/sensitivity";
+import { SWING_DECIMALS, tornado, type TornadoRow } from "../../core/sensitivity";
 import { FORMAT, INPUT_FILL } from "../inputs";
 import type { ChartPlan, DefinedName, RangeWrite, ValidationPlan } from "../plan";
 
@@ -131,11 +131,11 @@ export function tornadoBlock(top: number, economics: TornadoEconomics, periods: 
     const r = raw(i);
     const row = byInput.get(name)!;
     const rank = rows.indexOf(row) + 1;
-    const tolerance = `${SWING_TOLERANCE.toFixed(9)}*ABS(D${r})`;
-    const ties = i === 0 ? "" : `+SUMPRODUCT((ABS($D$${raw(0)}:$D$${r - 1}-D${r})<=${tolerance})*1)`;
+    const key = `ROUND(D${r},${SWING_DECIMALS})`;
+    const ties = i === 0 ? "" : `+SUMPRODUCT((ROUND($D$${raw(0)}:$D$${r - 1},${SWING_DECIMALS})=${key})*1)`;
     const survival = (side: "low" | "high") => survivalRow.get(`${name}|${side}`) ?? "Survival";
     writes.push({ at: `B${r}`, formulas: [[guard(clvFormula({ [name]: `${name}*(1-TornadoStep)` }, survival("low"))), guard(clvFormula({ [name]: `${name}*(1+TornadoStep)` }, survival("high"))), guard(`ABS(C${r}-B${r})`)]], numberFormat: FORMAT.money });
-    writes.push({ at: `E${r}`, formulas: [[guard(`1+SUMPRODUCT((${swings}-D${r}>${tolerance})*1)${ties}`)]], numberFormat: FORMAT.whole });
+    writes.push({ at: `E${r}`, formulas: [[guard(`1+SUMPRODUCT((ROUND(${swings},${SWING_DECIMALS})>${key})*1)${ties}`)]], numberFormat: FORMAT.whole });
     if (Number.isFinite(row.swing)) [row.low, row.high, row.swing, rank].forEach((v, j) => expected.set(`${"BCDE"[j]}${r}`, v));
   });
   writes.push({ at: `A${sortedHeader}`, values: [["Input, by swing", "CLV, input lower", "CLV, input higher"]], style: { bold: true } });
@@ -161,12 +161,12 @@ export function tornadoBlock(top: number, economics: TornadoEconomics, periods: 
     validations: [
       {
         range: `B${stepRow}`,
-        rule: { kind: "decimal", min: 0, max: 0.9 },
-        prompt: { title: "TornadoStep", message: "The share each input moves down and up in the sensitivity table, from 0 to 0.9 (10% is 0.1)." },
-        error: { title: "TornadoStep: not accepted", message: "TornadoStep must be a fraction from 0 to 0.9 (10% is 0.1)." },
+        rule: { kind: "decimal", min: 0.01, max: 0.9 },
+        prompt: { title: "TornadoStep", message: "The share each input moves down and up in the sensitivity table, from 0.01 to 0.9 (10% is 0.1)." },
+        error: { title: "TornadoStep: not accepted", message: "TornadoStep must be a fraction from 0.01 to 0.9 (10% is 0.1)." },
       },
     ],
-    checks: [[`IF(ISNUMBER(TornadoStep),AND(TornadoStep>=0,TornadoStep<=0.9),FALSE)`, `TornadoStep must be a fraction from 0 to 0.9 (10% is 0.1) (B${stepRow})`]],
+    checks: [[`IF(ISNUMBER(TornadoStep),AND(TornadoStep>=0.01,TornadoStep<=0.9),FALSE)`, `TornadoStep must be a fraction from 0.01 to 0.9 (10% is 0.1) (B${stepRow})`]],
     chart: {
       kind: "column",
       title: "Sensitivity of the CLV of a new customer (inputs by swing)",

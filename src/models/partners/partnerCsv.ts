@@ -44,7 +44,8 @@ export function readPartnerCsv(text: string): PartnerInput[] {
     const number = (column: Column, fallback?: number): number | undefined => {
       const text = field(column);
       if (text === "") return fallback;
-      const value = Number(text);
+      // Decimal numbers only: Number() would also read 0x10 as 16 and 0b11 as 3.
+      const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
       if (!Number.isFinite(value)) throw invalidValue(`${at(row, column)}: "${text}" is not a number`);
       return value;
     };

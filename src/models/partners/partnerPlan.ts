@@ -202,7 +202,9 @@ export function buildPartnerPlan(settings: PartnerModelSettings, { withExpected 
   expect(`B${5 + 4}`, [[discountRate]]);
   if (curve.kind === "linked") {
     const row = 5 + inputs.length - 2;
-    checks.push([numberWhere("Alpha", "Alpha>0"), `Alpha on ${curve.sheet} must be a number above 0 (B${row})`], [numberWhere("Beta", "Beta>0"), `Beta on ${curve.sheet} must be a number above 0 (B${row + 1})`]);
+    // A sheet's name may hold a double quote, which a message inside a formula cannot: shown as a typographic one.
+    const sheet = curve.sheet.replace(/"/g, "”");
+    checks.push([numberWhere("Alpha", "Alpha>0"), `Alpha on ${sheet} must be a number above 0 (B${row})`], [numberWhere("Beta", "Beta>0"), `Beta on ${sheet} must be a number above 0 (B${row + 1})`]);
   }
   const checkRow = 5 + inputs.length + 1;
 
