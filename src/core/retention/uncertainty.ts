@@ -2,6 +2,7 @@ import { observedCovariance } from "../fitting/maximumLikelihood";
 import { invertPositiveDefinite } from "../fitting/minimize";
 import { projectionOffset, type CohortModelInput } from "./cohortModel";
 import { poolCohorts, sbgLogLikelihood, type SbgParams } from "./shiftedBetaGeometric";
+import { mulberry32 } from "../random";
 
 /**
  * A 90% band for what the cohort model reports from a fitted sBG curve: α, β, the CLV of a
@@ -199,14 +200,3 @@ function quantile(sorted: Float64Array, p: number): number {
   return a + (h - lo) * (b - a);
 }
 
-/** Mulberry32: a small, fast, seeded 32-bit generator of uniforms in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -4,21 +4,11 @@ import { cohortModel, type CohortModelInput } from "../../../src/core/retention/
 import { fitShiftedBetaGeometric, type Cohort, type SbgParams } from "../../../src/core/retention/shiftedBetaGeometric";
 import { BAND_DRAWS, cohortBand, logCovariance, outputsEvaluator } from "../../../src/core/retention/uncertainty";
 import { triangle } from "../../support/cohorts";
+import { mulberry32 } from "../../../src/core/random";
 
 /** $30 margin a month, a $100 CAC, about 10% a year, three years ahead, margins at the start of each month. */
 const ECONOMICS = { margin: 30, acquisitionCost: 100, discountRate: Math.expm1(Math.log1p(0.1) / 12), horizon: 36, timing: "start" as const };
 
-/** Mulberry32: seeded uniforms in [0, 1). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A standard normal (Box–Muller). */
 const normal = (u: () => number) => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
@@ -157,7 +147,7 @@ describe("the 90% band of a fitted cohort model", () => {
     const truth = { alpha: 0.9, beta: 2.2 };
     const ages = [10, 9, 8, 7, 6, 5, 4, 3];
     const trueClv = cohortModel({ cohorts: [], params: truth, ...ECONOMICS }).clvNewCustomer;
-    const u = generator(20261124);
+    const u = mulberry32(20261124);
     const replications = 400;
     let clvCovered = 0;
     let alphaCovered = 0;

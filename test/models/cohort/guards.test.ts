@@ -5,9 +5,10 @@ import JSZip from "jszip";
 import { fitShiftedBetaGeometric } from "../../../src/core/retention/shiftedBetaGeometric";
 import { writeXlsx } from "../../../src/host/xlsx/writeXlsx";
 import { buildCohortPlan, type CohortFit, type CohortModelSettings } from "../../../src/models/cohort/cohortPlan";
-import { parseAddress, VALIDATION_MESSAGE_MAX, VALIDATION_TITLE_MAX, type CellContent, type WorkbookPlan } from "../../../src/models/plan";
+import { parseAddress, VALIDATION_MESSAGE_MAX, VALIDATION_TITLE_MAX, type CellContent } from "../../../src/models/plan";
 import { ECONOMICS, triangle } from "../../support/cohorts";
 import { readValues, recalculateWithLibreOffice, type ReadCell } from "../../support/libreoffice";
+import { withCell } from "../../support/plans";
 
 /**
  * A written cohort model guards itself: every input set in turn to a value outside its
@@ -26,27 +27,6 @@ const labels = new Set(settings.cohorts.map((c) => c.label));
 /** Every formula cell but the check itself and the copies of cohort labels: the results. */
 const resultCells = [...base.expected.entries()].filter(([address, v]) => address !== "B18" && !(typeof v === "string" && labels.has(v))).map(([a]) => a);
 
-/** The plan with one cell's value replaced, as a user typing over it. */
-function withCell(plan: WorkbookPlan, address: string, value: CellContent): WorkbookPlan {
-  const copy: WorkbookPlan = structuredClone(plan);
-  const { row, column } = parseAddress(address);
-  for (const w of copy.sheets[0]!.writes) {
-    const at = parseAddress(w.at);
-    const i = row - at.row;
-    const j = column - at.column;
-    if (!w.values || i < 0 || j < 0 || i >= w.values.length || j >= w.values[i]!.length) continue;
-    if (typeof value === "string" && w.values.length * w.values[0]!.length > 1) {
-      // Text in a block of numbers: a write of its own, so the rest stay numbers.
-      w.values[i]![j] = null;
-      copy.sheets[0]!.writes.push({ at: address, values: [[value]], text: true });
-    } else {
-      w.values[i]![j] = value;
-      w.text = typeof value === "string";
-    }
-    return copy;
-  }
-  throw new Error(`no value written at ${address}`);
-}
 /** The cell of a cohort's count: period 0 is its size (column B), period t its survivors after t periods. */
 const countAt = (cohort: number, period: number) => `${String.fromCharCode("B".charCodeAt(0) + period)}${parseAddress(firstCount).row + cohort}`;
 

@@ -3,9 +3,10 @@ import { before, describe, it } from "node:test";
 import { writeXlsx } from "../../../src/host/xlsx/writeXlsx";
 import { buildCohortPlan } from "../../../src/models/cohort/cohortPlan";
 import { buildPartnerPlan, partnerInputSchema, type PartnerInput, type PartnerModelSettings } from "../../../src/models/partners/partnerPlan";
-import { parseAddress, VALIDATION_MESSAGE_MAX, VALIDATION_TITLE_MAX, type CellContent, type WorkbookPlan } from "../../../src/models/plan";
+import { parseAddress, VALIDATION_MESSAGE_MAX, VALIDATION_TITLE_MAX, type CellContent } from "../../../src/models/plan";
 import { ECONOMICS, triangle } from "../../support/cohorts";
 import { readValues, recalculateWithLibreOffice, type ReadCell } from "../../support/libreoffice";
+import { withCell } from "../../support/plans";
 
 /**
  * The partner model's formulas, computed by a real spreadsheet engine: each plan written to
@@ -42,25 +43,6 @@ let guarded: { name: string; values: Map<string, ReadCell>; check: RegExp }[] = 
 const base = buildPartnerPlan(cases[0]![1], { withExpected: true });
 const resultCells = [...base.expected.keys()].filter((a) => a !== "B" + base.plan.sheets[0]!.names.find((n) => n.name === "InputCheck")!.ref.replace(/\D/g, ""));
 
-function withCell(plan: WorkbookPlan, address: string, value: CellContent): WorkbookPlan {
-  const copy: WorkbookPlan = structuredClone(plan);
-  const { row, column } = parseAddress(address);
-  for (const w of copy.sheets[0]!.writes) {
-    const at = parseAddress(w.at);
-    const i = row - at.row;
-    const j = column - at.column;
-    if (!w.values || i < 0 || j < 0 || i >= w.values.length || j >= w.values[i]!.length) continue;
-    if (typeof value === "string" && w.values.length * w.values[0]!.length > 1) {
-      w.values[i]![j] = null;
-      copy.sheets[0]!.writes.push({ at: address, values: [[value]], text: true });
-    } else {
-      w.values[i]![j] = value;
-      w.text = typeof value === "string";
-    }
-    return copy;
-  }
-  throw new Error(`no value written at ${address}`);
-}
 
 const inputAt = (name: string) => base.plan.sheets[0]!.names.find((n) => n.name === name)!.ref.replace(/\$/g, "");
 const tableHeader = base.plan.sheets[0]!.writes.find((w) => w.values?.[0]?.[0] === "Partner")!.at;
