@@ -233,13 +233,12 @@ export async function main(argv: string[], out: (line: string) => void = console
     if (!fit.converged) throw new UsageError(`the sBG fit did not converge (${fit.reason})`);
     if (fit.degenerate) throw new UsageError(`the cohorts do not determine the sBG curve: ${fit.degenerate}; use more cohorts or more periods of each`);
     const fittedOn = new Date().toISOString().slice(0, 10);
-    const point = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn });
-    if (![point.model.clvNewCustomer, point.model.customerEquity, point.model.activeToday].every(Number.isFinite)) {
+    // The fit's 90% band, written beside the point estimates (none for a fit without standard errors, or beyond double precision).
+    const band = cohortFitBand(settings, fit);
+    const { plan, model } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn, band });
+    if (![model.clvNewCustomer, model.customerEquity, model.activeToday].every(Number.isFinite)) {
       throw new UsageError("the results are too large to compute (beyond 1e308): check the revenue, margin and cohort sizes");
     }
-    // The fit's 90% band, written beside the point estimates (none for a fit without standard errors).
-    const band = cohortFitBand(settings, fit);
-    const { plan, model } = band ? buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn, band }) : point;
     const xlsx = await writeXlsx(plan);
     writeOutput(options.output, xlsx);
     const p = settings.period;

@@ -28,8 +28,7 @@ export function uniqueTableName(base: string, taken: Iterable<string>): string {
   for (let i = 2; ; i++) if (!used.has(`${base}${i}`.toLowerCase())) return `${base}${i}`;
 }
 
-/** A sheet name as a formula writes it: always quoted, which Excel accepts for every name (and "R1C1" or "A1" need). */
-export const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
+export { quoteSheet } from "../models/plan";
 
 /** Two or more sheets carry one model's marker (a copied sheet keeps it): a rebuild cannot tell which is the model's. */
 export const markedCopies = (sheets: string[]) =>

@@ -109,6 +109,9 @@ export interface WorkbookPlan {
   sheets: SheetPlan[];
 }
 
+/** A sheet's name as a formula or an address names it: quoted, any quote in it doubled ('Bob''s model'). */
+export const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
+
 /** Column letters of a 1-based column number: 1 → A, 27 → AA. */
 export function columnLetter(column: number): string {
   let n = column;

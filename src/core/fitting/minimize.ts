@@ -38,10 +38,17 @@ export interface MinimizeResult {
 const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
 const maxAbs = (a: readonly number[]) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
-export function minimizeBfgs(objective: Objective, start: readonly number[], options: MinimizeOptions = {}): MinimizeResult {
-  const n = start.length;
+/** The options' limits, with their defaults, and the gradient test both methods stop on. */
+function limits(options: MinimizeOptions) {
   const maxIterations = options.maxIterations ?? 200;
   const tolerance = options.gradientTolerance ?? 1e-10;
+  const done = (value: number, gradient: number[]) => maxAbs(gradient) <= tolerance * Math.max(1, Math.abs(value));
+  return { maxIterations, tolerance, done };
+}
+
+export function minimizeBfgs(objective: Objective, start: readonly number[], options: MinimizeOptions = {}): MinimizeResult {
+  const n = start.length;
+  const { maxIterations, tolerance, done } = limits(options);
   let evaluations = 0;
   const evaluate = (x: readonly number[]) => {
     evaluations++;
@@ -57,7 +64,6 @@ export function minimizeBfgs(objective: Objective, start: readonly number[], opt
   }
   let H = options.inverseHessian?.map((row) => [...row]) ?? identity(n);
   let scaled = options.inverseHessian !== undefined;
-  const done = (value: number, gradient: number[]) => maxAbs(gradient) <= tolerance * Math.max(1, Math.abs(value));
 
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     if (done(current.value, current.gradient)) {
@@ -119,9 +125,8 @@ const NEWTON_ITERATIONS = 25;
  * twenty. Where Newton stalls (a flat direction, a failed line search, 25 iterations), the
  * search goes on by BFGS from the best point, with the inverse Hessian there as its start.
  */
-export function minimizeNewton(objective: CurvedObjective, start: readonly number[], options: MinimizeOptions = {}): MinimizeResult & { hessian?: number[][] } {
-  const maxIterations = options.maxIterations ?? 200;
-  const tolerance = options.gradientTolerance ?? 1e-10;
+export function minimizeNewton(objective: CurvedObjective, start: readonly number[], options: MinimizeOptions = {}): MinimizeResult {
+  const { maxIterations, done } = limits(options);
   let evaluations = 0;
   const evaluate = (x: readonly number[]) => {
     evaluations++;
@@ -134,7 +139,6 @@ export function minimizeNewton(objective: CurvedObjective, start: readonly numbe
   if (!current) {
     return { x, value: Number.POSITIVE_INFINITY, gradient: start.map(() => Number.NaN), converged: false, iterations: 0, evaluations, reason: "the starting point is outside the domain" };
   }
-  const done = (value: number, gradient: number[]) => maxAbs(gradient) <= tolerance * Math.max(1, Math.abs(value));
   let iteration = 0;
   for (; iteration < Math.min(NEWTON_ITERATIONS, maxIterations); iteration++) {
     if (done(current.value, current.gradient)) {

@@ -3,7 +3,7 @@ import { formatCount } from "../../core/errors";
 import { baseRetention, partnerRetention, programResults, type PartnerTerms, type ProgramResult, type RetentionCurve } from "../../core/partners/program";
 import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, numberWhere, positive, timing, whole, type Accepts } from "../inputs";
 import { PERIODS_PER_YEAR } from "../cohort/cohortPlan";
-import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type ValidationPlan, type WorkbookPlan } from "../plan";
+import { cellAddress, columnLetter, parseAddress, quoteSheet, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type ValidationPlan, type WorkbookPlan } from "../plan";
 
 /**
  * The referral-partner model as a workbook: the economics of a referred customer, a table
@@ -120,8 +120,6 @@ export interface PartnerPlanResult {
   program: ProgramResult;
 }
 
-const quoteSheetName = (name: string) => `'${name.replace(/'/g, "''")}'`;
-
 /**
  * Builds the plan. `withExpected` also returns, for the result cells, the values the core
  * computes, which the tests compare with a spreadsheet engine's results.
@@ -175,8 +173,8 @@ export function buildPartnerPlan(settings: PartnerModelSettings, { withExpected 
             { name: "Beta", text: "Beta of the retention curve (sBG)", value: curve.beta, format: FORMAT.number, accepts: positive("Beta", "Beta of the shifted-beta-geometric retention curve, above 0") },
           ]
         : [
-            { name: "Alpha", text: `Alpha, from the cohort model on ${curve.sheet}`, value: `=${quoteSheetName(curve.sheet)}!${curve.alphaCell}`, format: FORMAT.number },
-            { name: "Beta", text: `Beta, from the cohort model on ${curve.sheet}`, value: `=${quoteSheetName(curve.sheet)}!${curve.betaCell}`, format: FORMAT.number },
+            { name: "Alpha", text: `Alpha, from the cohort model on ${curve.sheet}`, value: `=${quoteSheet(curve.sheet)}!${curve.alphaCell}`, format: FORMAT.number },
+            { name: "Beta", text: `Beta, from the cohort model on ${curve.sheet}`, value: `=${quoteSheet(curve.sheet)}!${curve.betaCell}`, format: FORMAT.number },
           ];
   const inputs: Input[] = [
     { name: "Revenue", text: `Revenue per active customer per ${unit}`, value: settings.revenue, format: FORMAT.money, accepts: amount("Revenue", `Revenue per active customer per ${unit}, in currency`) },

@@ -8,6 +8,7 @@ import { partnerCharts } from "../../models/partners/charts";
 import { buildPartnerPlan, MAX_TIERS, partnerInputSchema, partnerSchema, type PartnerInput, type PartnerModelSettings } from "../../models/partners/partnerPlan";
 import { PARTNER_SETTINGS_KEY, PARTNER_SETTINGS_VERSION, readPartnerSettings, type PartnerSettings } from "../../models/partners/settings";
 import { OccupiedCellsError, type WrittenModel } from "../../models/written";
+import { quoteSheet } from "../../models/plan";
 
 /** The most partners the model holds (the schema's limit). */
 export const MAX_PARTNERS = 500;
@@ -393,7 +394,6 @@ function splitAddress(address: string): [string, string] {
   return [sheet.startsWith("'") ? sheet.slice(1, -1).replace(/''/g, "'") : sheet, address.slice(bang + 1)];
 }
 
-const quoted = (sheet: string) => `'${sheet.replace(/'/g, "''")}'`;
 
 /**
  * The cohort model Lifetime built in this workbook, found by its saved settings' record of
@@ -412,7 +412,7 @@ export async function findCohortModel(host: WorkbookHost): Promise<{ link?: Coho
   if (!record) return {};
   const unavailable = `The cohort model Lifetime built on “${record.name}” was not found there (was the sheet renamed or deleted?), so the partner model cannot take its alpha and beta. Rebuild the cohort model, or enter alpha and beta.`;
   try {
-    const [a, b] = await Promise.all([host.readRange(`${quoted(record.name)}!Alpha`), host.readRange(`${quoted(record.name)}!Beta`)]);
+    const [a, b] = await Promise.all([host.readRange(`${quoteSheet(record.name)}!Alpha`), host.readRange(`${quoteSheet(record.name)}!Beta`)]);
     const alpha = a.values[0]?.[0];
     const beta = b.values[0]?.[0];
     const [sheet, alphaCell] = splitAddress(a.address);

@@ -40,7 +40,21 @@ function* cells(v: Scalar | Matrix): Generator<Scalar> {
  * too. An error anywhere is the result.
  */
 function numbers(ev: Evaluator, args: Ast[]): number[] | CellError {
-  const out: number[] = [];
+  return collect(
+    ev,
+    args,
+    (x) => (typeof x === "number" ? x : undefined),
+    (v) => (v === null ? undefined : toNumber(v)),
+  );
+}
+
+/**
+ * The values a function of many arguments takes: from each range or array the cells
+ * `fromRange` keeps, from each value typed in what `typed` reads (undefined: skipped).
+ * The first error met is the result.
+ */
+function collect<T>(ev: Evaluator, args: Ast[], fromRange: (x: Scalar) => T | undefined, typed: (v: Scalar) => T | CellError | undefined): T[] | CellError {
+  const out: T[] = [];
   for (const arg of args) {
     if (arg.kind === "missing") continue;
     const value = ev.evaluate(arg);
@@ -48,14 +62,14 @@ function numbers(ev: Evaluator, args: Ast[]): number[] | CellError {
     if (isMatrix(v) || value instanceof Ref) {
       for (const x of cells(v)) {
         if (x instanceof CellError) return x;
-        if (typeof x === "number") out.push(x);
+        const kept = fromRange(x);
+        if (kept !== undefined) out.push(kept);
       }
       continue;
     }
-    if (v === null) continue;
-    const n = toNumber(v);
-    if (n instanceof CellError) return n;
-    out.push(n);
+    const read = typed(v as Scalar);
+    if (read instanceof CellError) return read;
+    if (read !== undefined) out.push(read);
   }
   return out;
 }
@@ -130,23 +144,13 @@ const onError = (name: string, catches: (e: Scalar) => boolean): Builtin => (ev,
 
 /** AND's and OR's TRUE/FALSE values: in ranges TRUE/FALSE and numbers (text and empty cells skipped); typed in, text must read as TRUE or FALSE. */
 function logicals(ev: Evaluator, name: string, args: Ast[]): boolean[] | CellError {
-  const out: boolean[] = [];
-  for (const arg of args) {
-    if (arg.kind === "missing") continue;
-    const value = ev.evaluate(arg);
-    const v = ev.deref(value);
-    if (isMatrix(v) || value instanceof Ref) {
-      for (const x of cells(v)) {
-        if (x instanceof CellError) return x;
-        if (typeof x === "boolean") out.push(x);
-        else if (typeof x === "number") out.push(x !== 0);
-      }
-      continue;
-    }
-    const b = toBoolean(v);
-    if (b instanceof CellError) return b;
-    out.push(b);
-  }
+  const out = collect(
+    ev,
+    args,
+    (x) => (typeof x === "boolean" ? x : typeof x === "number" ? x !== 0 : undefined),
+    (v) => toBoolean(v),
+  );
+  if (out instanceof CellError) return out;
   return out.length === 0 ? new CellError("#VALUE!", `${name} found no TRUE or FALSE to combine`) : out;
 }
 
