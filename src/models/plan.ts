@@ -101,7 +101,20 @@ export interface SheetPlan {
   columnWidths?: Record<string, number>;
   /** Data validation of the input cells (which can still be pasted over: results guard themselves too). */
   validations?: ValidationPlan[];
+  /** Heat maps: a three-colour scale over each range (HEAT_MAP), as Excel's conditional formatting. */
+  heatMaps?: HeatMapPlan[];
 }
+
+/** A colour scale over a range of results, e.g. "C60:G64". */
+export interface HeatMapPlan {
+  range: string;
+}
+
+/**
+ * Every heat map's colour scale, Excel's red–yellow–green: the lowest value red, the median
+ * (the 50th percentile) yellow, the highest green; values between blend linearly.
+ */
+export const HEAT_MAP = { low: "#F8696B", mid: "#FFEB84", high: "#63BE7B", midPercentile: 50 } as const;
 
 export interface WorkbookPlan {
   /** Identifies the model, so a rebuild can find and replace its own sheet. */
@@ -158,12 +171,12 @@ const REFERENCE = /(^|[^A-Za-z0-9_.$])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![A-Za-z0-
 /**
  * The formula as it reads `rows` below and `columns` right of where it was written:
  * relative row and column references move, $-anchored ones stay (Excel's fill). Text in
- * double quotes is left alone.
+ * double quotes and sheet names in single quotes ('Q4 plan'!A1) are left alone.
  */
 export function shiftFormula(formula: string, rows: number, columns: number): string {
   if (rows === 0 && columns === 0) return formula;
   return formula
-    .split(/("(?:[^"]|"")*")/)
+    .split(/("(?:[^"]|"")*"|'(?:[^']|'')*')/)
     .map((part, i) =>
       i % 2 === 1
         ? part

@@ -59,6 +59,8 @@ export interface CohortModel {
   customerEquity: number;
   activeToday: number;
   ltvToCacNewCustomer: number | undefined;
+  /** Periods until a new customer's cumulative discounted margin reaches the CAC (0 without CAC); undefined beyond the horizon. */
+  paybackNewCustomer: number | undefined;
 }
 
 /** k of projection column j: the number of periods from today at which its margin is paid. */
@@ -117,9 +119,11 @@ export function cohortModel(input: CohortModelInput): CohortModel {
   });
 
   let newCustomer = 0;
+  let paybackNewCustomer: number | undefined = cac <= 0 ? 0 : undefined;
   for (let j = 1; j <= H; j++) {
     const t = projectionOffset(j, timing);
     newCustomer += S(t) * disc(t);
+    if (paybackNewCustomer === undefined && m * newCustomer >= cac) paybackNewCustomer = j;
   }
   const clvNewCustomer = m * newCustomer - cac;
   return {
@@ -131,5 +135,6 @@ export function cohortModel(input: CohortModelInput): CohortModel {
     customerEquity: cohorts.reduce((s, c) => s + c.value, 0),
     activeToday: cohorts.reduce((s, c) => s + c.active, 0),
     ltvToCacNewCustomer: cac > 0 ? (clvNewCustomer + cac) / cac : undefined,
+    paybackNewCustomer,
   };
 }

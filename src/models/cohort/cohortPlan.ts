@@ -5,7 +5,8 @@ import type { Cohort } from "../../core/retention/shiftedBetaGeometric";
 import { cohortBand, type CohortBand, type SbgFitSummary } from "../../core/retention/uncertainty";
 import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, positive, timing, whole, type Accepts } from "../inputs";
 import { DEFAULT_TORNADO_STEP, tornadoBlock } from "./tornado";
-import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type ValidationPlan, type WorkbookPlan } from "../plan";
+import { SCENARIO_COLUMN, activeScenarioIndex, comparisonSheet, inUseFormula, linkedCell, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, scenarioValueFormula, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
+import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan, quoteSheet } from "../plan";
 
 /**
  * The cohort retention model as a workbook: inputs, the sBG fit (as values), and every
@@ -22,9 +23,10 @@ export const MAX_CHART_SERIES = 250;
 
 /** The most cells one cohort-by-period block of the model may hold: 120 cohorts × (120 observed + 600 ahead) fit, with room. */
 export const MAX_MODEL_CELLS = 150_000;
+/** The most cells one block may hold across the model's sheet and its scenarios' sheets. */
+export const MAX_SCENARIO_CELLS = 600_000;
 
-export const cohortInputSchema = z
-  .object({
+const economicsShape = {
     cohorts: z
       .array(
         z.object({
@@ -44,14 +46,45 @@ export const cohortInputSchema = z
     timing: z.enum(["start", "end"]),
     /** The share each input moves in the sensitivity table (TornadoStep); default 0.1. */
     tornadoStep: z.number().min(0.01, "the sensitivity step must be at least 0.01 (1%)").max(0.9, "the sensitivity step must be at most 0.9 (90%); 10% is 0.1").optional(),
+};
+
+/** The inputs a scenario may override: the economics, not the cohorts or the period. */
+export const cohortOverridesSchema = z.object({
+  revenue: economicsShape.revenue,
+  margin: economicsShape.margin,
+  cac: economicsShape.cac,
+  annualDiscount: economicsShape.annualDiscount,
+  horizon: economicsShape.horizon,
+  timing: economicsShape.timing,
+});
+export type CohortOverrides = z.infer<typeof cohortOverridesSchema>;
+
+export const cohortInputSchema = z
+  .object({
+    ...economicsShape,
+    /** Named scenarios: the first is the base (the inputs above), each later one overrides some inputs. */
+    scenarios: scenariosSchema(cohortOverridesSchema).optional(),
+    /** The scenario that drives the model sheet (ActiveScenario); the base when absent. */
+    activeScenario: scenarioNameSchema.optional(),
   })
   .superRefine((input, ctx) => {
-    const periods = input.cohorts.reduce((m, c) => Math.max(m, c.survivors.length), 0) + input.horizon;
+    const scenarios = scenariosOf(input);
+    if (input.activeScenario !== undefined && !scenarios.some((s) => s.name.toLowerCase() === input.activeScenario!.toLowerCase())) {
+      ctx.addIssue({ code: "custom", path: ["activeScenario"], message: `the active scenario ${input.activeScenario} is not one of the scenarios (${scenarios.map((s) => s.name).join(", ")})` });
+    }
+    const built = Math.max(input.horizon, ...scenarios.map((s) => s.overrides.horizon ?? 0));
+    const periods = input.cohorts.reduce((m, c) => Math.max(m, c.survivors.length), 0) + built;
     if (input.cohorts.length * periods > MAX_MODEL_CELLS) {
       ctx.addIssue({
         code: "custom",
         path: ["cohorts"],
         message: `${input.cohorts.length} cohorts × ${periods} periods (observed and ahead) make ${formatCount(input.cohorts.length * periods)} cells per block of the model; at most ${formatCount(MAX_MODEL_CELLS)} (for example 120 cohorts over 600 periods ahead): use fewer cohorts or a shorter horizon`,
+      });
+    } else if (scenarios.length > 1 && input.cohorts.length * periods * (scenarios.length + 1) > MAX_SCENARIO_CELLS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["scenarios"],
+        message: `${scenarios.length} scenarios, each on a sheet of its own, over ${input.cohorts.length} cohorts × ${periods} periods make more than ${formatCount(MAX_SCENARIO_CELLS)} cells per block across the sheets: use fewer scenarios, fewer cohorts or a shorter horizon`,
       });
     }
     input.cohorts.forEach((c, i) => {
@@ -104,19 +137,92 @@ export function cohortFitBand(settings: CohortModelSettings, fitted: SbgFitSumma
 /** The plan, the core's model, and (on request) for each formula cell the value the core computes for it. */
 export interface CohortPlanResult {
   plan: WorkbookPlan;
+  /** The model sheet's cells (the active scenario). */
   expected: Map<string, number | string>;
+  /** Every sheet's cells, by the sheet's name in the plan. */
+  expectedBySheet: Map<string, Map<string, number | string>>;
+  /** The core's model of the active scenario, as the model sheet shows it. */
   model: CohortModel;
+  /** The core's model of each scenario, in the scenarios' order. */
+  scenarioModels: CohortModel[];
+}
+
+export const COHORT_SHEET = "Cohort model";
+export const COHORT_COMPARISON_SHEET = "Cohort scenarios";
+const SCENARIO_PREFIX = "Cohort";
+
+/** Which sheet of the model a builder writes: the model sheet, or scenario j's own. */
+interface SheetRole {
+  scenarios: Scenario<CohortOverrides>[];
+  active: number;
+  /** The longest horizon any scenario asks for: every sheet is laid out to it. */
+  builtHorizon: number;
+  /** Scenario j's own sheet; undefined for the model sheet. */
+  scenario?: number;
 }
 
 /**
- * Builds the plan. `withExpected` also returns, for every formula cell, the value the core
- * computes for it, which the tests compare with a spreadsheet engine's results.
+ * Builds the plan: the model sheet (driven by the active scenario) and, with two scenarios or
+ * more, a sheet per scenario and the comparison sheet. `withExpected` also returns, for every
+ * formula cell, the value the core computes for it, which the tests compare with a
+ * spreadsheet engine's results.
  */
 export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, { withExpected = false } = {}): CohortPlanResult {
+  const scenarios = scenariosOf<CohortOverrides>(settings);
+  const active = activeScenarioIndex(scenarios, settings.activeScenario);
+  const builtHorizon = Math.max(...scenarios.map((s) => withScenario(settings, s).horizon));
+  const main = cohortSheet(settings, fit, { scenarios, active, builtHorizon }, withExpected);
+  if (scenarios.length === 1) {
+    return { plan: { modelId: "cohort", sheets: [main.sheet] }, expected: main.expected, expectedBySheet: new Map([[COHORT_SHEET, main.expected]]), model: main.model, scenarioModels: [main.model] };
+  }
+  const own = scenarios.map((_, j) => cohortSheet(settings, fit, { scenarios, active, builtHorizon, scenario: j }, withExpected));
+  const models = own.map((o) => o.model);
+  const unit = settings.period;
+  const clv = "CLV of a newly acquired customer (net of CAC)";
+  const equity = "Customer equity: value of the customers active today";
+  const comparison = comparisonSheet(
+    COHORT_COMPARISON_SHEET,
+    "Cohort model: the scenarios side by side",
+    SCENARIO_PREFIX,
+    scenarios,
+    [
+      { label: "Input check", cell: "$B$18", expected: () => "OK" },
+      { label: clv, cell: "$B$20", format: FORMAT.money, name: "Scenario_CLV", expected: (j) => models[j]!.clvNewCustomer },
+      { label: "LTV:CAC of a newly acquired customer", cell: "$B$23", format: "0.00", name: "Scenario_LTV_CAC", expected: (j) => models[j]!.ltvToCacNewCustomer ?? "no CAC" },
+      { label: `Payback of a newly acquired customer (${unit}s)`, cell: "$B$24", format: FORMAT.whole, name: "Scenario_Payback", expected: (j) => models[j]!.paybackNewCustomer ?? "beyond horizon" },
+      { label: equity, cell: "$B$21", format: FORMAT.money, name: "Scenario_CustomerEquity", expected: (j) => models[j]!.customerEquity },
+      ...SCENARIO_INPUT_ROWS.map(([key, row, label, format]) => ({ label, cell: `$B$${row}`, format, expected: (j: number) => withScenario(settings, scenarios[j])[key] })),
+    ],
+    [
+      { title: "CLV of a newly acquired customer, by scenario", rows: [clv] },
+      { title: "Customer equity, by scenario", rows: [equity] },
+    ],
+  );
+  const sheets = [main.sheet, ...own.map((o) => o.sheet), comparison.sheet];
+  const expectedBySheet = new Map<string, Map<string, number | string>>([[COHORT_SHEET, main.expected], ...own.map((o): [string, Map<string, number | string>] => [o.sheet.name, o.expected]), [COHORT_COMPARISON_SHEET, comparison.expected]]);
+  return { plan: { modelId: "cohort", sheets }, expected: main.expected, expectedBySheet, model: main.model, scenarioModels: models };
+}
+
+/** The overridable inputs: settings key, row on every sheet of the model, label on the comparison, format. */
+const SCENARIO_INPUT_ROWS: [keyof CohortOverrides, number, string, string | undefined][] = [
+  ["revenue", 5, "Revenue per active customer per period", FORMAT.money],
+  ["margin", 6, "Gross margin", FORMAT.share],
+  ["cac", 8, "Acquisition cost per customer (CAC)", FORMAT.money],
+  ["annualDiscount", 9, "Annual discount rate", FORMAT.share],
+  ["horizon", 12, "Projection horizon (periods)", FORMAT.whole],
+  ["timing", 13, "Timing of the margin", undefined],
+];
+
+/** One sheet of the model: the model sheet, or a scenario's own (role.scenario). */
+function cohortSheet(base: CohortModelSettings, fit: CohortFit, role: SheetRole, withExpected: boolean): { sheet: SheetPlan; expected: Map<string, number | string>; model: CohortModel } {
+  const own = role.scenario;
+  const isMain = own === undefined;
+  const settings = withScenario(base, role.scenarios[own ?? role.active]);
+  const S = role.scenarios.length;
   const periodsPerYear = PERIODS_PER_YEAR[settings.period];
   const input = modelInput(settings);
   const { cohorts, discountRate } = input;
-  const H = settings.horizon;
+  const H = role.builtHorizon;
   const model = cohortModel({ ...input, params: { alpha: fit.alpha, beta: fit.beta } });
   const N = cohorts.length;
   const maxAge = cohorts.reduce((m, c) => Math.max(m, c.survivors.length), 0);
@@ -144,9 +250,15 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   const col = (c: number) => (letters[c] ??= columnLetter(c)); // memoised: formulas ask for the same columns thousands of times
 
   // Title and inputs (B5:B17), each a sheet-scoped name.
-  label("A1", "Cohort retention model (shifted-beta-geometric)", true);
-  label("A2", "Every figure below is a formula over the inputs in column B: change an input and the model recalculates.");
+  if (isMain) {
+    label("A1", "Cohort retention model (shifted-beta-geometric)", true);
+    label("A2", `Every figure below is a formula over the inputs in use (column B), which the active scenario (B3) takes from the scenario table (from ${columnLetter(SCENARIO_COLUMN)}4): change an input there and the model recalculates.`);
+  } else {
+    label("A1", `Scenario “${role.scenarios[own]!.name}” of the cohort model on ${COHORT_SHEET}`, true);
+    label("A2", `The model's formulas over this scenario's inputs, read from ${COHORT_SHEET}: they feed the comparison on ${COHORT_COMPARISON_SHEET}. Edit the inputs there, not here.`);
+  }
   label("A4", "Inputs", true);
+  label("B4", isMain ? "In use" : "Value", true);
   // Each input: its name, label, value, format, and (for the cells a user edits) what it
   // accepts, as a validation and as a condition with the words that say what to fix.
   const unit = settings.period;
@@ -168,11 +280,33 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   ];
   const validations: ValidationPlan[] = [];
   const checks: [string, string][] = [];
+  const overridable = new Map(SCENARIO_INPUT_ROWS.map(([key, row]) => [row, key]));
+  const scenarioInputs: ScenarioInput[] = [];
+  const mainCell = (address: string) => `${quoteSheet(COHORT_SHEET)}!${address}`;
   inputs.forEach(({ name, text, value, format, accepts }, i) => {
     const row = 5 + i;
     label(`A${row}`, text);
     const at = `B${row}`;
-    if (typeof value === "string" && value.startsWith("=")) {
+    const key = overridable.get(row);
+    const isFormula = typeof value === "string" && value.startsWith("=");
+    if (key !== undefined) {
+      // In use: the active scenario's value (the model sheet), or this scenario's (its own sheet).
+      writes.push({ at, formulas: [[isMain ? inUseFormula(row, S) : scenarioValueFormula(COHORT_SHEET, row, own)]], numberFormat: format });
+      if (withExpected) expected.set(at, settings[key]);
+      if (isMain) scenarioInputs.push({ name, key, row, base: base[key], format, accepts, text: key === "timing" });
+      const where = isMain ? `${columnLetter(SCENARIO_COLUMN)}${row}:${columnLetter(SCENARIO_COLUMN + S - 1)}${row}` : `${COHORT_SHEET}!${columnLetter(SCENARIO_COLUMN + own)}${row}`;
+      if (accepts) checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${where})`]));
+      names.push({ name, ref: `$B$${row}` });
+      return;
+    }
+    if (!isMain && !isFormula) {
+      // Every other input as the model sheet holds it.
+      writes.push({ at, formulas: [[`=${mainCell(`$B$${row}`)}`]], numberFormat: format });
+      if (accepts) checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${COHORT_SHEET}!${at})`]));
+      names.push({ name, ref: `$B$${row}` });
+      return;
+    }
+    if (isFormula) {
       writes.push({ at, formulas: [[value]], numberFormat: format });
       if (name === "MarginPerPeriod" && withExpected) expected.set(at, settings.revenue * settings.margin);
       if (name === "DiscountRate" && withExpected) expected.set(at, discountRate);
@@ -185,6 +319,15 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
       checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${at})`]));
     }
   });
+  if (isMain) {
+    // ActiveScenario and the scenario table; the scenario's check comes first, as every input in use reads it.
+    const table = scenarioTable(role.scenarios as Scenario<Record<string, unknown>>[], role.active, scenarioInputs);
+    writes.push(...table.writes);
+    validations.push(...table.validations);
+    names.push(...table.names);
+    checks.unshift(table.check);
+    if (withExpected) expected.set("C3", role.active + 1);
+  }
 
   // Fitted curve: t = 0..T in C27.., retention, survival and discount factors below.
   const firstPeriodColumn = 3; // C
@@ -201,18 +344,36 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
   label("A30", "Discount factor 1/(1+d)^t");
   fillFormula("C30", 1, T + 1, "=1/(1+DiscountRate)^C27", FORMAT.number, [model.discountFactor]);
   names.push({ name: "PeriodT", ref: periodRange(27) }, { name: "Survival", ref: periodRange(29) }, { name: "DiscountFactor", ref: periodRange(30) });
+  // A new customer's margin to date, discounted to acquisition, by age p (for the payback).
+  label("A31", "Cumulative margin of a new customer by age, discounted");
+  {
+    const cumulative = [0];
+    for (let p = 1; p <= T; p++) {
+      const t = settings.timing === "start" ? p - 1 : p;
+      cumulative.push((cumulative[p - 1] as number) + (p <= settings.horizon ? input.margin * (model.survival[t] as number) * (model.discountFactor[t] as number) : 0));
+    }
+    formulas("C31", [[guard("0")]], FORMAT.money, [[0]]);
+    fillFormula("D31", 1, T, '=C31+IF(D27>Horizon,0,MarginPerPeriod*IF(Timing="start",C29*C30,D29*D30))', FORMAT.money, [cumulative.slice(1)]);
+    names.push({ name: "NewCustomerCumulative", ref: periodRange(31) });
+  }
 
   // Observed cohorts (values) from row 33.
   const dataHeader = 33;
   const dataRow = (i: number) => dataHeader + 1 + i;
   label(`A${dataHeader - 1}`, "Observed cohorts: customers still active after each period", true);
   writes.push({ at: `A${dataHeader}`, values: [["Cohort", "Customers", ...Array.from({ length: maxAge }, (_, t) => `Period ${t + 1}`)]], style: { bold: true } });
-  writes.push({ at: `A${dataRow(0)}`, values: settings.cohorts.map((c) => [c.label]), text: true });
-  writes.push({
-    at: `B${dataRow(0)}`,
-    values: settings.cohorts.map((c) => [c.customers, ...Array.from({ length: maxAge }, (_, t) => c.survivors[t] ?? null)]),
-    numberFormat: "#,##0",
-  });
+  if (isMain) {
+    writes.push({ at: `A${dataRow(0)}`, values: settings.cohorts.map((c) => [c.label]), text: true });
+    writes.push({
+      at: `B${dataRow(0)}`,
+      values: settings.cohorts.map((c) => [c.customers, ...Array.from({ length: maxAge }, (_, t) => c.survivors[t] ?? null)]),
+      numberFormat: "#,##0",
+    });
+  } else {
+    // The model sheet's cohorts, read live (a blank stays blank-like, so the checks read them alike).
+    writes.push({ at: `A${dataRow(0)}`, fill: { formula: `=${mainCell(`A${dataRow(0)}`)}`, rows: N, columns: 1 } });
+    writes.push({ at: `B${dataRow(0)}`, fill: { formula: linkedCell(COHORT_SHEET, `B${dataRow(0)}`), rows: N, columns: 1 + maxAge }, numberFormat: "#,##0" });
+  }
   const countsRange = (i: number) => `$C$${dataRow(i)}:$${col(2 + Math.max(maxAge, 1))}$${dataRow(i)}`;
   {
     // The observed counts are inputs too: numbers, 0 or more, each cohort's size above 0, never rising.
@@ -227,7 +388,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
       allowBlank: true,
     });
     checks.push(
-      [`COUNTA(${block})=COUNT(${block})`, `every count of customers must be a number (${shown})`],
+      [`SUMPRODUCT((${block}<>"")*(1-ISNUMBER(${block})))=0`, `every count of customers must be a number (${shown})`],
       [`COUNTIF(${block},"<0")=0`, `a count of customers is below 0 (${shown})`],
       [`COUNTIF($B$${dataRow(0)}:$B$${dataRow(N - 1)},">0")=${N}`, `every cohort needs its number of customers, above 0 (B${dataRow(0)}:B${dataRow(N - 1)})`],
     );
@@ -236,7 +397,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
       const earlier = `$B$${dataRow(0)}:$${col(1 + maxAge)}$${dataRow(N - 1)}`;
       // A cohort's counts run without a gap from its first period: an empty cell ends them.
       checks.push([`SUMPRODUCT((${later}<>"")*(${earlier}=""))=0`, `a count of customers is missing before a later one; a cohort's counts run without a gap (${shown})`]);
-      checks.push([`SUMPRODUCT((${later}>${earlier})*1)=0`, `a cohort has more customers in a period than in the one before; counts never rise (${shown})`]);
+      checks.push([`SUMPRODUCT(ISNUMBER(${later})*(${later}>${earlier}))=0`, `a cohort has more customers in a period than in the one before; counts never rise (${shown})`]);
     }
   }
 
@@ -305,7 +466,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     `D${cakeTotal}`,
     [Array.from({ length: H }, (_, j) => `=SUM(${col(firstJ + j)}${cakeRow(0)}:${col(firstJ + j)}${cakeRow(N - 1)})`)],
     FORMAT.money,
-    [Array.from({ length: H }, (_, j) => model.cohorts.reduce((s, c) => s + (c.discountedMargin[j] as number), 0))],
+    [Array.from({ length: H }, (_, j) => model.cohorts.reduce((s, c) => s + (c.discountedMargin[j] ?? 0), 0))],
   );
 
   // Cumulative margin per acquired customer by age p = 1..T, for CLV and payback per cohort.
@@ -368,6 +529,7 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     ["CustomerEquity", "Customer equity: value of the customers active today", guard(`SUM(${cakeBlock})`), model.customerEquity, FORMAT.money],
     ["ActiveToday", "Customers active today", guard(`SUM($C$${projRow(0)}:$C$${projRow(N - 1)})`), model.activeToday, "#,##0"],
     ["LTV_CAC", "LTV:CAC of a newly acquired customer", guard(`IF(CAC>0,(CLV_NewCustomer+CAC)/CAC,"no CAC")`), model.ltvToCacNewCustomer ?? "no CAC", "0.00"],
+    ["Payback_NewCustomer", `Payback of a newly acquired customer (${unit}s)`, guard(`IF(CAC<=0,0,IF(MAX(NewCustomerCumulative)<CAC,"beyond horizon",COUNTIF(NewCustomerCumulative,"<"&CAC)))`), model.paybackNewCustomer ?? "beyond horizon", FORMAT.whole],
   ];
   headline.forEach(([name, text, formula, value, format], i) => {
     const row = 20 + i;
@@ -378,13 +540,13 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
 
   // The fit's 90% band, beside α and β (rows 14–15) and the CLV and equity (rows 20–21), in
   // columns C and D, free above the curve (row 27 on): values, dated by the fit, as α and β are.
-  if (fit.band && fit.logLikelihood !== undefined) {
+  if (isMain && fit.band && fit.logLikelihood !== undefined) {
     const band = fit.band;
     const note = `90% interval (from the fit, ${fit.fittedOn}): values, they do not follow the inputs`;
-    for (const row of [4, 19]) {
-      writes.push({ at: `C${row}`, values: [["Low (90%)", "High (90%)"]], style: { bold: true } });
-      writes.push({ at: `E${row}`, values: [[note]], text: true, style: { italic: true } });
-    }
+    for (const row of [4, 19]) writes.push({ at: `C${row}`, values: [["Low (90%)", "High (90%)"]], style: { bold: true } });
+    // The note beside the results' band, and below α and β's (row 4 on the right holds the scenario table).
+    writes.push({ at: "E19", values: [[note]], text: true, style: { italic: true } });
+    writes.push({ at: "C16", values: [[`↑ ${note}`]], text: true, style: { italic: true } });
     const interval = (row: number, { low, high }: { low: number; high: number }, format: string) => writes.push({ at: `C${row}`, values: [[low, high]], numberFormat: format, style: { italic: true } });
     interval(14, band.alpha, FORMAT.number);
     interval(15, band.beta, FORMAT.number);
@@ -393,25 +555,29 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
     names.push({ name: "Band_CLV_Low", ref: "$C$20" }, { name: "Band_CLV_High", ref: "$D$20" }, { name: "Band_Equity_Low", ref: "$C$21" }, { name: "Band_Equity_High", ref: "$D$21" });
   }
 
+  // Charts right of the fitted triangle and of the scenario table.
+  const chartColumn = Math.max(fittedStart + maxAge + 3, SCENARIO_COLUMN + S + 1);
   // Sensitivity of the CLV of a new customer, below the results by cohort.
   const sensitivity = tornadoBlock(
     resRow(N) + 2,
-    { revenue: settings.revenue, margin: settings.margin, cac: settings.cac, annualDiscount: settings.annualDiscount, periodsPerYear, horizon: H, timing: settings.timing, alpha: fit.alpha, beta: fit.beta, tRow: 27, lastT: T, step: settings.tornadoStep ?? DEFAULT_TORNADO_STEP },
+    { revenue: settings.revenue, margin: settings.margin, cac: settings.cac, annualDiscount: settings.annualDiscount, periodsPerYear, horizon: settings.horizon, timing: settings.timing, alpha: fit.alpha, beta: fit.beta, tRow: 27, lastT: T, step: settings.tornadoStep ?? DEFAULT_TORNADO_STEP },
     { first: col(firstPeriodColumn), second: col(firstPeriodColumn + 1), last: col(lastPeriodColumn) },
-    { from: `${col(fittedStart + maxAge + 3)}42`, to: `${col(fittedStart + maxAge + 11)}60` },
+    { from: `${col(chartColumn)}42`, to: `${col(chartColumn + 8)}60` },
   );
-  writes.push(...sensitivity.writes);
-  names.push(...sensitivity.names);
-  validations.push(...sensitivity.validations);
-  checks.push(...sensitivity.checks);
-  if (withExpected) for (const [address, value] of sensitivity.expected) expected.set(address, value);
+  if (isMain) {
+    writes.push(...sensitivity.writes);
+    names.push(...sensitivity.names);
+    validations.push(...sensitivity.validations);
+    checks.push(...sensitivity.checks);
+    if (withExpected) for (const [address, value] of sensitivity.expected) expected.set(address, value);
+  }
 
   // The check cell, once every condition is known: the first that fails says what to fix.
   label("A18", "Input check: OK, or what to fix", true);
   formulas("B18", [[checkFormula(checks)]], undefined, [["OK"]]);
   names.push({ name: "InputCheck", ref: "$B$18" });
 
-  const charts: ChartPlan[] = [
+  const charts: ChartPlan[] = !isMain ? [] : [
     {
       kind: "line",
       title: "Survival: observed by cohort and fitted",
@@ -423,8 +589,8 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
           return { name: settings.cohorts[i]!.label, values: `C${triangleRow(i)}:${col(firstPeriodColumn + c.survivors.length)}${triangleRow(i)}` };
         }),
       ],
-      from: `${col(fittedStart + maxAge + 3)}3`,
-      to: `${col(fittedStart + maxAge + 11)}20`,
+      from: `${col(chartColumn)}3`,
+      to: `${col(chartColumn + 8)}20`,
     },
     {
       kind: "areaStacked",
@@ -435,18 +601,14 @@ export function buildCohortPlan(settings: CohortModelSettings, fit: CohortFit, {
         const i = Math.max(0, N - MAX_CHART_SERIES) + k;
         return { name: settings.cohorts[i]!.label, values: `D${cakeRow(i)}:${col(lastJ)}${cakeRow(i)}` };
       }),
-      from: `${col(fittedStart + maxAge + 3)}22`,
-      to: `${col(fittedStart + maxAge + 11)}40`,
+      from: `${col(chartColumn)}22`,
+      to: `${col(chartColumn + 8)}40`,
     },
     sensitivity.chart,
   ];
 
-  return {
-    plan: {
-      modelId: "cohort",
-      sheets: [{ name: "Cohort model", writes, names, charts, tables: [{ name: "LifetimeCohorts", range: `A${dataHeader}:${col(2 + Math.max(maxAge, 1))}${dataRow(N - 1)}`, style: "TableStyleLight9" }], freeze: { rows: 0, columns: 1 }, columnWidths: { A: 48, B: 16, C: 14 }, validations }],
-    },
-    expected,
-    model,
-  };
+  const sheet: SheetPlan = isMain
+    ? { name: COHORT_SHEET, writes, names, charts, tables: [{ name: "LifetimeCohorts", range: `A${dataHeader}:${col(2 + Math.max(maxAge, 1))}${dataRow(N - 1)}`, style: "TableStyleLight9" }], freeze: { rows: 0, columns: 1 }, columnWidths: { A: 48, B: 16, C: 14 }, validations }
+    : { name: scenarioSheetName(SCENARIO_PREFIX, own), writes, names, charts, freeze: { rows: 0, columns: 1 }, columnWidths: { A: 48, B: 16, C: 14 } };
+  return { sheet, expected, model };
 }

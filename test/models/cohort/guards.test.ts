@@ -21,11 +21,15 @@ const sbg = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.custo
 const fit: CohortFit = { alpha: sbg.params.alpha, beta: sbg.params.beta, logLikelihood: sbg.logLikelihood, fittedOn: "2026-11-30" };
 const base = buildCohortPlan(settings, fit, { withExpected: true });
 const sheet = base.plan.sheets[0]!;
-const inputRow = Object.fromEntries(sheet.names.filter((n) => /^\$B\$\d+$/.test(n.ref)).map((n) => [n.name, n.ref.replace(/\$/g, "")]));
+/** Where a user edits each input: the scenario table's base column (G) for those scenarios override, else column B. */
+const inUse = Object.fromEntries(sheet.names.filter((n) => /^\$B\$\d+$/.test(n.ref)).map((n) => [n.name, n.ref.replace(/\$/g, "")]));
+const overridden = new Set(["Revenue", "Margin", "CAC", "AnnualDiscount", "Horizon", "Timing"]);
+const inputRow = Object.fromEntries(Object.entries(inUse).map(([name, at]) => [name, overridden.has(name) ? at.replace("B", "G") : at]));
 const firstCount = sheet.writes.find((w) => Array.isArray(w.values?.[0]) && w.values![0]![0] === 800 && w.at.startsWith("B"))!.at; // the first cohort's size
 const labels = new Set(settings.cohorts.map((c) => c.label));
 /** Every formula cell but the check itself and the copies of cohort labels: the results. */
-const resultCells = [...base.expected.entries()].filter(([address, v]) => address !== "B18" && !(typeof v === "string" && labels.has(v))).map(([a]) => a);
+const notResults = new Set(["B18", "C3", ...Object.values(inUse)]); // the check, the scenario's index, the inputs in use
+const resultCells = [...base.expected.entries()].filter(([address, v]) => !notResults.has(address) && !(typeof v === "string" && labels.has(v))).map(([a]) => a);
 
 /** The cell of a cohort's count: period 0 is its size (column B), period t its survivors after t periods. */
 const countAt = (cohort: number, period: number) => `${String.fromCharCode("B".charCodeAt(0) + period)}${parseAddress(firstCount).row + cohort}`;
