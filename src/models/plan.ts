@@ -191,6 +191,27 @@ export function shiftFormula(formula: string, rows: number, columns: number): st
     .join("");
 }
 
+/**
+ * The formula with every reference to a cell `inside` says is another sheet's qualified with
+ * that sheet (a range by its first cell: 'Sheet'!A1:B2). References already qualified, text in
+ * double quotes and quoted sheet names are left alone.
+ */
+export function qualifyReferences(formula: string, sheet: string, inside: (row: number, column: number) => boolean): string {
+  return formula
+    .split(/("(?:[^"]|"")*"|'(?:[^']|'')*')/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(REFERENCE, (whole: string, before: string, colAbs: string, letters: string, rowAbs: string, digits: string) => {
+            if (before === ":" || before === "!") return whole;
+            let column = 0;
+            for (const ch of letters) column = column * 26 + ch.charCodeAt(0) - 64;
+            return inside(Number(digits), column) ? `${before}${quoteSheet(sheet)}!${colAbs}${letters}${rowAbs}${digits}` : whole;
+          }),
+    )
+    .join("");
+}
+
 /** The formulas of a write, cell by cell, fills expanded. */
 export function writeFormulas(write: RangeWrite): (string | null)[][] | undefined {
   if (write.formulas) return write.formulas;

@@ -107,7 +107,13 @@ export function scenarioTable(scenarios: Scenario<Record<string, unknown>>[], ac
   for (const input of inputs) {
     const row = input.row;
     const values = scenarios.map((s, j) => (j === 0 ? input.base : ((s.overrides as Record<string, unknown>)[input.key] as string | number | undefined) ?? null));
-    writes.push({ at: `${first}${row}`, values: [values], numberFormat: input.format, text: input.text, style: { fill: INPUT_FILL } });
+    if (typeof input.base === "string" && input.base.startsWith("=") && !input.text) {
+      // A base read live from elsewhere (a linked curve): a formula, the scenarios' overrides values.
+      writes.push({ at: `${first}${row}`, formulas: [[input.base]], numberFormat: input.format });
+      if (scenarios.length > 1) writes.push({ at: `${columnLetter(SCENARIO_COLUMN + 1)}${row}`, values: [values.slice(1)], numberFormat: input.format, style: { fill: INPUT_FILL } });
+    } else {
+      writes.push({ at: `${first}${row}`, values: [values], numberFormat: input.format, text: input.text, style: { fill: INPUT_FILL } });
+    }
     if (input.accepts) {
       const a = input.accepts;
       validations.push({ range: `${first}${row}`, rule: a.rule(`${first}${row}`), prompt: a.prompt, error: a.error });

@@ -3,7 +3,8 @@ import { formatCount } from "../../core/errors";
 import { baseRetention, partnerRetention, programResults, type PartnerTerms, type ProgramResult, type RetentionCurve } from "../../core/partners/program";
 import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, numberWhere, positive, timing, whole, type Accepts } from "../inputs";
 import { PERIODS_PER_YEAR } from "../cohort/cohortPlan";
-import { cellAddress, columnLetter, parseAddress, quoteSheet, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type ValidationPlan, type WorkbookPlan } from "../plan";
+import { activeScenarioIndex, comparisonSheet, inUseFormula, linkedCell, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, scenarioValueFormula, SCENARIO_COLUMN, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
+import { cellAddress, columnLetter, parseAddress, qualifyReferences, quoteSheet, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../plan";
 
 /**
  * The referral-partner model as a workbook: the economics of a referred customer, a table
@@ -18,6 +19,8 @@ import { cellAddress, columnLetter, parseAddress, quoteSheet, type CellContent, 
 export const MAX_TIERS = 20;
 /** The most cells one partner-by-period block may hold: 500 partners × 600 periods. */
 export const MAX_PARTNER_CELLS = 300_000;
+/** The most cells one block may hold across the model's sheet and its scenarios' sheets. */
+export const MAX_SCENARIO_CELLS = 1_200_000;
 
 const tiersSchema = z
   .object({
@@ -52,8 +55,7 @@ const curveSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("linked"), sheet: z.string().min(1).max(31), alphaCell: z.string().regex(/^\$?[A-Z]{1,3}\$?\d+$/), betaCell: z.string().regex(/^\$?[A-Z]{1,3}\$?\d+$/), alpha: z.number().positive(), beta: z.number().positive() }),
 ]);
 
-export const partnerInputSchema = z
-  .object({
+const economicsShape = {
     partners: z.array(partnerSchema).min(1, "there are no partners").max(500, "at most 500 partners"),
     revenue: z.number().nonnegative("revenue must be 0 or more"),
     margin: z.number().min(0, "margin must be between 0 and 1").max(1, "margin must be between 0 and 1 (70% is 0.7)"),
@@ -64,9 +66,60 @@ export const partnerInputSchema = z
     acquisitionPeriods: z.number().int("acquisition periods must be a whole number").min(1, "acquisition periods must be at least 1").max(600, "acquisition periods must be at most 600"),
     paidCac: z.number().nonnegative("the paid acquisition cost must be 0 or more"),
     timing: z.enum(["start", "end"]),
+};
+
+/** The inputs a scenario may override: the economics and the retention curve's parameters, not the partners. */
+export const partnerOverridesSchema = z.object({
+  revenue: economicsShape.revenue,
+  margin: economicsShape.margin,
+  annualDiscount: economicsShape.annualDiscount,
+  horizon: economicsShape.horizon,
+  acquisitionPeriods: economicsShape.acquisitionPeriods,
+  paidCac: economicsShape.paidCac,
+  timing: economicsShape.timing,
+  /** With a constant curve. */
+  retention: z.number().min(0, "retention must be between 0 and 1").max(1, "retention must be between 0 and 1 (85% is 0.85)"),
+  /** With an sBG curve, fitted or linked. */
+  alpha: z.number().positive("alpha must be above 0"),
+  beta: z.number().positive("beta must be above 0"),
+});
+export type PartnerOverrides = z.infer<typeof partnerOverridesSchema>;
+
+export const partnerInputSchema = z
+  .object({
+    ...economicsShape,
+    /** Named scenarios: the first is the base (the inputs above), each later one overrides some inputs. */
+    scenarios: scenariosSchema(partnerOverridesSchema).optional(),
+    /** The scenario that drives the model sheet (ActiveScenario); the base when absent. */
+    activeScenario: scenarioNameSchema.optional(),
   })
   .superRefine((input, ctx) => {
-    if (input.partners.length * (input.horizon + 1) > MAX_PARTNER_CELLS) {
+    const scenarios = scenariosOf(input);
+    if (input.activeScenario !== undefined && !scenarios.some((s) => s.name.toLowerCase() === input.activeScenario!.toLowerCase())) {
+      ctx.addIssue({ code: "custom", path: ["activeScenario"], message: `the active scenario ${input.activeScenario} is not one of the scenarios (${scenarios.map((s) => s.name).join(", ")})` });
+    }
+    scenarios.forEach((s, j) => {
+      const o = s.overrides;
+      if (o.retention !== undefined && input.curve.kind !== "constant") ctx.addIssue({ code: "custom", path: ["scenarios", j, "overrides", "retention"], message: `scenario ${s.name}: a constant retention overrides a constant curve; this model's curve is the sBG: override alpha and beta` });
+      if ((o.alpha !== undefined || o.beta !== undefined) && input.curve.kind === "constant") ctx.addIssue({ code: "custom", path: ["scenarios", j, "overrides", o.alpha !== undefined ? "alpha" : "beta"], message: `scenario ${s.name}: alpha and beta override an sBG curve; this model's retention is constant: override retention` });
+      if (j > 0 && (o.horizon !== undefined || o.retention !== undefined || o.alpha !== undefined || o.beta !== undefined)) {
+        // Each scenario's partners must keep their retention at 0 or more and their bounty's hold within the horizon.
+        const own = scenarioSettings(input, s);
+        own.partners.forEach((p) => {
+          if (p.holdPeriods > own.horizon) ctx.addIssue({ code: "custom", path: ["scenarios", j, "overrides", "horizon"], message: `scenario ${s.name}: ${p.name}'s bounty is held ${p.holdPeriods} periods, beyond the scenario's horizon of ${own.horizon}` });
+          try {
+            partnerRetention(baseRetention(curveOf(own.curve), own.horizon), p.churnMultiplier, p.name);
+          } catch (error) {
+            ctx.addIssue({ code: "custom", path: ["scenarios", j, "overrides"], message: `scenario ${s.name}: ${(error as Error).message}` });
+          }
+        });
+      }
+    });
+    const built = Math.max(input.horizon, ...scenarios.map((s) => s.overrides.horizon ?? 0));
+    if (scenarios.length > 1 && input.partners.length * (built + 1) * (scenarios.length + 1) > MAX_SCENARIO_CELLS) {
+      ctx.addIssue({ code: "custom", path: ["scenarios"], message: `${scenarios.length} scenarios, each on a sheet of its own, over ${input.partners.length} partners × ${built} periods make more than ${formatCount(MAX_SCENARIO_CELLS)} cells a block across the sheets: use fewer scenarios, fewer partners or a shorter horizon` });
+    }
+    if (input.partners.length * (built + 1) > MAX_PARTNER_CELLS) {
       ctx.addIssue({ code: "custom", path: ["partners"], message: `${input.partners.length} partners × ${input.horizon} periods is more than the model holds (${formatCount(MAX_PARTNER_CELLS)} cells a block): use fewer partners or a shorter horizon` });
     }
     const seen = new Map<string, number>();
@@ -89,6 +142,13 @@ export const partnerInputSchema = z
 
 export type PartnerModelSettings = z.infer<typeof partnerInputSchema>;
 export type PartnerInput = z.infer<typeof partnerSchema>;
+
+/** The curve of a scenario: its overrides of retention, or of alpha and beta, over the model's curve. */
+export function scenarioCurve(curve: PartnerModelSettings["curve"], o: Partial<PartnerOverrides>): PartnerModelSettings["curve"] {
+  if (curve.kind === "constant") return o.retention === undefined ? curve : { ...curve, retention: o.retention };
+  if (o.alpha === undefined && o.beta === undefined) return curve;
+  return { ...curve, alpha: o.alpha ?? curve.alpha, beta: o.beta ?? curve.beta };
+}
 
 /** The retention curve the core computes with: a linked curve is the sBG of its values at build time. */
 export function curveOf(curve: PartnerModelSettings["curve"]): RetentionCurve {
@@ -115,18 +175,98 @@ export function partnerProgram(settings: PartnerModelSettings): ProgramResult {
 
 export interface PartnerPlanResult {
   plan: WorkbookPlan;
-  /** For every result cell, the value the core computes for it (with `withExpected`). */
+  /** For every result cell of the model sheet, the value the core computes for it (with `withExpected`). */
   expected: Map<string, number | string>;
+  /** Every sheet's cells, by the sheet's name in the plan. */
+  expectedBySheet: Map<string, Map<string, number | string>>;
+  /** The active scenario's program, as the model sheet shows it. */
   program: ProgramResult;
+  /** Each scenario's program, in the scenarios' order. */
+  scenarioPrograms: ProgramResult[];
+}
+
+export const PARTNER_SHEET = "Partner model";
+export const PARTNER_COMPARISON_SHEET = "Partner scenarios";
+const SCENARIO_PREFIX = "Partner";
+
+/** The settings of scenario `scenario`: its overrides applied, the curve's among them. */
+export function scenarioSettings(settings: PartnerModelSettings, scenario: Scenario<PartnerOverrides> | undefined): PartnerModelSettings {
+  if (!scenario) return settings;
+  const { retention: _r, alpha: _a, beta: _b, ...economics } = scenario.overrides;
+  return { ...withScenario(settings, { name: scenario.name, overrides: economics }), curve: scenarioCurve(settings.curve, scenario.overrides) };
+}
+
+interface SheetRole {
+  scenarios: Scenario<PartnerOverrides>[];
+  active: number;
+  builtHorizon: number;
+  /** Scenario j's own sheet; undefined for the model sheet. */
+  scenario?: number;
 }
 
 /**
- * Builds the plan. `withExpected` also returns, for the result cells, the values the core
- * computes, which the tests compare with a spreadsheet engine's results.
+ * Builds the plan: the model sheet (driven by the active scenario) and, with two scenarios or
+ * more, a sheet per scenario and the comparison sheet. `withExpected` also returns, for the
+ * result cells, the values the core computes, which the tests compare with a spreadsheet
+ * engine's results.
  */
 export function buildPartnerPlan(settings: PartnerModelSettings, { withExpected = false } = {}): PartnerPlanResult {
+  const scenarios = scenariosOf<PartnerOverrides>(settings);
+  const active = activeScenarioIndex(scenarios, settings.activeScenario);
+  const builtHorizon = Math.max(...scenarios.map((s) => scenarioSettings(settings, s).horizon));
+  const main = partnerSheet(settings, { scenarios, active, builtHorizon }, withExpected);
+  if (scenarios.length === 1) {
+    return { plan: { modelId: "partners", sheets: [main.sheet] }, expected: main.expected, expectedBySheet: new Map([[PARTNER_SHEET, main.expected]]), program: main.program, scenarioPrograms: [main.program] };
+  }
+  const own = scenarios.map((_, j) => partnerSheet(settings, { scenarios, active, builtHorizon, scenario: j }, withExpected));
+  const programs = own.map((o) => o.program);
+  const net = "Program net value (margin less commission), discounted to today";
+  const commission = "Program commission, discounted to today";
+  const comparison = comparisonSheet(
+    PARTNER_COMPARISON_SHEET,
+    "Referral-partner model: the scenarios side by side",
+    SCENARIO_PREFIX,
+    scenarios,
+    [
+      { label: "Input check", cell: own[0]!.cells.check, expected: () => "OK" },
+      { label: commission, cell: own[0]!.cells.commission, format: FORMAT.money, name: "Scenario_ProgramCommission", expected: (j) => programs[j]!.commission },
+      { label: net, cell: own[0]!.cells.netValue, format: FORMAT.money, name: "Scenario_ProgramNetValue", expected: (j) => programs[j]!.netValue },
+      { label: "Program ROI: net value per commission dollar", cell: own[0]!.cells.roi, format: "0.00", name: "Scenario_ProgramROI", expected: (j) => programs[j]!.roi ?? "no commission" },
+      { label: "Value over paid acquisition", cell: own[0]!.cells.valueOverPaid, format: FORMAT.money, expected: (j) => programs[j]!.valueOverPaid },
+      ...settings.partners.map((p, i) => ({ label: `Net value per referred customer: ${p.name}`, cell: own[0]!.cells.partnerNet(i), format: FORMAT.money, expected: (j: number) => programs[j]!.partners[i]!.netValue })),
+    ],
+    [
+      { title: "Program net value, by scenario", rows: [net] },
+      { title: "Program commission, by scenario", rows: [commission] },
+    ],
+  );
+  const sheets = [main.sheet, ...own.map((o) => o.sheet), comparison.sheet];
+  const expectedBySheet = new Map<string, Map<string, number | string>>([[PARTNER_SHEET, main.expected], ...own.map((o): [string, Map<string, number | string>] => [o.sheet.name, o.expected]), [PARTNER_COMPARISON_SHEET, comparison.expected]]);
+  return { plan: { modelId: "partners", sheets }, expected: main.expected, expectedBySheet, program: main.program, scenarioPrograms: programs };
+}
+
+/** The overridable inputs by their name on the sheet. */
+const OVERRIDABLE: Record<string, keyof PartnerOverrides> = {
+  Revenue: "revenue",
+  Margin: "margin",
+  AnnualDiscount: "annualDiscount",
+  Horizon: "horizon",
+  AcquisitionPeriods: "acquisitionPeriods",
+  PaidCAC: "paidCac",
+  Timing: "timing",
+  Retention: "retention",
+  Alpha: "alpha",
+  Beta: "beta",
+};
+
+/** One sheet of the model: the model sheet, or a scenario's own (role.scenario), which reads the partners table of the model sheet. */
+function partnerSheet(baseSettings: PartnerModelSettings, role: SheetRole, withExpected: boolean) {
+  const own = role.scenario;
+  const isMain = own === undefined;
+  const S = role.scenarios.length;
+  const settings = scenarioSettings(baseSettings, role.scenarios[own ?? role.active]);
   const program = partnerProgram(settings);
-  const H = settings.horizon;
+  const H = role.builtHorizon;
   const N = settings.partners.length;
   const M = Math.max(1, ...settings.partners.map((p) => p.tiers?.starts.length ?? 0));
   const unit = settings.period;
@@ -182,22 +322,56 @@ export function buildPartnerPlan(settings: PartnerModelSettings, { withExpected 
     { name: "AnnualDiscount", text: "Annual discount rate", value: settings.annualDiscount, format: FORMAT.share, accepts: annualRate() },
     { name: "PeriodsPerYear", text: `Periods per year (${unit}s)`, value: periodsPerYear, format: FORMAT.whole, accepts: whole("PeriodsPerYear", 1, 365, "Periods in a year: 12 for months, 4 for quarters, 1 for years") },
     { name: "DiscountRate", text: `Discount rate per ${unit}: (1 + annual)^(1/periods) − 1`, value: guard("(1+AnnualDiscount)^(1/PeriodsPerYear)-1"), format: FORMAT.rate },
-    { name: "Horizon", text: `Horizon of a referred customer (${unit}s; up to ${H} as built)`, value: H, format: FORMAT.whole, accepts: horizon(H, unit) },
+    { name: "Horizon", text: `Horizon of a referred customer (${unit}s; up to ${H} as built)`, value: settings.horizon, format: FORMAT.whole, accepts: horizon(H, unit) },
     { name: "AcquisitionPeriods", text: `${unit[0]!.toUpperCase()}${unit.slice(1)}s over which partners keep referring`, value: settings.acquisitionPeriods, format: FORMAT.whole, accepts: whole("AcquisitionPeriods", 1, 600, `How many ${unit}s partners keep referring customers, from 1 to 600`) },
     { name: "PaidCAC", text: "Acquisition cost through paid channels", value: settings.paidCac, format: FORMAT.money, accepts: amount("PaidCAC", "What a customer costs to acquire through paid channels, in currency") },
     { name: "Timing", text: 'Revenue paid at the "start" or "end" of each period', value: settings.timing, accepts: timing("revenue") },
     ...curveInputs,
   ];
+  const scenarioInputs: ScenarioInput[] = [];
+  const baseCurve = baseSettings.curve;
+  const baseValue = (key: keyof PartnerOverrides, value: CellContent): string | number => {
+    if (key === "retention") return baseCurve.kind === "constant" ? baseCurve.retention : Number.NaN;
+    if (key === "alpha" || key === "beta") return baseCurve.kind === "linked" ? String(value) : baseCurve.kind === "sbg" ? baseCurve[key] : Number.NaN;
+    return baseSettings[key];
+  };
   inputs.forEach(({ name, text, value, format, accepts }, i) => {
     const row = 5 + i;
     label(`A${row}`, text);
     const at = `B${row}`;
-    if (typeof value === "string" && value.startsWith("=")) writes.push({ at, formulas: [[value]], numberFormat: format });
+    const key = OVERRIDABLE[name];
+    const isFormula = typeof value === "string" && value.startsWith("=");
+    if (key !== undefined) {
+      // In use: the active scenario's value (the model sheet), or this scenario's (its own sheet).
+      writes.push({ at, formulas: [[isMain ? inUseFormula(row, S) : scenarioValueFormula(PARTNER_SHEET, row, own)]], numberFormat: format });
+      if (withExpected && !isFormula) expected.set(at, value as number | string);
+      if (isMain) scenarioInputs.push({ name, key, row, base: baseValue(key, value), format, accepts, text: key === "timing" });
+      const where = isMain ? `${columnLetter(SCENARIO_COLUMN)}${row}:${columnLetter(SCENARIO_COLUMN + S - 1)}${row}` : `${PARTNER_SHEET}!${columnLetter(SCENARIO_COLUMN + own)}${row}`;
+      if (accepts) checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${where})`]));
+      names.push({ name, ref: `$B$${row}` });
+      return;
+    }
+    if (!isMain && !isFormula) {
+      writes.push({ at, formulas: [[`=${quoteSheet(PARTNER_SHEET)}!$B$${row}`]], numberFormat: format });
+      if (accepts) checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${PARTNER_SHEET}!${at})`]));
+      names.push({ name, ref: `$B$${row}` });
+      return;
+    }
+    if (isFormula) writes.push({ at, formulas: [[value as string]], numberFormat: format });
     else writes.push({ at, values: [[value]], numberFormat: format, text: typeof value === "string", style: accepts ? { fill: INPUT_FILL } : { italic: true } });
     names.push({ name, ref: `$B$${row}` });
     if (accepts) input(accepts, at);
   });
   expect(`B${5 + 4}`, [[discountRate]]);
+  if (isMain) {
+    // ActiveScenario and the scenario table; the scenario's check comes first, as every input in use reads it.
+    const table = scenarioTable(role.scenarios as Scenario<Record<string, unknown>>[], role.active, scenarioInputs);
+    writes.push(...table.writes);
+    validations.push(...table.validations);
+    names.push(...table.names);
+    checks.unshift(table.check);
+    expect("C3", [[role.active + 1]]);
+  }
   if (curve.kind === "linked") {
     const row = 5 + inputs.length - 2;
     // A sheet's name may hold a double quote, which a message inside a formula cannot: shown as a typographic one.
@@ -236,6 +410,7 @@ export function buildPartnerPlan(settings: PartnerModelSettings, { withExpected 
     ],
     style: { bold: true },
   });
+  const tableWrites = writes.length;
   writes.push({ at: `A${firstTableRow}`, values: settings.partners.map((p) => [p.name]), text: true });
   writes.push({
     at: `B${firstTableRow}`,
@@ -247,6 +422,11 @@ export function buildPartnerPlan(settings: PartnerModelSettings, { withExpected 
     values: settings.partners.map((p) => [...Array.from({ length: M }, (_, k) => p.tiers?.starts[k] ?? null), ...Array.from({ length: M }, (_, k) => p.tiers?.rates[k] ?? null)]),
     style: { fill: INPUT_FILL },
   });
+  if (!isMain) {
+    // A scenario's sheet reads the model sheet's partners table (its formulas qualified below): no copy of it here.
+    writes.splice(tableWrites - 2, 5);
+    label(`A${tableHeader - 1}`, `Partners and their terms: read from the table on ${PARTNER_SHEET}`, true);
+  }
   const column = (c: string) => `$${c}$${firstTableRow}:$${c}$${lastTableRow}`;
   const tableCheck = (condition: string, message: string) => checks.push([condition, message]);
   {
@@ -468,34 +648,35 @@ export function buildPartnerPlan(settings: PartnerModelSettings, { withExpected 
     names.push({ name, ref: `$B$${row}` });
   });
 
-  const charts: ChartPlan[] = [
+  const charts: ChartPlan[] = !isMain ? [] : [
     {
       kind: "column",
       title: "Net value per referred customer, by partner",
       categories: `A${resultRow(0)}:A${resultRow(N - 1)}`,
       series: [{ name: "Net value", values: `F${resultRow(0)}:F${resultRow(N - 1)}` }],
-      from: "D3",
-      to: "K20",
+      from: `${col(SCENARIO_COLUMN + S + 1)}3`,
+      to: `${col(SCENARIO_COLUMN + S + 8)}20`,
     },
   ];
 
-  return {
-    plan: {
-      modelId: "partners",
-      sheets: [
-        {
-          name: "Partner model",
-          writes,
-          names,
-          charts,
-          tables: [{ name: "LifetimePartners", range: `A${tableHeader}:${col(lastTableColumn)}${lastTableRow}`, style: "TableStyleLight9" }],
-          freeze: { rows: 0, columns: 1 },
-          columnWidths: { A: 52, B: 16, C: 16 },
-          validations,
-        },
-      ],
-    },
-    expected,
-    program,
+  if (!isMain) {
+    const inTable = (row: number, column: number) => row >= firstTableRow && row <= lastTableRow && column <= lastTableColumn;
+    const qualify = (f: string | null) => (f === null ? f : qualifyReferences(f, PARTNER_SHEET, inTable));
+    for (const w of writes) {
+      if (w.formulas) w.formulas = w.formulas.map((row) => row.map(qualify));
+      if (w.fill) w.fill = { ...w.fill, formula: qualify(w.fill.formula) as string };
+    }
+  }
+  const sheet: SheetPlan = isMain
+    ? { name: PARTNER_SHEET, writes, names, charts, tables: [{ name: "LifetimePartners", range: `A${tableHeader}:${col(lastTableColumn)}${lastTableRow}`, style: "TableStyleLight9" }], freeze: { rows: 0, columns: 1 }, columnWidths: { A: 52, B: 16, C: 16 }, validations }
+    : { name: scenarioSheetName(SCENARIO_PREFIX, own), writes, names, charts, freeze: { rows: 0, columns: 1 }, columnWidths: { A: 52, B: 16, C: 16 } };
+  const cells = {
+    check: `$B$${checkRow}`,
+    commission: `$B$${programRow + 3}`,
+    netValue: `$B$${programRow + 4}`,
+    roi: `$B$${programRow + 5}`,
+    valueOverPaid: `$B$${programRow + 6}`,
+    partnerNet: (i: number) => `$F$${resultRow(i)}`,
   };
+  return { sheet, expected, program, cells };
 }

@@ -41,10 +41,13 @@ const linked: PartnerModelSettings = { ...economics, partners: partners.slice(0,
 let results: { expected: Map<string, number | string>; values: Map<string, ReadCell> }[] = [];
 let guarded: { name: string; values: Map<string, ReadCell>; check: RegExp }[] = [];
 const base = buildPartnerPlan(cases[0]![1], { withExpected: true });
-const resultCells = [...base.expected.keys()].filter((a) => a !== "B" + base.plan.sheets[0]!.names.find((n) => n.name === "InputCheck")!.ref.replace(/\D/g, ""));
+/** The results: every expected cell but the check, the scenario's index and the inputs in use (B5:B17). */
+const resultCells = [...base.expected.keys()].filter((a) => a !== "B" + base.plan.sheets[0]!.names.find((n) => n.name === "InputCheck")!.ref.replace(/\D/g, "") && a !== "C3" && !/^B([5-9]|1[0-7])$/.test(a));
 
 
-const inputAt = (name: string) => base.plan.sheets[0]!.names.find((n) => n.name === name)!.ref.replace(/\$/g, "");
+/** Where a user edits an input: the scenario table's base column (G) for those scenarios override, else column B. */
+const overridden = new Set(["Revenue", "Margin", "AnnualDiscount", "Horizon", "AcquisitionPeriods", "PaidCAC", "Timing", "Retention", "Alpha", "Beta"]);
+const inputAt = (name: string) => base.plan.sheets[0]!.names.find((n) => n.name === name)!.ref.replace(/\$/g, "").replace(/^B/, overridden.has(name) ? "G" : "B");
 const tableHeader = base.plan.sheets[0]!.writes.find((w) => w.values?.[0]?.[0] === "Partner")!.at;
 const tableCell = (column: string, partnerIndex: number) => `${column}${parseAddress(tableHeader).row + 1 + partnerIndex}`;
 const refused: [string, string, CellContent, RegExp][] = [
