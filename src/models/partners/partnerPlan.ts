@@ -3,7 +3,7 @@ import { formatCount } from "../../core/errors";
 import { baseRetention, partnerRetention, programResults, type PartnerTerms, type ProgramResult, type RetentionCurve } from "../../core/partners/program";
 import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, numberWhere, positive, timing, whole, type Accepts } from "../inputs";
 import { PERIODS_PER_YEAR } from "../cohort/cohortPlan";
-import { activeScenarioIndex, comparisonSheet, inUseFormula, linkedCell, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, scenarioValueFormula, SCENARIO_COLUMN, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
+import { activeScenarioIndex, comparisonSheet, inUseFormula, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, scenarioValueFormula, SCENARIO_COLUMN, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
 import { cellAddress, columnLetter, parseAddress, qualifyReferences, quoteSheet, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../plan";
 
 /**
@@ -192,7 +192,7 @@ const SCENARIO_PREFIX = "Partner";
 /** The settings of scenario `scenario`: its overrides applied, the curve's among them. */
 export function scenarioSettings(settings: PartnerModelSettings, scenario: Scenario<PartnerOverrides> | undefined): PartnerModelSettings {
   if (!scenario) return settings;
-  const { retention: _r, alpha: _a, beta: _b, ...economics } = scenario.overrides;
+  const economics = Object.fromEntries(Object.entries(scenario.overrides).filter(([key]) => key !== "retention" && key !== "alpha" && key !== "beta"));
   return { ...withScenario(settings, { name: scenario.name, overrides: economics }), curve: scenarioCurve(settings.curve, scenario.overrides) };
 }
 

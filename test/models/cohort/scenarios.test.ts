@@ -47,7 +47,7 @@ const close = (got: ReadCell | undefined, want: number | string) =>
   typeof want === "number" ? typeof got === "number" && Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)) : got === want;
 
 const built = buildCohortPlan(settings, fit, { withExpected: true });
-let values: Map<string, Map<string, ReadCell>> = new Map();
+const values: Map<string, Map<string, ReadCell>> = new Map();
 let switched: Map<string, ReadCell>[] = [];
 
 before(async () => {
