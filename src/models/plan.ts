@@ -212,6 +212,29 @@ export function qualifyReferences(formula: string, sheet: string, inside: (row: 
     .join("");
 }
 
+/**
+ * The sheet with its formulas' references to other sheets of the plan renamed: a host that
+ * writes a plan's sheet under another name (one taken, or the user's name for a rebuilt
+ * sheet) passes `renames` (planned name → name in the workbook).
+ */
+export function renameSheetReferences(sheet: SheetPlan, renames: ReadonlyMap<string, string>): SheetPlan {
+  const changes = [...renames].filter(([from, to]) => from !== to);
+  if (changes.length === 0) return sheet;
+  const rename = (formula: string) =>
+    formula
+      .split(/("(?:[^"]|"")*")/)
+      .map((part, i) => (i % 2 === 1 ? part : changes.reduce((text, [from, to]) => text.split(`${quoteSheet(from)}!`).join(`${quoteSheet(to)}!`), part)))
+      .join("");
+  return {
+    ...sheet,
+    writes: sheet.writes.map((w) => ({
+      ...w,
+      ...(w.formulas ? { formulas: w.formulas.map((row) => row.map((f) => (f === null ? f : rename(f)))) } : {}),
+      ...(w.fill ? { fill: { ...w.fill, formula: rename(w.fill.formula) } } : {}),
+    })),
+  };
+}
+
 /** The formulas of a write, cell by cell, fills expanded. */
 export function writeFormulas(write: RangeWrite): (string | null)[][] | undefined {
   if (write.formulas) return write.formulas;

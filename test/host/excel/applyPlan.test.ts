@@ -60,13 +60,13 @@ describe("applyPlan (Office.js) on a strict Excel", () => {
     for (const name of ["Alpha", "Beta", "LogLikelihood", "CLV_NewCustomer", "CustomerEquity"]) assert.ok(sheet.names.has(name), name);
     assert.equal(sheet.names.get("CLV_NewCustomer"), "='Cohort model (2)'!$B$20");
     assert.equal(sheet.cells.get("B7")!.formula, '=IF(InputCheck="OK",Revenue*Margin,NA())');
-    // Inputs carry Excel's data validation: bounds, a list for the timing, the prompt that states the unit.
+    // Inputs carry Excel's data validation (in the scenario table's base column for those scenarios override): bounds, a list for the timing, the prompt that states the unit.
     const validation = (address: string) => JSON.parse(sheet.cells.get(address)!.validation!) as { rule: unknown; prompt: { title: string; message: string }; errorAlert: { style: string } };
-    assert.deepEqual(validation("B12").rule, { wholeNumber: { formula1: 1, formula2: 6, operator: "Between" } });
-    assert.equal(validation("B12").errorAlert.style, "Stop");
-    assert.deepEqual(validation("B13").rule, { list: { inCellDropDown: true, source: "start,end" } });
-    assert.match(validation("B5").prompt.message, /Revenue per active customer per month, in currency, 0 or more/);
-    assert.deepEqual(validation("B9").rule, { custom: { formula: "=AND(ISNUMBER(B9),B9>-1,B9<=1)" } });
+    assert.deepEqual(validation("G12").rule, { wholeNumber: { formula1: 1, formula2: 6, operator: "Between" } });
+    assert.equal(validation("G12").errorAlert.style, "Stop");
+    assert.deepEqual(validation("G13").rule, { list: { inCellDropDown: true, source: "start,end" } });
+    assert.match(validation("G5").prompt.message, /Revenue per active customer per month, in currency, 0 or more/);
+    assert.deepEqual(validation("G9").rule, { custom: { formula: "=AND(ISNUMBER(G9),G9>-1,G9<=1)" } });
     assert.equal(sheet.cells.get("B16")!.validation, undefined, "the log-likelihood is a record, not an input");
     const label = [...sheet.cells.values()].find((c) => c.value === '=HYPERLINK("x")')!;
     assert.equal(label.numberFormat, "@");
@@ -122,9 +122,9 @@ describe("applyPlan (Office.js) on a strict Excel", () => {
     // …and what they point at is the rebuilt model's result, in the same cell and name.
     assert.match(model.cells.get("B20")!.formula!, /^=IF\(InputCheck="OK",MarginPerPeriod\*SUMPRODUCT/);
     // The horizon's validation follows the rebuilt horizon.
-    assert.deepEqual((JSON.parse(model.cells.get("B12")!.validation!) as { rule: unknown }).rule, { wholeNumber: { formula1: 1, formula2: 60, operator: "Between" } });
+    assert.deepEqual((JSON.parse(model.cells.get("G12")!.validation!) as { rule: unknown }).rule, { wholeNumber: { formula1: 1, formula2: 60, operator: "Between" } });
     assert.equal(model.names.get("CLV_NewCustomer"), "='Cohort model'!$B$20");
-    assert.equal(model.cells.get("B5")!.value, 80);
+    assert.equal(model.cells.get("G5")!.value, 80);
     assert.equal(second.written.instance, first.written.instance);
   });
 

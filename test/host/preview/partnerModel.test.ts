@@ -55,7 +55,8 @@ describe("the partner model in the preview workbook", () => {
     assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} of ${expected.size} cells differ`);
     assert.equal(values("A" + (Number(/\d+/.exec(plan.sheets[0]!.names.find((n) => n.name === "Partner_Names")!.ref)![0]) + 2)), "=1+1");
 
-    const margin = plan.sheets[0]!.names.find((n) => n.name === "Margin")!.ref.replace(/\$/g, "");
+    // Margin is edited in the scenario table's base column (G); column B holds the value in use.
+    const margin = plan.sheets[0]!.names.find((n) => n.name === "Margin")!.ref.replace(/\$/g, "").replace("B", "G");
     const netValue = plan.sheets[0]!.names.find((n) => n.name === "ProgramNetValue")!.ref.replace(/\$/g, "");
     const before = values(netValue);
     // Typed in, the validation refuses it; pasted over (which bypasses validation), the results turn to #N/A.

@@ -89,16 +89,18 @@ describe("the preview workbook (its own formula engine)", () => {
     const { workbook } = await buildFromSelection();
     const id = workbook.sheetId("Cohort model");
     const horizon = workbook.engine.getNamedExpressionValue("Horizon", id) as number;
-    assert.equal(workbook.validationAt(id, 12, 2)?.prompt.title, "Horizon");
-    assert.deepEqual(workbook.enter("Cohort model", "B12", horizon + 24), { title: "Horizon: not accepted", message: `This sheet computes horizons from 1 to ${horizon} months. For a longer one, rebuild the model with Lifetime.` });
-    assert.equal(workbook.values("Cohort model", "B12")[0]![0], horizon, "the refused entry is not kept");
-    assert.equal(workbook.enter("Cohort model", "B13", "middle")?.title, "Timing: not accepted");
-    assert.equal(workbook.enter("Cohort model", "B9", 10)?.title, "AnnualDiscount: not accepted");
-    assert.equal(workbook.enter("Cohort model", "B13", "END"), undefined, "a list matches as Excel's does, ignoring case");
-    assert.equal(workbook.enter("Cohort model", "B6", 0.45), undefined);
+    // The inputs scenarios override are edited in the scenario table's base column (G).
+    assert.equal(workbook.validationAt(id, 12, 7)?.prompt.title, "Horizon");
+    assert.deepEqual(workbook.enter("Cohort model", "G12", horizon + 24), { title: "Horizon: not accepted", message: `This sheet computes horizons from 1 to ${horizon} months. For a longer one, rebuild the model with Lifetime.` });
+    assert.equal(workbook.values("Cohort model", "G12")[0]![0], horizon, "the refused entry is not kept");
+    assert.equal(workbook.enter("Cohort model", "G13", "middle")?.title, "Timing: not accepted");
+    assert.equal(workbook.enter("Cohort model", "G9", 10)?.title, "AnnualDiscount: not accepted");
+    assert.equal(workbook.enter("Cohort model", "G13", "END"), undefined, "a list matches as Excel's does, ignoring case");
+    assert.equal(workbook.enter("Cohort model", "G6", 0.45), undefined);
+    assert.equal(workbook.values("Cohort model", "B6")[0]![0], 0.45, "the input in use follows the base");
     // Validation can be pasted over: the results guard themselves.
-    workbook.setCells("Cohort model", "B6", [[70]]);
-    assert.match(String(workbook.engine.getNamedExpressionValue("InputCheck", id)), /^Margin must be a fraction from 0 to 1 \(60% is 0\.6\) \(B6\)$/);
+    workbook.setCells("Cohort model", "G6", [[70]]);
+    assert.match(String(workbook.engine.getNamedExpressionValue("InputCheck", id)), /^Margin must be a fraction from 0 to 1 \(60% is 0\.6\) \(G6:G6\)$/);
     for (const name of ["CLV_NewCustomer", "CustomerEquity", "ActiveToday", "LTV_CAC"]) {
       assert.equal((workbook.engine.getNamedExpressionValue(name, id) as { value?: string }).value, "#N/A", name);
     }
@@ -128,6 +130,24 @@ describe("the preview workbook (its own formula engine)", () => {
     const error = workbook.engine.getCellValue({ sheet: workbook.sheetId("Data"), row: 3, col: 10 }) as { value: string; message: string };
     assert.equal(error.value, "#VALUE!");
     assert.match(error.message, /retention must be between 0 and 1 \(80% is 0\.8\); got 80/);
+  });
+
+  it("writes one value into one cell: text as text, and what depends on the cell recalculates", async () => {
+    const workbook = sampleWorkbook();
+    const host = previewHost(workbook, memoryStore());
+    workbook.setCells("Data", "K2", [["=LEN(K1)"]]);
+    let changes = 0;
+    workbook.onChange(() => changes++);
+    for (const text of ["=1+1", "00123", "1/2", "TRUE", "Optimistic"]) {
+      await host.setCellValue("Data", "$K$1", text);
+      assert.equal(workbook.values("Data", "K1")[0]![0], text, text);
+      assert.equal(workbook.values("Data", "K2")[0]![0], text.length);
+    }
+    assert.equal(changes, 5, "the grid is told each time");
+    await host.setCellValue("Data", "K1", 12.5);
+    assert.equal(workbook.values("Data", "K1")[0]![0], 12.5);
+    await assert.rejects(host.setCellValue("Data", "K1:K2", "x"), /K1:K2 is not the address of one cell/);
+    await assert.rejects(host.setCellValue("Gone", "K1", "x"), /no sheet named Gone/);
   });
 
   it("inserts into the active cell only, and asks before replacing what a cell holds", async () => {
