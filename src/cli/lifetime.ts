@@ -14,7 +14,9 @@ import { InputError, readCohortInput } from "./readInput";
 import { readCohortCsv } from "../models/cohort/cohortCsv";
 import { buildCohortPlan, cohortFitBand, cohortInputSchema, type CohortModelSettings } from "../models/cohort/cohortPlan";
 import { CSV_COLUMN, MAX_PARTNERS, readPartnerCsv } from "../models/partners/partnerCsv";
-import { buildPartnerPlan, partnerInputSchema, type PartnerModelSettings } from "../models/partners/partnerPlan";
+import { buildPartnerPlan, partnerInputSchema, type PartnerModelSettings, type PartnerOverrides } from "../models/partners/partnerPlan";
+import { MAX_SCENARIOS, type Scenario } from "../models/scenarios";
+import { readScenarioCsv, ScenarioFileError, type ScenarioRow } from "./scenarios";
 
 const COHORT_USAGE = `Usage: lifetime cohort <cohorts.csv> -o <model.xlsx> [options]
 
@@ -34,6 +36,10 @@ Builds a cohort retention model (shifted-beta-geometric) as a workbook of live f
   --horizon N          projection horizon in periods (default 36)
   --timing T           start (default: a customer active at the start of a period pays
                        for it) or end
+  --scenarios FILE     named scenarios: a CSV with the header "scenario," and any of
+                       revenue, margin, cac, discount, horizon, timing; one row per
+                       scenario (at most 8), a blank cell keeping the option's value; the
+                       first row is the base and the active scenario
 `;
 
 const PARTNERS_USAGE = `Usage: lifetime partners <partners.csv> -o <model.xlsx> [options]
@@ -61,6 +67,11 @@ live formulas, and prints the partners ranked by the net value they bring.
                        periods over which partners keep referring (default: the horizon)
   --paid-cac N         what a customer costs through paid channels (default 0)
   --timing T           start (default: revenue billed at the start of each period) or end
+  --scenarios FILE     named scenarios: a CSV with the header "scenario," and any of the
+                       options above as spelled without the dashes (revenue, margin,
+                       retention or alpha and beta, discount, horizon, acquisition-periods,
+                       paid-cac, timing); one row per scenario (at most 8), a blank cell
+                       keeping the option's value; the first row is the base and the active one
 `;
 
 const USAGE = `Usage: lifetime cohort <cohorts.csv> -o <model.xlsx> [options]
@@ -89,8 +100,8 @@ interface Options {
 }
 
 const OPTIONS: Record<Command, string[]> = {
-  cohort: ["output", "revenue", "margin", "cac", "discount", "period", "horizon", "timing"],
-  partners: ["output", "revenue", "margin", "retention", "alpha", "beta", "discount", "period", "horizon", "acquisition-periods", "paid-cac", "timing"],
+  cohort: ["output", "revenue", "margin", "cac", "discount", "period", "horizon", "timing", "scenarios"],
+  partners: ["output", "revenue", "margin", "retention", "alpha", "beta", "discount", "period", "horizon", "acquisition-periods", "paid-cac", "timing", "scenarios"],
 };
 
 function parseArguments(argv: string[]): Options {
@@ -205,6 +216,46 @@ function writeOutput(output: string, contents: Uint8Array): void {
   }
 }
 
+/** The scenarios file's rows, or none without --scenarios. */
+async function scenarioRows(options: Options): Promise<ScenarioRow[] | undefined> {
+  const file = options.values.scenarios;
+  if (file === undefined) return undefined;
+  const text = await readCohortInput(file, { what: "scenario", maxRecords: MAX_SCENARIOS, maxColumns: 1 + OPTIONS[options.command].length });
+  return readScenarioCsv(text, file, OPTIONS[options.command].filter((o) => o !== "scenarios"), options.command);
+}
+
+/** Each row's settings: the command's options with the row's values over them; a refusal names the row and the column. */
+function rowSettings<T>(rows: ScenarioRow[], file: string, values: Record<string, string>, read: (values: Record<string, string>) => T): T[] {
+  return rows.map((r) => {
+    try {
+      return read({ ...values, ...r.values });
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      const option = /^--([a-z-]+)(?::)? (.*)$/s.exec(error.message);
+      throw new UsageError(option && r.values[option[1]!] !== undefined ? `${file}, row ${r.row}, column ${option[1]}: ${option[2]}` : `${file}, row ${r.row} (${r.name}): ${error.message}`);
+    }
+  });
+}
+
+/** Scenario j's overrides: where its settings differ from the base's. */
+function overrides<O>(base: Record<string, unknown>, own: Record<string, unknown>, keys: readonly string[]): Partial<O> {
+  return Object.fromEntries(keys.filter((k) => own[k] !== base[k]).map((k) => [k, own[k]])) as Partial<O>;
+}
+
+/** A schema's refusal inside the scenarios, as the file's row and column. */
+function scenarioIssue(rows: ScenarioRow[] | undefined, file: string | undefined, path: readonly PropertyKey[], message: string, optionOf: Record<string, string>): string | undefined {
+  if (!rows || path[0] !== "scenarios" || typeof path[1] !== "number") return undefined;
+  const r = rows[path[1]];
+  if (!r) return `${file}: ${message}`;
+  const key = path[3] === undefined ? (path[2] === "name" ? "scenario" : undefined) : optionOf[String(path[3])] ?? String(path[3]);
+  return `${file}, row ${r.row}${key ? `, column ${key}` : ` (${r.name})`}: ${message}`;
+}
+
+const COHORT_KEYS = ["revenue", "margin", "cac", "annualDiscount", "horizon", "timing"] as const;
+const COHORT_OPTION: Record<string, string> = { revenue: "revenue", margin: "margin", cac: "cac", annualDiscount: "discount", horizon: "horizon", timing: "timing" };
+const PARTNER_KEYS = ["revenue", "margin", "annualDiscount", "horizon", "acquisitionPeriods", "paidCac", "timing"] as const;
+const PARTNER_OPTION: Record<string, string> = { revenue: "revenue", margin: "margin", annualDiscount: "discount", horizon: "horizon", acquisitionPeriods: "acquisition-periods", paidCac: "paid-cac", timing: "timing", retention: "retention", alpha: "alpha", beta: "beta" };
+
 const percent = (n: number) => n.toLocaleString("en-US", { style: "percent", maximumFractionDigits: 1 });
 const money = (n: number) => n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -221,12 +272,20 @@ export async function main(argv: string[], out: (line: string) => void = console
   try {
     checkOutput(options);
     if (options.command === "partners") return await partners(options, out);
+    const rows = await scenarioRows(options);
+    const file = options.values.scenarios;
+    const economics = rows ? rowSettings(rows, file as string, options.values, cohortSettings) : [cohortSettings(options.values)];
+    const base = economics[0]!;
+    const scenarios: Scenario<Record<string, unknown>>[] | undefined = rows?.map((r, j) => ({ name: r.name, overrides: j === 0 ? {} : overrides(base, economics[j]!, COHORT_KEYS) }));
     const cohorts = readCohortCsv(await readCohortInput(options.input));
-    const parsed = cohortInputSchema.safeParse({ ...cohortSettings(options.values), cohorts });
+    const parsed = cohortInputSchema.safeParse({ ...base, cohorts, ...(rows ? { scenarios, activeScenario: rows[0]!.name } : {}) });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      const option = { revenue: "--revenue", margin: "--margin", cac: "--cac", annualDiscount: "--discount", horizon: "--horizon" }[String(issue.path[0])];
-      throw new UsageError(option ? `${option}: ${issue.message}` : issue.message);
+      const inFile = scenarioIssue(rows, file, issue.path, issue.message, COHORT_OPTION);
+      if (inFile) throw new UsageError(inFile);
+      const name = COHORT_OPTION[String(issue.path[0])];
+      const fromRow = name !== undefined && rows?.[0]?.values[name] !== undefined;
+      throw new UsageError(name ? (fromRow ? `${file}, row 2, column ${name}: ${issue.message}` : `--${name}: ${issue.message}`) : issue.message);
     }
     const settings = parsed.data;
     const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
@@ -235,8 +294,8 @@ export async function main(argv: string[], out: (line: string) => void = console
     const fittedOn = new Date().toISOString().slice(0, 10);
     // The fit's 90% band, written beside the point estimates (none for a fit without standard errors, or beyond double precision).
     const band = cohortFitBand(settings, fit);
-    const { plan, model } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn, band });
-    if (![model.clvNewCustomer, model.customerEquity, model.activeToday].every(Number.isFinite)) {
+    const { plan, model, scenarioModels } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn, band });
+    if (!scenarioModels.every((m) => [m.clvNewCustomer, m.customerEquity, m.activeToday].every(Number.isFinite))) {
       throw new UsageError("the results are too large to compute (beyond 1e308): check the revenue, margin and cohort sizes");
     }
     const xlsx = await writeXlsx(plan);
@@ -252,12 +311,25 @@ export async function main(argv: string[], out: (line: string) => void = console
         line("Discount", `${percent(settings.annualDiscount)} a year; horizon ${settings.horizon} ${p}s; margin paid at the ${settings.timing} of each ${p}`),
         line("CLV, new customer", `${money(model.clvNewCustomer)}${settings.cac > 0 ? ` after a CAC of ${money(settings.cac)}; LTV:CAC ${model.ltvToCacNewCustomer!.toFixed(2)}` : ""}${band ? `; 90% interval ${money(band.clvNewCustomer.low)} to ${money(band.clvNewCustomer.high)}` : ""}`),
         line("Customer equity", `${money(model.customerEquity)} (the ${model.activeToday.toLocaleString("en-US")} customers active today, over the next ${settings.horizon} ${p}s)${band ? `; 90% interval ${money(band.customerEquity.low)} to ${money(band.customerEquity.high)}` : ""}`),
+        ...(rows
+          ? [
+              "",
+              scenarioTable(
+                ["CLV, new", "LTV:CAC", `Payback (${p}s)`, "Customer equity"],
+                rows.map((r, j) => {
+                  const m = scenarioModels[j]!;
+                  return [printable(r.name), money(m.clvNewCustomer), m.ltvToCacNewCustomer === undefined ? "n/a" : m.ltvToCacNewCustomer.toFixed(2), m.paybackNewCustomer === undefined ? "beyond" : String(m.paybackNewCustomer), money(m.customerEquity)];
+                }),
+              ),
+              `The first scenario (${printable(rows[0]!.name)}) is the base and the active one; the sheet "Cohort scenarios" compares them.`,
+            ]
+          : []),
         `Wrote ${options.output}`,
       ].join("\n"),
     );
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof InputError || error instanceof LifetimeError) {
+    if (error instanceof UsageError || error instanceof InputError || error instanceof LifetimeError || error instanceof ScenarioFileError) {
       out(`lifetime: ${printable(error.message)}`);
       return 1;
     }
@@ -274,13 +346,31 @@ const PARTNER_OPTIONS: Record<string, string> = {
   paidCac: "--paid-cac",
 };
 
+/** The scenarios' figures as a table: a name column, then right-aligned columns. */
+function scenarioTable(headers: string[], rows: string[][]): string {
+  const width = Math.min(24, Math.max(8, ...rows.map((r) => (r[0] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? (c.length > width ? `${c.slice(0, width - 1)}…` : c.padEnd(width)) : c.padStart(16))).join(" ");
+  return [line(["Scenario", ...headers]), ...rows.map(line)].join("\n");
+}
+
 /** `lifetime partners`: the partner model from a CSV of partners, ranked on the screen and written as a workbook. */
 async function partners(options: Options, out: (line: string) => void): Promise<number> {
-  const economics = partnerEconomics(options.values);
+  const scenarioFile = options.values.scenarios;
+  const scenarioList = await scenarioRows(options);
+  const allEconomics = scenarioList ? rowSettings(scenarioList, scenarioFile as string, options.values, partnerEconomics) : [partnerEconomics(options.values)];
+  const economics = allEconomics[0]!;
+  const curveValues = (c: PartnerModelSettings["curve"]): Record<string, unknown> => (c.kind === "constant" ? { retention: c.retention } : { alpha: c.alpha, beta: c.beta });
+  const scenarios = scenarioList?.map((r, j): Scenario<PartnerOverrides> => {
+    const own = allEconomics[j]!;
+    if (j > 0 && own.curve.kind !== economics.curve.kind) throw new UsageError(`${scenarioFile}, row ${r.row}: the retention curve is ${economics.curve.kind === "constant" ? "a constant retention" : "the sBG (alpha and beta)"} in the base; a scenario overrides it in kind`);
+    return { name: r.name, overrides: j === 0 ? {} : overrides<PartnerOverrides>({ ...economics, ...curveValues(economics.curve) }, { ...own, ...curveValues(own.curve) }, [...PARTNER_KEYS, "retention", "alpha", "beta"]) };
+  });
   const rows = readPartnerCsv(await readCohortInput(options.input, { what: "partner", maxRecords: MAX_PARTNERS, maxColumns: 12 }));
-  const parsed = partnerInputSchema.safeParse({ ...economics, partners: rows });
+  const parsed = partnerInputSchema.safeParse({ ...economics, partners: rows, ...(scenarioList ? { scenarios, activeScenario: scenarioList[0]!.name } : {}) });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    const inFile = scenarioIssue(scenarioList, scenarioFile, issue.path, issue.message, PARTNER_OPTION);
+    if (inFile) throw new UsageError(inFile);
     const [first, index, field] = issue.path;
     if (first === "partners" && typeof index === "number") {
       const column = CSV_COLUMN[String(field)] ?? String(field ?? "");
@@ -291,8 +381,8 @@ async function partners(options: Options, out: (line: string) => void): Promise<
     throw new UsageError(option ? `${option}: ${issue.message}` : issue.message);
   }
   const settings = parsed.data;
-  const { plan, program } = buildPartnerPlan(settings);
-  if (![program.commission, program.netValue, program.paidCustomerValue].every(Number.isFinite)) {
+  const { plan, program, scenarioPrograms } = buildPartnerPlan(settings);
+  if (!scenarioPrograms.every((pr) => [pr.commission, pr.netValue, pr.paidCustomerValue].every(Number.isFinite))) {
     throw new UsageError("the results are too large to compute (beyond 1e308): check the revenue and the customers per period");
   }
   writeOutput(options.output, await writeXlsx(plan));
@@ -319,6 +409,19 @@ async function partners(options: Options, out: (line: string) => void): Promise<
       ),
       "",
       `Program: ${program.customersReferred.toLocaleString("en-US")} customers referred; commission ${money(program.commission)}; net value ${money(program.netValue)}; ROI ${program.roi === undefined ? "n/a" : program.roi.toFixed(2)}; ${money(program.valueOverPaid)} over paid acquisition (all discounted to today)`,
+      ...(scenarioList
+        ? [
+            "",
+            scenarioTable(
+              ["Commission", "Net value", "ROI"],
+              scenarioList.map((r, j) => {
+                const pr = scenarioPrograms[j]!;
+                return [printable(r.name), money(pr.commission), money(pr.netValue), pr.roi === undefined ? "n/a" : pr.roi.toFixed(2)];
+              }),
+            ),
+            `The first scenario (${printable(scenarioList[0]!.name)}) is the base and the active one; the sheet "Partner scenarios" compares them.`,
+          ]
+        : []),
       `Wrote ${options.output}`,
     ].join("\n"),
   );
