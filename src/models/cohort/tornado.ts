@@ -1,8 +1,9 @@
 import { customerLifetimeValue, type Timing } from "../../core/clv";
 import { LifetimeError } from "../../core/errors";
 import { sbgRetention } from "../../core/retention/shiftedBetaGeometric";
-import { SWING_DECIMALS, tornado, type TornadoRow } from "../../core/sensitivity";
-import { FORMAT, INPUT_FILL } from "../inputs";
+import { tornado, type TornadoRow } from "../../core/sensitivity";
+import { tornadoTable } from "../tornadoTable";
+import { FORMAT } from "../inputs";
 import type { ChartPlan, DefinedName, RangeWrite, ValidationPlan } from "../plan";
 
 /**
@@ -85,99 +86,46 @@ export interface TornadoBlock {
   end: number;
 }
 
-export const DEFAULT_TORNADO_STEP = 0.1;
+export { DEFAULT_TORNADO_STEP } from "../tornadoTable";
 
 /**
  * The tornado block from row `top` down, in columns A:E, and its helper rows of survival over
  * the sheet's periods t = 0…T, whose columns `periods` gives (those of PeriodT and Survival).
  */
 export function tornadoBlock(top: number, economics: TornadoEconomics, periods: { first: string; second: string; last: string }, chartAt: { from: string; to: string }): TornadoBlock {
-  const writes: RangeWrite[] = [];
-  const expected = new Map<string, number | string>();
-  const guard = (expression: string) => `=IF(InputCheck="OK",${expression},NA())`;
   const n = TORNADO_INPUTS.length;
-  const stepRow = top + 1;
-  const rawHeader = top + 3;
-  const raw = (i: number) => rawHeader + 1 + i;
-  const sortedHeader = raw(n) + 1;
-  const sorted = (k: number) => sortedHeader + 1 + k;
-  // Survival with α or β moved: rows after the sorted table.
-  const helperTop = sorted(n - 1) + 2;
+  // Survival with α or β moved: rows after the sorted table (title, step, blank, header, n raw rows, header, n sorted rows, blank).
+  const helperTop = top + 2 * n + 7;
   const moved: [TornadoInput, "low" | "high", string, string][] = [
     ["Alpha", "low", "Alpha*(1-TornadoStep)", "Beta"],
     ["Alpha", "high", "Alpha*(1+TornadoStep)", "Beta"],
     ["Beta", "low", "Alpha", "Beta*(1-TornadoStep)"],
     ["Beta", "high", "Alpha", "Beta*(1+TornadoStep)"],
   ];
-  writes.push({ at: `A${helperTop - 1}`, values: [["Survival with alpha or beta moved (for the rows above)"]], style: { italic: true } });
+  const helpers: RangeWrite[] = [{ at: `A${helperTop - 1}`, values: [["Survival with alpha or beta moved (for the rows above)"]], style: { italic: true } }];
   const survivalRow = new Map<string, string>();
   moved.forEach(([name, side, a, b], i) => {
     const r = helperTop + i;
-    writes.push({ at: `A${r}`, values: [[`S(t), ${name === "Alpha" ? "alpha" : "beta"} ${side === "low" ? "lower" : "higher"}`]] });
-    writes.push({ at: `${periods.first}${r}`, formulas: [["=1"]], numberFormat: FORMAT.share });
-    writes.push({ at: `${periods.second}${r}`, fill: { formula: `=${periods.first}${r}*(${b}+${periods.second}$${economics.tRow}-1)/(${a}+${b}+${periods.second}$${economics.tRow}-1)`, rows: 1, columns: economics.lastT }, numberFormat: FORMAT.share });
+    helpers.push({ at: `A${r}`, values: [[`S(t), ${name === "Alpha" ? "alpha" : "beta"} ${side === "low" ? "lower" : "higher"}`]] });
+    helpers.push({ at: `${periods.first}${r}`, formulas: [["=1"]], numberFormat: FORMAT.share });
+    helpers.push({ at: `${periods.second}${r}`, fill: { formula: `=${periods.first}${r}*(${b}+${periods.second}$${economics.tRow}-1)/(${a}+${b}+${periods.second}$${economics.tRow}-1)`, rows: 1, columns: economics.lastT }, numberFormat: FORMAT.share });
     survivalRow.set(`${name}|${side}`, `$${periods.first}$${r}:$${periods.last}$${r}`);
   });
-  const rows = cohortTornado(economics, economics.step);
-  const byInput = new Map(rows.map((r) => [r.input, r]));
-
-  writes.push({ at: `A${top}`, values: [["Sensitivity: the CLV of a new customer with each input moved down and up by the step, the others held"]], style: { bold: true } });
-  writes.push({ at: `A${stepRow}`, values: [["TornadoStep: the share each input moves (10% is 0.1)"]] });
-  writes.push({ at: `B${stepRow}`, values: [[economics.step]], numberFormat: FORMAT.share, style: { fill: INPUT_FILL } });
-  writes.push({ at: `A${rawHeader}`, values: [["Input", "CLV, input lower", "CLV, input higher", "Swing", "Rank"]], style: { bold: true } });
-  writes.push({ at: `A${raw(0)}`, values: TORNADO_INPUTS.map((name) => [LABELS[name]]) });
-  const swings = `$D$${raw(0)}:$D$${raw(n - 1)}`;
-  TORNADO_INPUTS.forEach((name, i) => {
-    const r = raw(i);
-    const row = byInput.get(name)!;
-    const rank = rows.indexOf(row) + 1;
-    const key = `ROUND(D${r},${SWING_DECIMALS})`;
-    const ties = i === 0 ? "" : `+SUMPRODUCT((ROUND($D$${raw(0)}:$D$${r - 1},${SWING_DECIMALS})=${key})*1)`;
-    const survival = (side: "low" | "high") => survivalRow.get(`${name}|${side}`) ?? "Survival";
-    writes.push({ at: `B${r}`, formulas: [[guard(clvFormula({ [name]: `${name}*(1-TornadoStep)` }, survival("low"))), guard(clvFormula({ [name]: `${name}*(1+TornadoStep)` }, survival("high"))), guard(`ABS(C${r}-B${r})`)]], numberFormat: FORMAT.money });
-    writes.push({ at: `E${r}`, formulas: [[guard(`1+SUMPRODUCT((ROUND(${swings},${SWING_DECIMALS})>${key})*1)${ties}`)]], numberFormat: FORMAT.whole });
-    if (Number.isFinite(row.swing)) [row.low, row.high, row.swing, rank].forEach((v, j) => expected.set(`${"BCDE"[j]}${r}`, v));
-  });
-  writes.push({ at: `A${sortedHeader}`, values: [["Input, by swing", "CLV, input lower", "CLV, input higher"]], style: { bold: true } });
-  const pick = (column: string, k: number) => `INDEX($${column}$${raw(0)}:$${column}$${raw(n - 1)},MATCH(${k + 1},$E$${raw(0)}:$E$${raw(n - 1)},0))`;
-  rows.forEach((row, k) => {
-    const r = sorted(k);
-    writes.push({ at: `A${r}`, formulas: [[guard(pick("A", k))]] });
-    writes.push({ at: `B${r}`, formulas: [[guard(pick("B", k)), guard(pick("C", k))]], numberFormat: FORMAT.money });
-    if (!rows.every((x) => Number.isFinite(x.swing))) return;
-    expected.set(`A${r}`, LABELS[row.input]);
-    expected.set(`B${r}`, row.low);
-    expected.set(`C${r}`, row.high);
-  });
-  const column = (c: string) => `$${c}$${sorted(0)}:$${c}$${sorted(n - 1)}`;
-  return {
-    writes,
-    names: [
-      { name: "TornadoStep", ref: `$B$${stepRow}` },
-      { name: "Tornado_Inputs", ref: column("A") },
-      { name: "Tornado_Low", ref: column("B") },
-      { name: "Tornado_High", ref: column("C") },
-    ],
-    validations: [
-      {
-        range: `B${stepRow}`,
-        rule: { kind: "decimal", min: 0.01, max: 0.9 },
-        prompt: { title: "TornadoStep", message: "The share each input moves down and up in the sensitivity table, from 0.01 to 0.9 (10% is 0.1)." },
-        error: { title: "TornadoStep: not accepted", message: "TornadoStep must be a fraction from 0.01 to 0.9 (10% is 0.1)." },
-      },
-    ],
-    checks: [[`IF(ISNUMBER(TornadoStep),AND(TornadoStep>=0.01,TornadoStep<=0.9),FALSE)`, `TornadoStep must be a fraction from 0.01 to 0.9 (10% is 0.1) (B${stepRow})`]],
-    chart: {
-      kind: "column",
-      title: "Sensitivity of the CLV of a new customer (inputs by swing)",
-      categories: `A${sorted(0)}:A${sorted(n - 1)}`,
-      series: [
-        { name: "Input lower", values: `B${sorted(0)}:B${sorted(n - 1)}` },
-        { name: "Input higher", values: `C${sorted(0)}:C${sorted(n - 1)}` },
-      ],
-      ...chartAt,
-    },
-    expected,
-    end: helperTop + moved.length,
-  };
+  const survival = (name: TornadoInput, side: "low" | "high") => survivalRow.get(`${name}|${side}`) ?? "Survival";
+  const table = tornadoTable(
+    top,
+    "Sensitivity: the CLV of a new customer with each input moved down and up by the step, the others held",
+    "CLV",
+    economics.step,
+    TORNADO_INPUTS.map((name) => ({
+      input: name,
+      label: LABELS[name],
+      low: clvFormula({ [name]: `${name}*(1-TornadoStep)` }, survival(name, "low")),
+      high: clvFormula({ [name]: `${name}*(1+TornadoStep)` }, survival(name, "high")),
+    })),
+    cohortTornado(economics, economics.step),
+    { title: "Sensitivity of the CLV of a new customer (inputs by swing)", ...chartAt },
+  );
+  if (table.end + 1 !== helperTop) throw new Error("the tornado's helper rows overlap its table");
+  return { ...table, writes: [...table.writes, ...helpers], end: helperTop + moved.length };
 }

@@ -3,6 +3,8 @@ import { formatCount } from "../../core/errors";
 import { baseRetention, partnerRetention, programResults, type PartnerTerms, type ProgramResult, type RetentionCurve } from "../../core/partners/program";
 import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, numberWhere, positive, timing, whole, type Accepts } from "../inputs";
 import { PERIODS_PER_YEAR } from "../cohort/cohortPlan";
+import { DEFAULT_TORNADO_STEP } from "../tornadoTable";
+import { partnerTornadoBlock } from "./tornado";
 import { activeScenarioIndex, comparisonSheet, inUseFormula, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, scenarioValueFormula, SCENARIO_COLUMN, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
 import { cellAddress, columnLetter, parseAddress, qualifyReferences, quoteSheet, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../plan";
 
@@ -66,6 +68,8 @@ const economicsShape = {
     acquisitionPeriods: z.number().int("acquisition periods must be a whole number").min(1, "acquisition periods must be at least 1").max(600, "acquisition periods must be at most 600"),
     paidCac: z.number().nonnegative("the paid acquisition cost must be 0 or more"),
     timing: z.enum(["start", "end"]),
+    /** The share each input moves in the sensitivity table (TornadoStep); default 0.1. */
+    tornadoStep: z.number().min(0.01, "the sensitivity step must be at least 0.01 (1%)").max(0.9, "the sensitivity step must be at most 0.9 (90%); 10% is 0.1").optional(),
 };
 
 /** The inputs a scenario may override: the economics and the retention curve's parameters, not the partners. */
@@ -627,6 +631,27 @@ function partnerSheet(baseSettings: PartnerModelSettings, role: SheetRole, withE
   // Read from the inputs, not from the blocks: those are guarded by this very check.
   const firstRetention = curve.kind === "constant" ? "Retention" : "Beta/(Alpha+Beta)";
   tableCheck(`SUMPRODUCT((${column("I")}*(1-${firstRetention})>1)*1)=0`, `a churn multiplier makes a partner's retention negative: lower it (I${firstTableRow}:I${lastTableRow})`);
+  // Sensitivity of the program's net value, below the results by partner.
+  const sensitivity = !isMain
+    ? undefined
+    : partnerTornadoBlock(resultRow(N - 1) + 3, settings, {
+        partners: N,
+        tableRow: firstTableRow,
+        survivalRow: survivalBlock.first,
+        resultRow: resultRow(0),
+        tRow,
+        lastT,
+        step: settings.tornadoStep ?? DEFAULT_TORNADO_STEP,
+        chart: { from: `${col(SCENARIO_COLUMN + S + 1)}22`, to: `${col(SCENARIO_COLUMN + S + 8)}40` },
+      });
+  if (sensitivity) {
+    writes.push(...sensitivity.writes);
+    names.push(...sensitivity.names);
+    validations.push(...sensitivity.validations);
+    checks.push(...sensitivity.checks);
+    if (withExpected) for (const [address, value] of sensitivity.expected) expected.set(address, value);
+  }
+
   label(`A${checkRow}`, "Input check: OK, or what to fix", true);
   formulas(`B${checkRow}`, [[checkFormula(checks)]], undefined, [["OK"]]);
   names.push({ name: "InputCheck", ref: `$B$${checkRow}` });
@@ -657,6 +682,7 @@ function partnerSheet(baseSettings: PartnerModelSettings, role: SheetRole, withE
       from: `${col(SCENARIO_COLUMN + S + 1)}3`,
       to: `${col(SCENARIO_COLUMN + S + 8)}20`,
     },
+    ...(sensitivity ? [sensitivity.chart] : []),
   ];
 
   if (!isMain) {
