@@ -5,6 +5,8 @@ import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL
 import { PERIODS_PER_YEAR } from "../cohort/cohortPlan";
 import { DEFAULT_TORNADO_STEP } from "../tornadoTable";
 import { partnerTornadoBlock } from "./tornado";
+import { partnerGridBlock } from "./grid";
+import { defaultPartnerGrid, partnerGridSchema } from "./gridSettings";
 import { activeScenarioIndex, comparisonSheet, inUseFormula, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, scenarioValueFormula, SCENARIO_COLUMN, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
 import { cellAddress, columnLetter, parseAddress, qualifyReferences, quoteSheet, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../plan";
 
@@ -70,6 +72,8 @@ const economicsShape = {
     timing: z.enum(["start", "end"]),
     /** The share each input moves in the sensitivity table (TornadoStep); default 0.1. */
     tornadoStep: z.number().min(0.01, "the sensitivity step must be at least 0.01 (1%)").max(0.9, "the sensitivity step must be at most 0.9 (90%); 10% is 0.1").optional(),
+    /** The two-way grid: one partner's flat commission rate × churn multiplier; a default when absent. */
+    grid: partnerGridSchema.optional(),
 };
 
 /** The inputs a scenario may override: the economics and the retention curve's parameters, not the partners. */
@@ -101,6 +105,9 @@ export const partnerInputSchema = z
     const scenarios = scenariosOf(input);
     if (input.activeScenario !== undefined && !scenarios.some((s) => s.name.toLowerCase() === input.activeScenario!.toLowerCase())) {
       ctx.addIssue({ code: "custom", path: ["activeScenario"], message: `the active scenario ${input.activeScenario} is not one of the scenarios (${scenarios.map((s) => s.name).join(", ")})` });
+    }
+    if (input.grid?.partner !== undefined && !input.partners.some((p) => p.name === input.grid!.partner)) {
+      ctx.addIssue({ code: "custom", path: ["grid", "partner"], message: `the grid's partner ${input.grid.partner} is not one of the partners` });
     }
     scenarios.forEach((s, j) => {
       const o = s.overrides;
@@ -651,6 +658,17 @@ function partnerSheet(baseSettings: PartnerModelSettings, role: SheetRole, withE
     checks.push(...sensitivity.checks);
     if (withExpected) for (const [address, value] of sensitivity.expected) expected.set(address, value);
   }
+  // The two-way grid, below the tornado's rows.
+  const grid = !sensitivity
+    ? undefined
+    : partnerGridBlock(sensitivity.end + 2, settings, settings.grid ?? defaultPartnerGrid(settings), { partners: N, tableRow: firstTableRow, retentionRow, resultRow: resultRow(0), tRow, lastT });
+  if (grid) {
+    writes.push(...grid.writes);
+    names.push(...grid.names);
+    validations.push(...grid.validations);
+    checks.push(...grid.checks);
+    if (withExpected) for (const [address, value] of grid.expected) expected.set(address, value);
+  }
 
   label(`A${checkRow}`, "Input check: OK, or what to fix", true);
   formulas(`B${checkRow}`, [[checkFormula(checks)]], undefined, [["OK"]]);
@@ -694,7 +712,7 @@ function partnerSheet(baseSettings: PartnerModelSettings, role: SheetRole, withE
     }
   }
   const sheet: SheetPlan = isMain
-    ? { name: PARTNER_SHEET, writes, names, charts, tables: [{ name: "LifetimePartners", range: `A${tableHeader}:${col(lastTableColumn)}${lastTableRow}`, style: "TableStyleLight9" }], freeze: { rows: 0, columns: 1 }, columnWidths: { A: 52, B: 16, C: 16 }, validations }
+    ? { name: PARTNER_SHEET, writes, names, charts, tables: [{ name: "LifetimePartners", range: `A${tableHeader}:${col(lastTableColumn)}${lastTableRow}`, style: "TableStyleLight9" }], freeze: { rows: 0, columns: 1 }, columnWidths: { A: 52, B: 16, C: 16 }, validations, heatMaps: grid?.heatMaps }
     : { name: scenarioSheetName(SCENARIO_PREFIX, own), writes, names, charts, freeze: { rows: 0, columns: 1 }, columnWidths: { A: 52, B: 16, C: 16 } };
   const cells = {
     check: `$B$${checkRow}`,
