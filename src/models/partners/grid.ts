@@ -92,7 +92,6 @@ export function partnerGridBlock(top: number, settings: PartnerModelSettings, gr
   writes.push({ at: `B${row(0)}`, formulas: grid.rates.map((_, i) => grid.churnMultipliers.map((__, j) => cell(i, j))), numberFormat: FORMAT.money });
   const values = partnerGrid(settings, { ...grid, partner });
   values.forEach((r, i) => r.forEach((v, j) => Number.isFinite(v) && expected.set(`${col(2 + j)}${row(i)}`, v)));
-  expected.set(indexAt, settings.partners.findIndex((p) => p.name === partner) + 1);
 
   const rates = `$A$${row(0)}:$A$${row(R - 1)}`;
   const multipliers = `$B$${header}:$${col(1 + K)}$${header}`;
