@@ -39,3 +39,19 @@ export function tornado<Name extends string>(base: Record<Name, number>, inputs:
   };
   return rows.map((row, i) => ({ row, rank: rank(i), i })).sort((a, b) => a.rank - b.rank || a.i - b.i).map(({ row }) => row);
 }
+
+/** One axis of a two-way table: the input it moves and the values it takes, in order. */
+export interface TwoWayAxis<Name extends string> {
+  input: Name;
+  values: readonly number[];
+}
+
+/**
+ * Two-way sensitivity: `output` with the rows' input at each of its values and the columns'
+ * at each of theirs, the other inputs at `base`; one row per row value, one column per
+ * column value. The two inputs must differ.
+ */
+export function twoWay<Name extends string>(base: Record<Name, number>, rows: TwoWayAxis<Name>, columns: TwoWayAxis<Name>, output: (values: Record<Name, number>) => number): number[][] {
+  if (rows.input === columns.input) throw new Error(`a two-way table moves two different inputs; got ${rows.input} twice`);
+  return rows.values.map((r) => columns.values.map((c) => output({ ...base, [rows.input]: r, [columns.input]: c })));
+}

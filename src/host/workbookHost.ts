@@ -39,10 +39,44 @@ export interface WorkbookHost {
   activateSheet(name: string): Promise<void>;
   /** Writes a formula into the active cell, if it is empty or `overwrite` says the user agreed. */
   insertFormula(formula: string, options?: { overwrite?: boolean }): Promise<InsertResult>;
+  /**
+   * Writes one value into one cell of a sheet ("B3"), as the model's ActiveScenario: text is
+   * written as text (after Excel's text prefix, an apostrophe), never read as a formula, a
+   * number or a date. Fails if the sheet is not there.
+   */
+  setCellValue(sheet: string, address: string, value: string | number | boolean): Promise<void>;
   /** The model settings saved in the workbook, as stored text, or undefined. */
   loadSettings(key: string): Promise<string | undefined>;
   saveSettings(key: string, value: unknown): Promise<void>;
+  /**
+   * A copy of the workbook for people without the add-in (src/host/xlsx/portable.ts): every
+   * cell that calls an LTV function holds its value, with a note sheet saying so. The
+   * workbook itself is not changed. `frozen` counts the cells saved as values, `missing`
+   * those of them that had no value to keep (they hold #N/A).
+   */
+  portableCopy(): Promise<PortableCopyFile>;
 }
+
+/** A portable copy, ready to download. */
+export interface PortableCopyFile {
+  fileName: string;
+  bytes: Uint8Array;
+  frozen: number;
+  missing: number;
+}
+
+/** One cell's address ("B3", "$B$3" taken as B3), or an error saying what was given instead. */
+export function singleCell(address: string): string {
+  const cell = address.replace(/\$/g, "").toUpperCase();
+  if (!/^[A-Z]{1,3}[1-9]\d{0,6}$/.test(cell)) throw new Error(`${address} is not the address of one cell`);
+  return cell;
+}
+
+/** A value as setCellValue writes it: text after Excel's text prefix, so it stays text. */
+export const cellEntry = (value: string | number | boolean): string | number | boolean => {
+  if (typeof value === "number" && !Number.isFinite(value)) throw new Error(`${value} is not a number a cell holds`);
+  return typeof value === "string" ? `'${value}` : value;
+};
 
 /** The requirement sets the pane's model builders use (see README: requirement sets). */
 export const REQUIRED_SETS: readonly { name: string; version: string; why: string }[] = [

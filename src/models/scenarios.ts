@@ -126,6 +126,9 @@ export function scenarioTable(scenarios: Scenario<Record<string, unknown>>[], ac
   return { writes, validations, names, check: ["ISNUMBER(ScenarioIndex)", `ActiveScenario must be one of the scenario names in ${first}4:${last}4 (B3)`] as [string, string] };
 }
 
+/** An input's cells in the scenario table, for messages: "G6", or "G6:I6" with three scenarios. */
+export const scenarioCells = (row: number, count: number) => (count === 1 ? `${columnLetter(SCENARIO_COLUMN)}${row}` : `${columnLetter(SCENARIO_COLUMN)}${row}:${lastColumn(count)}${row}`);
+
 /** Column B's formula for an overridable input: the active scenario's value, or the base's where it is blank. */
 export function inUseFormula(row: number, count: number): string {
   const range = `$${columnLetter(SCENARIO_COLUMN)}${row}:$${lastColumn(count)}${row}`;

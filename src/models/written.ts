@@ -30,8 +30,8 @@ export const writtenValidationSchema = z.object({
     z.object({ kind: z.literal("decimal"), min: z.number().optional(), max: z.number().optional() }),
     z.object({ kind: z.literal("whole"), min: z.number(), max: z.number() }),
     z.object({ kind: z.literal("list"), values: z.array(z.string().regex(/^[^,"]{1,64}$/)).min(1).max(50) }),
-    // Only the conditions plans write: cell references, numbers, comparisons, AND, OR, ISNUMBER, INT.
-    z.object({ kind: z.literal("custom"), formula: z.string().max(500).regex(/^(?:AND|OR|ISNUMBER|INT|\$?[A-Z]{1,3}\$?\d{1,7}|[-+*/(),.<>=0-9 ])+$/) }),
+    // Only the conditions plans write: cell references, numbers, short words in quotes, comparisons, AND, OR, ISNUMBER, INT.
+    z.object({ kind: z.literal("custom"), formula: z.string().max(500).regex(/^(?:AND|OR|ISNUMBER|INT|\$?[A-Z]{1,3}\$?\d{1,7}|"[A-Za-z]{1,32}"|[-+*/(),.<>=0-9 ])+$/) }),
   ]),
   prompt: z.object({ title: z.string().max(32), message: z.string().max(255) }),
   error: z.object({ title: z.string().max(32), message: z.string().max(255) }),
@@ -70,6 +70,8 @@ export const writtenSheetSchema = z.object({
   charts: z.array(writtenChartSchema).max(50),
   /** Absent in records written before models validated their inputs. */
   validations: z.array(writtenValidationSchema).max(500).optional(),
+  /** The model's heat maps (colour scales), so a rebuild takes them off; absent in records written before models had them. */
+  heatMaps: z.array(z.object({ range: a1 })).max(50).optional(),
 });
 
 export const writtenModelSchema = z.object({

@@ -65,6 +65,8 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
   const validation = workbook.validationAt(id, a.row, a.column);
   // Read again only when the workbook changes, not on each key typed into a cell.
   const charts = useMemo(() => workbook.chartsOf(sheet), [workbook, sheet, version]);
+  // The heat maps' scales, read once per change of the workbook; a cell then looks up its colour.
+  const heatMaps = useMemo(() => workbook.heatMapsOf(sheet), [workbook, sheet, version]);
   const error = workbook.errorAt(id, a.row, a.column);
   const widths = workbook.columnWidths.get(id) ?? {};
   // Each column's letter and width, once per render rather than once per cell.
@@ -206,14 +208,16 @@ export function PreviewGrid({ workbook }: { workbook: PreviewWorkbook }) {
                   const address = cellAddress(r + 1, c + 1);
                   const style = workbook.styles.get(`${id}!${r + 1}:${c + 1}`);
                   const isActive = r + 1 === a.row && c + 1 === a.column;
+                  const heat = heatMaps.length === 0 ? undefined : heatMaps.find((h) => r + 1 >= h.top && r + 1 <= h.bottom && c + 1 >= h.left && c + 1 <= h.right)?.color(value);
+                  const fill = style?.fill ?? heat;
                   const classes = [styles.cell, typeof value === "number" ? styles.number : "", inSelection(r + 1, c + 1) ? styles.selected : ""].join(" ");
                   return (
                     <td
                       key={c}
                       data-cell={address}
                       className={classes}
-                      // A plan's input styling: bold labels, the pale yellow of input cells (with dark text, in either theme).
-                      style={{ fontWeight: style?.bold ? 600 : undefined, fontStyle: style?.italic ? "italic" : undefined, backgroundColor: style?.fill && !inSelection(r + 1, c + 1) ? style.fill : undefined, color: style?.fill ? "#1b1b1b" : undefined, maxWidth: columnsShown[c]!.width }}
+                      // A plan's input styling: bold labels, the pale yellow of input cells, a heat map's colours (with dark text, in either theme).
+                      style={{ fontWeight: style?.bold ? 600 : undefined, fontStyle: style?.italic ? "italic" : undefined, backgroundColor: fill && !inSelection(r + 1, c + 1) ? fill : undefined, color: fill ? "#1b1b1b" : undefined, maxWidth: columnsShown[c]!.width }}
                       onClick={(e) => {
                         if (editing !== undefined) finishEdit(undefined);
                         selectCell(r + 1, c + 1, e.shiftKey);

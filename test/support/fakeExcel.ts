@@ -38,10 +38,20 @@
  *    `_throwIfApiNotSupported("Worksheet.customProperties", _defaultApiSetName, "1.12", …)` does.
  * 7. Tests can make the n-th sync fail at an action (`failAt`) and see every request (`requests`).
  *
+ * 8. Conditional formats (ExcelApi 1.6): colour scales only, each on one range, kept per sheet
+ *    in priority order (add puts a new one first); `range.conditionalFormats` lists those that
+ *    intersect the range. A colour scale's criteria are checked as Office.js documents them
+ *    (ConditionalColorScaleCriteria: minimum and maximum required, midpoint optional; a
+ *    criterion's type one of ConditionalFormatColorCriterionType but Invalid, a formula for
+ *    Number, Percent, Percentile and Formula and none for LowestValue and HighestValue, percents
+ *    and percentiles from 0 to 100, an HTML colour); `colorScale` of another type fails its sync.
+ *
  * Deleting a sheet turns references to it into #REF! and takes its names, tables and charts;
  * renaming one rewrites references to it. freezeRows and freezeColumns each replace the frozen
  * panes, as Excel's Freeze Top Row / First Column do.
  */
+
+import { documentFileMembers } from "./fakeOfficeFile";
 
 export interface FakeCell {
   value?: string | number | boolean; formula?: string; numberFormat?: string; bold?: boolean; italic?: boolean; fontColor?: string; fill?: string;
@@ -50,7 +60,10 @@ export interface FakeCell {
 }
 export interface FakeChart { name: string; type: string; title?: string; series: { name?: string; values?: string; categories?: string }[]; from?: string; to?: string }
 export interface FakeTable { name: string; sheetId: string; range: string; style?: string }
-export interface FakeSheet { id: string; name: string; visibility: string; cells: Map<string, FakeCell>; names: Map<string, string>; charts: FakeChart[]; customProperties: Map<string, string>; frozen: { rows: number; columns: number }; columnWidths: Map<string, number> }
+export interface FakeColorCriterion { type: string; formula?: string | null; color: string }
+/** A conditional format: its id, its type (only ColorScale is modelled), the range it covers and a colour scale's criteria. */
+export interface FakeConditionalFormat { id: string; type: string; range: string; criteria: { minimum: FakeColorCriterion; midpoint?: FakeColorCriterion; maximum: FakeColorCriterion } }
+export interface FakeSheet { id: string; name: string; visibility: string; cells: Map<string, FakeCell>; names: Map<string, string>; charts: FakeChart[]; customProperties: Map<string, string>; frozen: { rows: number; columns: number }; columnWidths: Map<string, number>; conditionalFormats: FakeConditionalFormat[] }
 export interface FakeExcel {
   sheets: FakeSheet[]; names: Map<string, string>; tables: FakeTable[];
   selection: { sheet: string; address: string }; activeSheetId?: string;
@@ -349,6 +362,8 @@ class FakeWorkbook implements FakeExcel {
           customProperties: Object.fromEntries([...s.customProperties].sort(([a], [b]) => a.localeCompare(b))),
           frozen: s.frozen,
           columnWidths: Object.fromEntries([...s.columnWidths].sort(([a], [b]) => colNumber(a) - colNumber(b))),
+          // In priority order, without their ids (a format put back is a new one, as a chart put back is).
+          conditionalFormats: s.conditionalFormats.map(({ id: _id, ...cf }) => cf),
         })),
         names: names(this.names),
         tables: this.tables,
@@ -378,11 +393,12 @@ class FakeWorkbook implements FakeExcel {
       customProperties: new Map(),
       frozen: { rows: 0, columns: 0 },
       columnWidths: new Map(),
+      conditionalFormats: [],
     };
     this.sheets.push(sheet);
     return sheet;
   }
-  private newId(): string {
+  newId(): string {
     this.lastId++;
     const mixed = Math.imul(this.lastId, 2654435761) >>> 0;
     return `{${mixed.toString(16).toUpperCase().padStart(8, "0")}-0000-4000-8000-${this.lastId.toString(16).toUpperCase().padStart(12, "0")}}`;
@@ -979,7 +995,7 @@ const RangeType: TypeDef = def<RangeRef>({
     columnCount: { get: (r) => r.box.c2 - r.box.c1 + 1 },
     cellCount: { get: (r) => cellCount(r.box) },
   },
-  nav: { format: { type: () => RangeFormatType, get: (r) => r }, dataValidation: { type: () => DataValidationType, get: (r) => r } },
+  nav: { format: { type: () => RangeFormatType, get: (r) => r }, dataValidation: { type: () => DataValidationType, get: (r) => r }, conditionalFormats: { type: () => ConditionalFormatCollectionType, get: (r) => r } },
   methods: {
     clear: (self, [applyTo = "All"]) => {
       if (applyTo !== "All" && applyTo !== "Contents" && applyTo !== "Formats") throw unknownMember("Range", `clear(${JSON.stringify(applyTo)})`);
@@ -1006,7 +1022,85 @@ const RangeType: TypeDef = def<RangeRef>({
       });
     },
   },
-  since: { getCellProperties: "1.9", setCellProperties: "1.9" },
+  since: { getCellProperties: "1.9", setCellProperties: "1.9", conditionalFormats: "1.6" },
+});
+
+// ---------------------------------------------------------------- conditional formats
+
+type CfRef = { sheet: FakeSheet; cf: FakeConditionalFormat };
+const CF_TYPES = ["Custom", "DataBar", "ColorScale", "IconSet", "TopBottom", "PresetCriteria", "ContainsText", "CellValue"];
+const COLOR_CRITERION_TYPES = ["LowestValue", "HighestValue", "Number", "Percent", "Formula", "Percentile"];
+/** What Excel sets on a colour scale added without criteria (assumed: its first preset, green–yellow–red). */
+const DEFAULT_CRITERIA = (): FakeConditionalFormat["criteria"] => ({
+  minimum: { type: "LowestValue", formula: null, color: "#F8696B" },
+  midpoint: { type: "Percentile", formula: "50", color: "#FFEB84" },
+  maximum: { type: "HighestValue", formula: null, color: "#63BE7B" },
+});
+function checkCriterion(v: unknown, which: "minimum" | "midpoint" | "maximum", previous: FakeColorCriterion | undefined): FakeColorCriterion {
+  if (typeof v !== "object" || v === null) return fail("InvalidArgument", `the ${which} of a colour scale is an object`);
+  checkShape(v, { type: true, formula: true, color: true }, `ConditionalColorScaleCriterion`);
+  const { type, formula, color: shade } = v as { type?: unknown; formula?: unknown; color?: unknown };
+  if (typeof type !== "string" || !COLOR_CRITERION_TYPES.includes(type)) fail("InvalidArgument", `${JSON.stringify(type)} is not a colour criterion type (${which})`);
+  if ((which === "midpoint" && (type === "LowestValue" || type === "HighestValue")) || (which === "minimum" && type === "HighestValue") || (which === "maximum" && type === "LowestValue")) fail("InvalidArgument", `the ${which} of a colour scale cannot be ${String(type)}`);
+  if (type === "LowestValue" || type === "HighestValue") {
+    if (formula !== undefined && formula !== null) fail("InvalidArgument", `a ${type} criterion has no formula`);
+  } else {
+    if (typeof formula !== "string" || formula.trim() === "") fail("InvalidArgument", `a ${String(type)} criterion needs a formula (${which})`);
+    const body = String(formula).replace(/^=/, "");
+    if (type === "Formula" && !String(formula).startsWith("=")) fail("InvalidArgument", `a Formula criterion's formula starts with = (${which})`);
+    if (type !== "Formula" && !NUMERIC.test(body)) fail("InvalidArgument", `${JSON.stringify(formula)} is not a number (${which})`);
+    if ((type === "Percent" || type === "Percentile") && !(Number(body) >= 0 && Number(body) <= 100)) fail("InvalidArgument", `a ${type} is from 0 to 100; got ${String(formula)} (${which})`);
+  }
+  const kept = shade === undefined ? previous?.color : undefined;
+  return { type: type as string, formula: type === "LowestValue" || type === "HighestValue" ? null : (formula as string), color: kept ?? color(shade) };
+}
+const cfAlive = (c: CfRef, w: FakeWorkbook) => w.sheets.includes(c.sheet) && c.sheet.conditionalFormats.includes(c.cf);
+const ColorScaleType = def<CfRef>({
+  name: "ColorScaleConditionalFormat",
+  alive: cfAlive,
+  props: {
+    criteria: {
+      get: (c) => c.cf.criteria,
+      set: (c, v) => {
+        if (typeof v !== "object" || v === null) fail("InvalidArgument", "colour scale criteria are an object");
+        checkShape(v, { minimum: true, midpoint: true, maximum: true }, "ConditionalColorScaleCriteria");
+        const { minimum, midpoint, maximum } = v as Record<string, unknown>;
+        if (minimum === undefined || maximum === undefined) fail("InvalidArgument", "colour scale criteria need a minimum and a maximum");
+        const criteria: FakeConditionalFormat["criteria"] = { minimum: checkCriterion(minimum, "minimum", c.cf.criteria.minimum), maximum: checkCriterion(maximum, "maximum", c.cf.criteria.maximum) };
+        if (midpoint !== undefined && midpoint !== null) criteria.midpoint = checkCriterion(midpoint, "midpoint", c.cf.criteria.midpoint);
+        c.cf.criteria = criteria;
+      },
+    },
+    threeColorScale: { get: (c) => c.cf.criteria.midpoint !== undefined },
+  },
+});
+const ConditionalFormatType = def<CfRef>({
+  name: "ConditionalFormat",
+  alive: cfAlive,
+  props: { id: { get: (c) => c.cf.id }, type: { get: (c) => c.cf.type } },
+  nav: { colorScale: { type: () => ColorScaleType, get: (c) => (c.cf.type === "ColorScale" ? c : fail("InvalidArgument", `the conditional format is a ${c.cf.type}, not a ColorScale`)) } },
+  methods: {
+    delete: (self) => act<CfRef>(self, "delete", [], (c) => void c.sheet.conditionalFormats.splice(c.sheet.conditionalFormats.indexOf(c.cf), 1)),
+    getRange: (self) => make<CfRef>(self, "getRange", [], () => RangeType, (c) => ({ sheet: c.sheet, box: parseA1(c.cf.range)! }), true),
+    getRangeOrNullObject: (self) => make<CfRef>(self, "getRangeOrNullObject", [], () => RangeType, (c) => ({ sheet: c.sheet, box: parseA1(c.cf.range)! }), true),
+  },
+});
+const ConditionalFormatCollectionType = def<RangeRef>({
+  name: "ConditionalFormatCollection",
+  alive: rangeAlive,
+  items: { type: () => ConditionalFormatType, list: (r) => r.sheet.conditionalFormats.filter((cf) => overlaps(parseA1(cf.range)!, r.box)).map((cf) => ({ sheet: r.sheet, cf })) },
+  methods: {
+    add: (self, [type]) => {
+      if (!CF_TYPES.includes(String(type))) throw new ExcelError("InvalidArgument", `${JSON.stringify(type)} is not a ConditionalFormatType`);
+      if (type !== "ColorScale") throw unknownMember("ConditionalFormatCollection", `add(${JSON.stringify(type)})`);
+      return make<RangeRef>(self, "add", [type], () => ConditionalFormatType, (r, w) => {
+        const cf: FakeConditionalFormat = { id: w.newId(), type: "ColorScale", range: a1(r.box), criteria: DEFAULT_CRITERIA() };
+        r.sheet.conditionalFormats.unshift(cf);
+        return { sheet: r.sheet, cf };
+      }, true);
+    },
+    getItem: (self, [id]) => make<RangeRef>(self, "getItem", [id], () => ConditionalFormatType, (r) => ({ sheet: r.sheet, cf: lookup(r.sheet.conditionalFormats.find((cf) => cf.id === id && overlaps(parseA1(cf.range)!, r.box)), `the conditional format ${String(id)}`, false) })),
+  },
 });
 
 // ---------------------------------------------------------------- names
@@ -1340,6 +1434,12 @@ export function useFakeExcel(excel: FakeExcel): FakeExcel {
       lessThan: "LessThan", greaterThanOrEqualTo: "GreaterThanOrEqualTo", lessThanOrEqualTo: "LessThanOrEqualTo",
     }),
     DataValidationAlertStyle: strict("Excel.DataValidationAlertStyle", { stop: "Stop", warning: "Warning", information: "Information" }),
+    ConditionalFormatType: strict("Excel.ConditionalFormatType", {
+      custom: "Custom", dataBar: "DataBar", colorScale: "ColorScale", iconSet: "IconSet", topBottom: "TopBottom", presetCriteria: "PresetCriteria", containsText: "ContainsText", cellValue: "CellValue",
+    }),
+    ConditionalFormatColorCriterionType: strict("Excel.ConditionalFormatColorCriterionType", {
+      invalid: "Invalid", lowestValue: "LowestValue", highestValue: "HighestValue", number: "Number", percent: "Percent", formula: "Formula", percentile: "Percentile",
+    }),
     DataValidationType: strict("Excel.DataValidationType", {
       none: "None", wholeNumber: "WholeNumber", decimal: "Decimal", list: "List", date: "Date", time: "Time", textLength: "TextLength", custom: "Custom", inconsistent: "Inconsistent", mixedCriteria: "MixedCriteria",
     }),
@@ -1359,9 +1459,11 @@ export function useFakeExcel(excel: FakeExcel): FakeExcel {
   g.Office = strict("Office", {
     context: strict("Office.context", {
       requirements: strict("Office.context.requirements", { isSetSupported: (name: string, version?: string) => fake.isSetSupported(name, version) }),
-      document: strict("Office.context.document", { settings }),
+      // getFileAsync and url: ./fakeOfficeFile.ts (its getters kept, so assigned onto, not spread).
+      document: strict("Office.context.document", Object.assign(documentFileMembers(fake), { settings })),
     }),
     AsyncResultStatus: strict("Office.AsyncResultStatus", { Succeeded: "succeeded", Failed: "failed" }),
+    FileType: strict("Office.FileType", { Compressed: "compressed", Pdf: "pdf", Text: "text" }),
   });
   return fake;
 }

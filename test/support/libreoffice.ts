@@ -9,12 +9,12 @@ import JSZip from "jszip";
  * profile sets the OOXML recalculation mode to "always" (0): by default LibreOffice keeps
  * the cached values of an .xlsx, and the files under test have none.
  */
-export function recalculateWithLibreOffice(files: Buffer[]): string[] {
+export function recalculateWithLibreOffice(files: Uint8Array[]): string[] {
   return convertWithLibreOffice(files, "xlsx");
 }
 
 /** Opens .xlsx files in LibreOffice Calc, headless (recalculating them), and saves them in another format ("xlsx", "ods"). */
-export function convertWithLibreOffice(files: Buffer[], format: string): string[] {
+export function convertWithLibreOffice(files: Uint8Array[], format: string): string[] {
   const work = mkdtempSync(path.join(os.tmpdir(), "lifetime-lo-"));
   const profile = path.join(work, "profile");
   mkdirSync(path.join(profile, "user"), { recursive: true });

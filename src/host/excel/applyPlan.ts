@@ -1,4 +1,4 @@
-import { cellAddress, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
+import { cellAddress, HEAT_MAP, renameSheetReferences, type HeatMapPlan, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenChart, type WrittenModel, type WrittenSheet } from "../../models/written";
 import { markedCopies, quoteSheet, sheetGone, uniqueSheetName, uniqueTableName } from "../sheets";
 import { batches, CellSet, jsonBytes, OPERATION_BYTES, parseRange, planFootprint, rectAddress, rectCells, splitRects, writePieces, type Rect } from "../cells";
@@ -31,6 +31,10 @@ import { batches, CellSet, jsonBytes, OPERATION_BYTES, parseRange, planFootprint
  * - Input cells get the plan's data validation (ExcelApi 1.8), each range cleared first, as
  *   Excel requires before a new rule; a rebuild takes the old model's off its old ranges. A
  *   restore puts back the old model's validation and what was on the new ranges before.
+ * - Heat maps are colour scales (conditional formats, ExcelApi 1.6). A rebuild deletes the old
+ *   model's: the colour scales that lie exactly on a range its record lists (a user's own
+ *   conditional formats, on those cells or wider, stay). A restore deletes the colour scales
+ *   exactly on the old or new ranges and adds the old model's again.
  */
 export const REQUEST_BUDGET = 2 * 1024 * 1024;
 /** Cells with validation of a user's own read one by one before a rebuild takes them, at most. */
@@ -100,6 +104,8 @@ interface Target {
   tables: { name: string; keep: boolean }[];
   /** The model's tables on the sheet that give way to new ones. */
   convert: string[];
+  /** The old model's heat maps on the sheet, deleted before the new ones are added. */
+  oldHeatMaps?: Excel.ConditionalFormat[];
 }
 
 type Operation = { bytes: number; run: () => void };
@@ -122,6 +128,8 @@ interface Prepared {
   rebuilt: Target[];
   notes: string[];
   originalIds: Set<string>;
+  /** The model's sheets of an earlier build that the plan no longer has. */
+  orphans: Excel.Worksheet[];
 }
 
 const sameRange = (a: string, b: string) => rectAddress(parseRange(a)) === rectAddress(parseRange(b));
@@ -162,6 +170,11 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
     takenSheets.add(name);
     return { plan: sheet, footprint: planFootprint(sheet), name, ws: existing?.ws, id: existing?.ws.id, record: existing ? record : undefined, clear: [], tables: [], convert: [] };
   });
+  // The plan's sheets refer to one another by their planned names: written under others, their formulas follow.
+  const renames = new Map(targets.map((t) => [t.plan.name, t.name]));
+  for (const t of targets) t.plan = renameSheetReferences(t.plan, renames);
+  // The model's sheets the plan no longer has (a scenario deleted): removed once the plan is written.
+  const orphans = (previous?.sheets ?? []).filter((r) => !plan.sheets.some((s) => s.name === r.key)).flatMap((r) => marked(r.key).map((m) => m.ws));
 
   // Rebuilds: what is on the model's sheet now, then a snapshot of every cell the rebuild touches.
   const rebuilt = targets.filter((t) => t.ws);
@@ -181,7 +194,8 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
       dv.load("type,rule,prompt,errorAlert,ignoreBlanks");
       return { range, dv };
     });
-    return { t, ws, used, validations };
+    const heatMaps = colorScalesOn(ws, (t.record?.heatMaps ?? []).map((h) => h.range));
+    return { t, ws, used, validations, heatMaps };
   });
   if (loads.length > 0) await context.sync();
   const tableRanges = loads.map(({ ws }) =>
@@ -191,8 +205,10 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
       return { table, range };
     }),
   );
-  if (tableRanges.some((list) => list.length > 0)) await context.sync();
-  for (const [k, { t, ws, used, validations }] of loads.entries()) {
+  const located = loads.map(({ heatMaps }) => heatMaps.locate()).some(Boolean);
+  if (located || tableRanges.some((list) => list.length > 0)) await context.sync();
+  for (const [k, { t, ws, used, validations, heatMaps }] of loads.entries()) {
+    t.oldHeatMaps = heatMaps.exact();
     // Excel on the web may list workbook names among a sheet's: only the sheet's own count.
     const sheetNames = ws.names.items.filter((n) => n.scope === Excel.NamedItemScope.worksheet);
     t.existingNames = new Set(sheetNames.map((n) => n.name));
@@ -265,10 +281,10 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
   for (const t of targets.filter((x) => !x.ws)) t.tables = (t.plan.tables ?? []).map((table) => ({ name: uniqueTableName(table.name, takenTables), keep: false }));
   for (const t of targets) for (const table of t.tables) takenTables.add(table.name);
 
-  return { instance, targets, rebuilt, notes, originalIds };
+  return { instance, targets, rebuilt, notes, originalIds, orphans };
 }
 
-async function write(context: Excel.RequestContext, plan: WorkbookPlan, { instance, targets, rebuilt, notes, originalIds }: Prepared): Promise<ApplyResult> {
+async function write(context: Excel.RequestContext, plan: WorkbookPlan, { instance, targets, rebuilt, notes, originalIds, orphans }: Prepared): Promise<ApplyResult> {
   const worksheets = context.workbook.worksheets;
   // New sheets: added and marked in one request, their ids loaded for a clean-up.
   const created = targets.filter((t) => !t.ws);
@@ -304,6 +320,15 @@ async function write(context: Excel.RequestContext, plan: WorkbookPlan, { instan
     throw failed(error, rebuilt.length > 0 ? `The model sheet “${rebuilt[0]!.name}” was put back as it was.` : "The partial sheet was removed; the workbook is as it was.");
   }
 
+  if (orphans.length > 0) {
+    orphans.forEach((ws) => ws.delete());
+    try {
+      await context.sync();
+    } catch (error) {
+      notes.push(`The model's sheets it no longer needs could not be removed (${message(error)}): delete them by hand.`);
+    }
+  }
+
   const written: WrittenModel = {
     modelId: plan.modelId,
     instance,
@@ -315,6 +340,7 @@ async function write(context: Excel.RequestContext, plan: WorkbookPlan, { instan
       tables: t.tables.map((table) => table.name),
       charts: t.plan.charts.map((c, i) => ({ ...c, name: chartName(i) }) satisfies WrittenChart),
       validations: t.plan.validations ?? [],
+      heatMaps: t.plan.heatMaps ?? [],
     })),
   };
   return { sheetNames: targets.map((t) => t.name), replaced: rebuilt.length > 0, written, notes };
@@ -359,6 +385,7 @@ function writeOperations(t: Target): Operation[] {
   }
   for (const name of t.convert) op(() => void ws.tables.getItem(name).convertToRange());
   for (const v of t.record?.validations ?? []) op(() => ws.getRange(v.range).dataValidation.clear());
+  for (const cf of t.oldHeatMaps ?? []) op(() => cf.delete());
   for (const range of t.clear) ops.push(resetCells(ws, parseRange(range)));
   for (const piece of writePieces(t.plan, REQUEST_BUDGET)) {
     ops.push({
@@ -393,6 +420,7 @@ function finish(t: Target, activate: boolean): void {
     if (table.style) added.style = table.style;
   });
   for (const v of t.plan.validations ?? []) setValidation(ws, v);
+  for (const h of t.plan.heatMaps ?? []) addHeatMap(ws, h);
   if (!t.record) {
     if (t.plan.freeze?.rows) ws.freezePanes.freezeRows(t.plan.freeze.rows);
     if (t.plan.freeze?.columns) ws.freezePanes.freezeColumns(t.plan.freeze.columns);
@@ -411,6 +439,46 @@ function setValidation(ws: Excel.Worksheet, v: ValidationPlan): void {
   dv.ignoreBlanks = v.allowBlank ?? false;
   dv.prompt = { showPrompt: true, title: v.prompt.title, message: v.prompt.message };
   dv.errorAlert = { showAlert: true, style: Excel.DataValidationAlertStyle.stop, title: v.error.title, message: v.error.message };
+}
+
+/** A heat map: a three-colour scale on its range, lowest, 50th percentile and highest. */
+function addHeatMap(ws: Excel.Worksheet, h: HeatMapPlan): void {
+  const type = Excel.ConditionalFormatColorCriterionType;
+  const cf = ws.getRange(h.range).conditionalFormats.add(Excel.ConditionalFormatType.colorScale);
+  cf.colorScale.criteria = {
+    minimum: { type: type.lowestValue, color: HEAT_MAP.low },
+    midpoint: { type: type.percentile, formula: String(HEAT_MAP.midPercentile), color: HEAT_MAP.mid },
+    maximum: { type: type.highestValue, color: HEAT_MAP.high },
+  };
+}
+
+/**
+ * Finds the colour scales that lie exactly on any of `ranges`, in two reads: `locate` after
+ * the sync that served the first (it queues the second and says whether there is one to
+ * sync), `exact` after the second. One format found through two ranges counts once.
+ */
+function colorScalesOn(ws: Excel.Worksheet, ranges: string[]): { locate: () => boolean; exact: () => Excel.ConditionalFormat[] } {
+  const wanted = [...new Set(ranges.map((r) => rectAddress(parseRange(r))))];
+  const collections = wanted.map((range) => {
+    const formats = ws.getRange(range).conditionalFormats;
+    formats.load("items/id,items/type");
+    return formats;
+  });
+  const found = new Map<string, { cf: Excel.ConditionalFormat; range: Excel.Range }>();
+  return {
+    locate: () => {
+      for (const formats of collections) {
+        for (const cf of formats.items) {
+          if (cf.type !== Excel.ConditionalFormatType.colorScale || found.has(cf.id)) continue;
+          const range = cf.getRangeOrNullObject();
+          range.load("address");
+          found.set(cf.id, { cf, range });
+        }
+      }
+      return found.size > 0;
+    },
+    exact: () => [...found.values()].filter(({ range }) => !range.isNullObject && wanted.includes(rectAddress(parseRange(localAddress(range.address))))).map(({ cf }) => cf),
+  };
 }
 
 function officeRule(rule: ValidationPlan["rule"]): Excel.DataValidationRule {
@@ -482,12 +550,15 @@ async function restore(context: Excel.RequestContext, t: Target): Promise<void> 
   ws.names.load("items/name,items/scope");
   ws.charts.load("items/name");
   ws.tables.load("items/name");
+  // The colour scales on the old and the new heat maps' ranges: this run's go, the old model's come back.
+  const heatMaps = colorScalesOn(ws, [...(t.record?.heatMaps ?? []), ...(t.plan.heatMaps ?? [])].map((h) => h.range));
   await context.sync();
   const tables = ws.tables.items.map((table) => {
     const range = table.getRange();
     range.load("address");
     return { table, range };
   });
+  heatMaps.locate();
   await context.sync();
   const ops: Operation[] = [];
   const op = (run: () => void, bytes = OPERATION_BYTES) => ops.push({ bytes, run });
@@ -502,6 +573,7 @@ async function restore(context: Excel.RequestContext, t: Target): Promise<void> 
   // The model's charts share their names with the new ones: all go, and the old come back from the record.
   const ourCharts = new Set([...(t.record?.charts ?? []).map((c) => c.name), ...t.plan.charts.map((_, i) => chartName(i))]);
   for (const chart of ws.charts.items) if (!snapshot.charts.has(chart.name) || ourCharts.has(chart.name)) op(() => chart.delete());
+  for (const cf of heatMaps.exact()) op(() => cf.delete());
   for (const rect of snapshot.touched) ops.push(resetCells(ws, rect));
   for (const table of snapshot.tables) {
     if (kept.has(table.name)) continue;
@@ -535,6 +607,7 @@ async function restore(context: Excel.RequestContext, t: Target): Promise<void> 
     });
   }
   for (const v of t.record?.validations ?? []) op(() => setValidation(ws, v));
+  for (const h of t.record?.heatMaps ?? []) op(() => addHeatMap(ws, h));
   for (const batch of batches(ops, REQUEST_BUDGET)) {
     batch.forEach((o) => o.run());
     await context.sync();

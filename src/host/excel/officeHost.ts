@@ -1,7 +1,8 @@
 import { parseRange, rectAddress, type Rect } from "../cells";
 import { MAX_SETTINGS_TEXT } from "../../models/written";
-import { MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
+import { cellEntry, MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, singleCell, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
 import { applyPlan, localAddress } from "./applyPlan";
+import { readDocumentFile } from "./documentFile";
 
 /** Cells per read request: values and text of 40,000 cells stay well under Excel on the web's 5 MB response limit. */
 const READ_CHUNK_CELLS = 40_000;
@@ -121,6 +122,14 @@ export function officeHost(): WorkbookHost {
         return { inserted: true as const, address: cell.address };
       });
     },
+    async setCellValue(sheet, address, value) {
+      const cell = singleCell(address);
+      const entry = cellEntry(value);
+      await Excel.run(async (context) => {
+        context.workbook.worksheets.getItem(sheet).getRange(cell).values = [[entry]];
+        await context.sync();
+      });
+    },
     async loadSettings(key) {
       const stored = Office.context.document.settings.get(`lifetime.${key}`) as unknown;
       if (stored === null || stored === undefined) return undefined;
@@ -135,6 +144,13 @@ export function officeHost(): WorkbookHost {
           result.status === Office.AsyncResultStatus.Succeeded ? resolve() : reject(new Error(result.error.message)),
         ),
       );
+    },
+    async portableCopy() {
+      const bytes = await readDocumentFile();
+      // The transformation (and jszip) load with their own chunk, when a copy is first asked for.
+      const { copyTimestamp, portableCopy, portableFileName } = await import(/* webpackChunkName: "portable" */ "../xlsx/portable");
+      const copy = await portableCopy(bytes, { now: copyTimestamp(new Date()) });
+      return { fileName: portableFileName(Office.context.document.url, copy.extension), bytes: copy.bytes, frozen: copy.frozen, missing: copy.missing.length };
     },
   };
 }

@@ -1,10 +1,11 @@
 import { chartFromCells, type ChartData } from "../../models/charts";
-import { cellAddress, parseAddress, shiftFormula, writeFormulas, writeRange, type ChartPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
+import { cellAddress, parseAddress, renameSheetReferences, shiftFormula, writeFormulas, writeRange, type ChartPlan, type HeatMapPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
 import { CellSet, parseRange, planFootprint } from "../cells";
 import { markedCopies, quoteSheet, sheetGone, uniqueSheetName } from "../sheets";
-import { MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
+import { cellEntry, MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, singleCell, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
 import { displayText } from "./display";
+import { heatColor, heatScale } from "./heatMap";
 import { CellError, FormulaEngine, type RawCellContent } from "./engine/engine";
 
 /**
@@ -28,6 +29,8 @@ export class PreviewWorkbook {
   readonly charts = new Map<number, ChartPlan[]>();
   /** Data validation of each sheet's cells, as the plans set it: sheet id → validations. */
   readonly validations = new Map<number, ValidationPlan[]>();
+  /** Heat maps (colour scales) of each sheet, as the plans set them: sheet id → heat maps. */
+  readonly heatMaps = new Map<number, HeatMapPlan[]>();
   /** Worksheet custom properties, as Excel keeps them: sheet id → key → value. */
   readonly customProperties = new Map<number, Map<string, string>>();
   selection = { sheet: "", range: "A1" };
@@ -60,6 +63,18 @@ export class PreviewWorkbook {
   chartsOf(sheet: string): ChartData[] {
     const read = (range: string) => this.values(sheet, range).flat();
     return (this.charts.get(this.sheetId(sheet)) ?? []).map((chart) => chartFromCells(chart, read));
+  }
+
+  /**
+   * A sheet's heat maps over the values its cells hold now: each range (1-based rows and
+   * columns) and the colour of a value in it. Computed once per call: the grid asks once per change.
+   */
+  heatMapsOf(sheet: string): { top: number; left: number; bottom: number; right: number; color: (value: unknown) => string | undefined }[] {
+    return (this.heatMaps.get(this.sheetId(sheet)) ?? []).flatMap((h) => {
+      const range = h.range.replace(/\$/g, "");
+      const scale = heatScale(this.values(sheet, range).flat());
+      return scale ? [{ ...parseRange(range), color: (value: unknown) => heatColor(value, scale) }] : [];
+    });
   }
 
   /** The error a cell holds (1-based row and column) and its message, as Excel shows it on the error's tooltip. */
@@ -173,7 +188,10 @@ export class PreviewWorkbook {
     let replaced = false;
     let writes = 0;
     try {
-      for (const sheet of plan.sheets) {
+      // The plan's sheets refer to one another by their planned names: written under others, their formulas follow.
+      const renames = new Map<string, string>();
+      for (const planned of plan.sheets) {
+        let sheet = planned;
         const record = previous?.sheets.find((s) => s.key === sheet.name);
         const tag = marker(plan.modelId, instance, sheet.name);
         const found = record ? [...this.customProperties].filter(([id, props]) => this.engine.getSheetName(id) !== undefined && props.get(MARKER_KEY) === tag).map(([id]) => id) : [];
@@ -207,6 +225,7 @@ export class PreviewWorkbook {
             this.engine.removeSheet(newId);
             this.customProperties.delete(newId);
             this.validations.delete(newId);
+            this.heatMaps.delete(newId);
             this.charts.delete(newId);
             this.clearFormats(newId);
           });
@@ -214,6 +233,8 @@ export class PreviewWorkbook {
         }
         const sheetId = id;
         const name = this.engine.getSheetName(sheetId) as string;
+        renames.set(planned.name, name);
+        sheet = renameSheetReferences(planned, renames);
         this.engine.batch(() => {
           for (const r of clear.rects()) {
             this.engine.setCellContents({ sheet: sheetId, row: r.top - 1, col: r.left - 1 }, Array.from({ length: r.bottom - r.top + 1 }, () => new Array<null>(r.right - r.left + 1).fill(null)));
@@ -243,6 +264,7 @@ export class PreviewWorkbook {
             }
           }
           this.validations.set(sheetId, sheet.validations ?? []);
+          this.heatMaps.set(sheetId, sheet.heatMaps ?? []);
           if (sheet.columnWidths) this.columnWidths.set(sheetId, { ...this.columnWidths.get(sheetId), ...sheet.columnWidths });
           this.charts.set(sheetId, sheet.charts);
           const quoted = quoteSheet(name);
@@ -254,7 +276,7 @@ export class PreviewWorkbook {
             else this.engine.addNamedExpression(n.name, expression, sheetId);
           }
         });
-        written.sheets.push({ key: sheet.name, name, footprint, names: sheet.names.map((n) => n.name), tables: (sheet.tables ?? []).map((t) => t.name), charts: [], validations: sheet.validations ?? [] });
+        written.sheets.push({ key: sheet.name, name, footprint, names: sheet.names.map((n) => n.name), tables: (sheet.tables ?? []).map((t) => t.name), charts: [], validations: sheet.validations ?? [], heatMaps: sheet.heatMaps ?? [] });
       }
     } catch (error) {
       this.failAtWrite = undefined;
@@ -265,6 +287,20 @@ export class PreviewWorkbook {
       this.changed();
       if (error instanceof OccupiedCellsError) throw error;
       throw new Error(`The model could not be written (${error instanceof Error ? error.message : String(error)}). ${replaced ? "The model sheet was put back as it was." : "The partial sheet was removed; the workbook is as it was."}`, { cause: error });
+    }
+    // The model's sheets of an earlier build that the plan no longer has (a scenario deleted).
+    for (const r of previous?.sheets ?? []) {
+      if (plan.sheets.some((s) => s.name === r.key)) continue;
+      const tag = marker(plan.modelId, instance, r.key);
+      for (const [id, props] of [...this.customProperties]) {
+        if (props.get(MARKER_KEY) !== tag || this.engine.getSheetName(id) === undefined) continue;
+        this.engine.removeSheet(id);
+        this.customProperties.delete(id);
+        this.validations.delete(id);
+        this.heatMaps.delete(id);
+        this.charts.delete(id);
+        this.clearFormats(id);
+      }
     }
     const sheetNames = written.sheets.map((s) => s.name);
     // Undo in the grid is for the user's own edits: a model's write is not one (its formats and validation live beside the engine).
@@ -282,11 +318,14 @@ export class PreviewWorkbook {
     const styles = [...this.styles].filter(([k]) => k.startsWith(`${id}!`));
     const names = this.engine.getAllNamedExpressionsSerialized().filter((n) => n.scope === id);
     const validations = this.validations.get(id);
+    const heatMaps = this.heatMaps.get(id);
     const charts = this.charts.get(id);
     return () => {
       this.engine.setSheetContent(id, content);
       if (validations) this.validations.set(id, validations);
       else this.validations.delete(id);
+      if (heatMaps) this.heatMaps.set(id, heatMaps);
+      else this.heatMaps.delete(id);
       if (charts) this.charts.set(id, charts);
       else this.charts.delete(id);
       this.clearFormats(id);
@@ -376,6 +415,13 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore, { e
       workbook.changed();
       return { inserted: true, address };
     },
+    async setCellValue(sheet, address, value) {
+      const cell = singleCell(address);
+      const entry = cellEntry(value);
+      // The engine reads the apostrophe as Excel does: what follows is text.
+      workbook.setCells(sheet, cell, [[entry]]);
+      workbook.changed();
+    },
     async loadSettings(key) {
       const text = store.getItem(`lifetime:${key}`);
       return text === null ? undefined : text;
@@ -384,6 +430,16 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore, { e
       const text = JSON.stringify(value);
       if (text.length > MAX_SETTINGS_TEXT) throw settingsTooLong(text);
       store.setItem(`lifetime:${key}`, text);
+    },
+    async portableCopy() {
+      // The preview saved as Excel would save it (its values cached beside its formulas), then the same copy as in Excel.
+      // exceljs and jszip load with their own chunks, when a copy is first asked for.
+      const [{ previewToXlsx }, { copyTimestamp, portableCopy }] = await Promise.all([
+        import(/* webpackChunkName: "xlsx" */ "./toXlsx"),
+        import(/* webpackChunkName: "portable" */ "../xlsx/portable"),
+      ]);
+      const copy = await portableCopy(await previewToXlsx(workbook), { now: copyTimestamp(new Date()) });
+      return { fileName: `Preview-portable.${copy.extension}`, bytes: copy.bytes, frozen: copy.frozen, missing: copy.missing.length };
     },
   };
 }

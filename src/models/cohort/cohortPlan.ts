@@ -5,7 +5,8 @@ import type { Cohort } from "../../core/retention/shiftedBetaGeometric";
 import { cohortBand, type CohortBand, type SbgFitSummary } from "../../core/retention/uncertainty";
 import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, positive, timing, whole, type Accepts } from "../inputs";
 import { DEFAULT_TORNADO_STEP, tornadoBlock } from "./tornado";
-import { SCENARIO_COLUMN, activeScenarioIndex, comparisonSheet, inUseFormula, linkedCell, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, scenarioValueFormula, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
+import { defaultGrid, gridBlock, gridIssues, gridSettingsSchema } from "./grid";
+import { SCENARIO_COLUMN, scenarioCells, activeScenarioIndex, comparisonSheet, inUseFormula, linkedCell, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, scenarioValueFormula, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
 import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan, quoteSheet } from "../plan";
 
 /**
@@ -46,6 +47,8 @@ const economicsShape = {
     timing: z.enum(["start", "end"]),
     /** The share each input moves in the sensitivity table (TornadoStep); default 0.1. */
     tornadoStep: z.number().min(0.01, "the sensitivity step must be at least 0.01 (1%)").max(0.9, "the sensitivity step must be at most 0.9 (90%); 10% is 0.1").optional(),
+    /** The two-way sensitivity grid's inputs and values (./grid.ts); default: margin × annual discount rate around the model's. */
+    grid: gridSettingsSchema.optional(),
 };
 
 /** The inputs a scenario may override: the economics, not the cohorts or the period. */
@@ -73,6 +76,7 @@ export const cohortInputSchema = z
       ctx.addIssue({ code: "custom", path: ["activeScenario"], message: `the active scenario ${input.activeScenario} is not one of the scenarios (${scenarios.map((s) => s.name).join(", ")})` });
     }
     const built = Math.max(input.horizon, ...scenarios.map((s) => s.overrides.horizon ?? 0));
+    for (const issue of gridIssues(input.grid, built)) ctx.addIssue({ code: "custom", ...issue, path: ["grid", ...issue.path] });
     const periods = input.cohorts.reduce((m, c) => Math.max(m, c.survivors.length), 0) + built;
     if (input.cohorts.length * periods > MAX_MODEL_CELLS) {
       ctx.addIssue({
@@ -294,7 +298,7 @@ function cohortSheet(base: CohortModelSettings, fit: CohortFit, role: SheetRole,
       writes.push({ at, formulas: [[isMain ? inUseFormula(row, S) : scenarioValueFormula(COHORT_SHEET, row, own)]], numberFormat: format });
       if (withExpected) expected.set(at, settings[key]);
       if (isMain) scenarioInputs.push({ name, key, row, base: base[key], format, accepts, text: key === "timing" });
-      const where = isMain ? `${columnLetter(SCENARIO_COLUMN)}${row}:${columnLetter(SCENARIO_COLUMN + S - 1)}${row}` : `${COHORT_SHEET}!${columnLetter(SCENARIO_COLUMN + own)}${row}`;
+      const where = isMain ? scenarioCells(row, S) : `${COHORT_SHEET}!${columnLetter(SCENARIO_COLUMN + own)}${row}`;
       if (accepts) checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${where})`]));
       names.push({ name, ref: `$B$${row}` });
       return;
@@ -571,6 +575,22 @@ function cohortSheet(base: CohortModelSettings, fit: CohortFit, role: SheetRole,
     checks.push(...sensitivity.checks);
     if (withExpected) for (const [address, value] of sensitivity.expected) expected.set(address, value);
   }
+  // The two-way grid of the CLV of a new customer, below the tornado, with its heat map.
+  const grid = !isMain
+    ? undefined
+    : gridBlock(
+        sensitivity.end + 1,
+        { revenue: settings.revenue, margin: settings.margin, cac: settings.cac, annualDiscount: settings.annualDiscount, periodsPerYear, horizon: settings.horizon, builtHorizon: H, timing: settings.timing, alpha: fit.alpha, beta: fit.beta, tRow: 27 },
+        settings.grid ?? defaultGrid(settings),
+        (t) => col(firstPeriodColumn + t),
+      );
+  if (grid) {
+    writes.push(...grid.writes);
+    names.push(...grid.names);
+    validations.push(...grid.validations);
+    checks.push(...grid.checks);
+    if (withExpected) for (const [address, value] of grid.expected) expected.set(address, value);
+  }
 
   // The check cell, once every condition is known: the first that fails says what to fix.
   label("A18", "Input check: OK, or what to fix", true);
@@ -608,7 +628,7 @@ function cohortSheet(base: CohortModelSettings, fit: CohortFit, role: SheetRole,
   ];
 
   const sheet: SheetPlan = isMain
-    ? { name: COHORT_SHEET, writes, names, charts, tables: [{ name: "LifetimeCohorts", range: `A${dataHeader}:${col(2 + Math.max(maxAge, 1))}${dataRow(N - 1)}`, style: "TableStyleLight9" }], freeze: { rows: 0, columns: 1 }, columnWidths: { A: 48, B: 16, C: 14 }, validations }
+    ? { name: COHORT_SHEET, writes, names, charts, tables: [{ name: "LifetimeCohorts", range: `A${dataHeader}:${col(2 + Math.max(maxAge, 1))}${dataRow(N - 1)}`, style: "TableStyleLight9" }], freeze: { rows: 0, columns: 1 }, columnWidths: { A: 48, B: 16, C: 14 }, validations, heatMaps: grid?.heatMaps }
     : { name: scenarioSheetName(SCENARIO_PREFIX, own), writes, names, charts, freeze: { rows: 0, columns: 1 }, columnWidths: { A: 48, B: 16, C: 14 } };
   return { sheet, expected, model };
 }

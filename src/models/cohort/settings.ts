@@ -29,6 +29,8 @@ export const cohortSettingsSchema = z.object({
   sheetName,
   /** What the add-in wrote, so Rebuild finds the model's sheet by its marker and rewrites only its cells. */
   written: writtenModelSchema.optional(),
+  /** When it was last built (ISO 8601), for the list of models; absent in settings saved before. */
+  builtAt: z.string().max(40).optional(),
 });
 
 export type CohortSettings = z.infer<typeof cohortSettingsSchema>;

@@ -7,7 +7,7 @@ import { DEFAULT_TORNADO_STEP } from "../tornadoTable";
 import { partnerTornadoBlock } from "./tornado";
 import { partnerGridBlock } from "./grid";
 import { defaultPartnerGrid, partnerGridSchema } from "./gridSettings";
-import { activeScenarioIndex, comparisonSheet, inUseFormula, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, scenarioValueFormula, SCENARIO_COLUMN, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
+import { activeScenarioIndex, comparisonSheet, inUseFormula, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioCells, scenarioTable, scenarioValueFormula, SCENARIO_COLUMN, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
 import { cellAddress, columnLetter, parseAddress, qualifyReferences, quoteSheet, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../plan";
 
 /**
@@ -357,7 +357,7 @@ function partnerSheet(baseSettings: PartnerModelSettings, role: SheetRole, withE
       writes.push({ at, formulas: [[isMain ? inUseFormula(row, S) : scenarioValueFormula(PARTNER_SHEET, row, own)]], numberFormat: format });
       if (withExpected && !isFormula) expected.set(at, value as number | string);
       if (isMain) scenarioInputs.push({ name, key, row, base: baseValue(key, value), format, accepts, text: key === "timing" });
-      const where = isMain ? `${columnLetter(SCENARIO_COLUMN)}${row}:${columnLetter(SCENARIO_COLUMN + S - 1)}${row}` : `${PARTNER_SHEET}!${columnLetter(SCENARIO_COLUMN + own)}${row}`;
+      const where = isMain ? scenarioCells(row, S) : `${PARTNER_SHEET}!${columnLetter(SCENARIO_COLUMN + own)}${row}`;
       if (accepts) checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${where})`]));
       names.push({ name, ref: `$B$${row}` });
       return;

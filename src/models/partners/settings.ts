@@ -25,6 +25,8 @@ export const partnerSettingsSchema = z.object({
   sheetName: z.string().max(31).optional(),
   /** What the add-in wrote, so Rebuild finds the model's sheet by its marker and rewrites only its cells. */
   written: writtenModelSchema.optional(),
+  /** When it was last built (ISO 8601), for the list of models; absent in settings saved before. */
+  builtAt: z.string().max(40).optional(),
 });
 
 export type PartnerSettings = z.infer<typeof partnerSettingsSchema>;

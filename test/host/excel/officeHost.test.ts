@@ -70,6 +70,26 @@ describe("officeHost (Office.js) on a strict Excel", () => {
     assert.deepEqual(await host.insertFormula("=1+1"), { inserted: true, address: "Data!F9" });
   });
 
+  it("writes one value into one cell: text as text (never a formula, a number or a date), numbers as numbers", async () => {
+    const excel = installFakeExcel({ sheets: ["Data", "Cohort model"] });
+    excel.setCell("Cohort model", "B3", { value: "Base", numberFormat: "@" });
+    excel.setCell("Cohort model", "C3", { formula: "=B3" });
+    const host = officeHost();
+    await host.setCellValue("Cohort model", "$B$3", "Optimistic");
+    assert.deepEqual(excel.sheet("Cohort model").cells.get("B3"), { value: "Optimistic", numberFormat: "@" });
+    // In a cell formatted General, what a user's text might be read as stays text.
+    for (const text of ["=1+1", "00123", "1/2", "TRUE"]) {
+      await host.setCellValue("Data", "D4", text);
+      assert.deepEqual(excel.sheet("Data").cells.get("D4"), { value: text }, text);
+    }
+    await host.setCellValue("Data", "D5", 0.25);
+    assert.deepEqual(excel.sheet("Data").cells.get("D5"), { value: 0.25 });
+    assert.equal(excel.sheet("Cohort model").cells.get("C3")!.formula, "=B3", "the sheet's other cells are untouched");
+    await assert.rejects(host.setCellValue("Data", "B3:C4", "x"), /B3:C4 is not the address of one cell/);
+    await assert.rejects(host.setCellValue("Gone", "B3", "x"));
+    await assert.rejects(host.setCellValue("Data", "B3", Number.NaN), /not a number/);
+  });
+
   it("says which requirement sets an older Excel lacks", () => {
     installFakeExcel({ apiSets: { ExcelApi: "1.9" } });
     assert.deepEqual(officeHost().missingRequirements(), ["ExcelApi 1.12 (worksheet custom properties mark a model's sheets)"]);

@@ -100,7 +100,7 @@ describe("the preview workbook (its own formula engine)", () => {
     assert.equal(workbook.values("Cohort model", "B6")[0]![0], 0.45, "the input in use follows the base");
     // Validation can be pasted over: the results guard themselves.
     workbook.setCells("Cohort model", "G6", [[70]]);
-    assert.match(String(workbook.engine.getNamedExpressionValue("InputCheck", id)), /^Margin must be a fraction from 0 to 1 \(60% is 0\.6\) \(G6:G6\)$/);
+    assert.match(String(workbook.engine.getNamedExpressionValue("InputCheck", id)), /^Margin must be a fraction from 0 to 1 \(60% is 0\.6\) \(G6\)$/);
     for (const name of ["CLV_NewCustomer", "CustomerEquity", "ActiveToday", "LTV_CAC"]) {
       assert.equal((workbook.engine.getNamedExpressionValue(name, id) as { value?: string }).value, "#N/A", name);
     }

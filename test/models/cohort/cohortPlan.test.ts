@@ -40,7 +40,7 @@ const cases: [string, CohortModelSettings][] = [
 /** The sBG fitted to the cases' data; for the assumptions case, the assumed curve. */
 const ASSUMED = new Set([cases.length - 1]);
 
-let results: { name: string; expected: Map<string, number | string>; values: Map<string, ReadCell>; xlsx: Buffer }[] = [];
+let results: { name: string; expected: Map<string, number | string>; values: Map<string, ReadCell>; xlsx: Uint8Array }[] = [];
 
 before(async () => {
   const built = await Promise.all(

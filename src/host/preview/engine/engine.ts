@@ -210,6 +210,12 @@ export class FormulaEngine {
     return cell?.compiled ? (cell.raw as string) : undefined;
   }
 
+  /** The size of the array a formula's cell spills (its own cell included), undefined when it spills none. */
+  getCellSpill(at: CellAddress): { rows: number; columns: number } | undefined {
+    const spill = this.sheets.get(at.sheet)?.cells.get(cellKey(at.row, at.col))?.spill;
+    return spill && { rows: spill.rows, columns: spill.columns };
+  }
+
   /** What a cell holds as typed: its formula or value, null when empty. */
   getCellSerialized(at: CellAddress): RawCellContent {
     return this.sheets.get(at.sheet)?.cells.get(cellKey(at.row, at.col))?.raw ?? null;
