@@ -122,6 +122,24 @@ export interface WorkbookPlan {
   sheets: SheetPlan[];
 }
 
+/** A block of a model sheet (a tornado, a grid): its cells, names, validations, the InputCheck conditions it adds, and the core's values of its formulas. */
+export interface SheetBlock {
+  writes: RangeWrite[];
+  names: DefinedName[];
+  validations: ValidationPlan[];
+  checks: [string, string][];
+  expected: Map<string, number | string>;
+}
+
+/** Adds a block to a sheet being built; its values to `expected` when given. */
+export function addBlock(sheet: Omit<SheetBlock, "expected">, block: SheetBlock, expected?: Map<string, number | string>): void {
+  sheet.writes.push(...block.writes);
+  sheet.names.push(...block.names);
+  sheet.validations.push(...block.validations);
+  sheet.checks.push(...block.checks);
+  if (expected) for (const [address, value] of block.expected) expected.set(address, value);
+}
+
 /** A sheet's name as a formula or an address names it: quoted, any quote in it doubled ('Bob''s model'). */
 export const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
 

@@ -143,6 +143,27 @@ export function scenarioValueFormula(mainSheet: string, row: number, j: number):
   return `=IF(ISBLANK(${own}),${base},${own})`;
 }
 
+/**
+ * Column B's formula for an input of a model with scenarios, and the conditions that check
+ * it (their messages naming where to edit it): an input a scenario overrides takes the
+ * active scenario's value (the model sheet) or its scenario's (a scenario's sheet); on a
+ * scenario's sheet, every other value input reads the model sheet's. Undefined for the
+ * model sheet's own inputs and for formulas, which a sheet writes as they are.
+ */
+export function scenarioInputCell(sheet: { main: string; scenarios: number; own?: number }, row: number, input: { overridable: boolean; formula: boolean; accepts?: Accepts }): { formula: string; checks: [string, string][] } | undefined {
+  const { main, scenarios, own } = sheet;
+  let formula: string;
+  let where: string;
+  if (input.overridable) {
+    formula = own === undefined ? inUseFormula(row, scenarios) : scenarioValueFormula(main, row, own);
+    where = own === undefined ? scenarioCells(row, scenarios) : `${main}!${columnLetter(SCENARIO_COLUMN + own)}${row}`;
+  } else if (own !== undefined && !input.formula) {
+    formula = `=${quoteSheet(main)}!$B$${row}`;
+    where = `${main}!B${row}`;
+  } else return undefined;
+  return { formula, checks: (input.accepts?.checks ?? []).map(([condition, message]): [string, string] => [condition, `${message} (${where})`]) };
+}
+
 /** A cell of the model sheet as scenario sheets read it: a blank stays blank-like (""), not 0. */
 export const linkedCell = (mainSheet: string, address: string) => `=IF(ISBLANK(${quoteSheet(mainSheet)}!${address}),"",${quoteSheet(mainSheet)}!${address})`;
 

@@ -6,8 +6,8 @@ import { cohortBand, type CohortBand, type SbgFitSummary } from "../../core/rete
 import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, positive, timing, whole, type Accepts } from "../inputs";
 import { DEFAULT_TORNADO_STEP, tornadoBlock } from "./tornado";
 import { defaultGrid, gridBlock, gridIssues, gridSettingsSchema } from "./grid";
-import { SCENARIO_COLUMN, scenarioCells, activeScenarioIndex, comparisonSheet, inUseFormula, linkedCell, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, scenarioValueFormula, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
-import { cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan, quoteSheet } from "../plan";
+import { SCENARIO_COLUMN, activeScenarioIndex, comparisonSheet, linkedCell, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, withScenario, type Scenario, type ScenarioInput, scenarioInputCell } from "../scenarios";
+import { addBlock, cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan, quoteSheet } from "../plan";
 
 /**
  * The cohort retention model as a workbook: inputs, the sBG fit (as values), and every
@@ -293,21 +293,14 @@ function cohortSheet(base: CohortModelSettings, fit: CohortFit, role: SheetRole,
     const at = `B${row}`;
     const key = overridable.get(row);
     const isFormula = typeof value === "string" && value.startsWith("=");
-    if (key !== undefined) {
-      // In use: the active scenario's value (the model sheet), or this scenario's (its own sheet).
-      writes.push({ at, formulas: [[isMain ? inUseFormula(row, S) : scenarioValueFormula(COHORT_SHEET, row, own)]], numberFormat: format });
+    const linked = scenarioInputCell({ main: COHORT_SHEET, scenarios: S, own }, row, { overridable: key !== undefined, formula: isFormula, accepts });
+    if (linked) {
+      writes.push({ at, formulas: [[linked.formula]], numberFormat: format });
+      checks.push(...linked.checks);
+      names.push({ name, ref: `$B$${row}` });
+      if (key === undefined) return;
       if (withExpected) expected.set(at, settings[key]);
       if (isMain) scenarioInputs.push({ name, key, row, base: base[key], format, accepts, text: key === "timing" });
-      const where = isMain ? scenarioCells(row, S) : `${COHORT_SHEET}!${columnLetter(SCENARIO_COLUMN + own)}${row}`;
-      if (accepts) checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${where})`]));
-      names.push({ name, ref: `$B$${row}` });
-      return;
-    }
-    if (!isMain && !isFormula) {
-      // Every other input as the model sheet holds it.
-      writes.push({ at, formulas: [[`=${mainCell(`$B$${row}`)}`]], numberFormat: format });
-      if (accepts) checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${COHORT_SHEET}!${at})`]));
-      names.push({ name, ref: `$B$${row}` });
       return;
     }
     if (isFormula) {
@@ -568,13 +561,7 @@ function cohortSheet(base: CohortModelSettings, fit: CohortFit, role: SheetRole,
     { first: col(firstPeriodColumn), second: col(firstPeriodColumn + 1), last: col(lastPeriodColumn) },
     { from: `${col(chartColumn)}42`, to: `${col(chartColumn + 8)}60` },
   );
-  if (isMain) {
-    writes.push(...sensitivity.writes);
-    names.push(...sensitivity.names);
-    validations.push(...sensitivity.validations);
-    checks.push(...sensitivity.checks);
-    if (withExpected) for (const [address, value] of sensitivity.expected) expected.set(address, value);
-  }
+  if (isMain) addBlock({ writes, names, validations, checks }, sensitivity, withExpected ? expected : undefined);
   // The two-way grid of the CLV of a new customer, below the tornado, with its heat map.
   const grid = !isMain
     ? undefined
@@ -584,13 +571,7 @@ function cohortSheet(base: CohortModelSettings, fit: CohortFit, role: SheetRole,
         settings.grid ?? defaultGrid(settings),
         (t) => col(firstPeriodColumn + t),
       );
-  if (grid) {
-    writes.push(...grid.writes);
-    names.push(...grid.names);
-    validations.push(...grid.validations);
-    checks.push(...grid.checks);
-    if (withExpected) for (const [address, value] of grid.expected) expected.set(address, value);
-  }
+  if (grid) addBlock({ writes, names, validations, checks }, grid, withExpected ? expected : undefined);
 
   // The check cell, once every condition is known: the first that fails says what to fix.
   label("A18", "Input check: OK, or what to fix", true);

@@ -7,8 +7,8 @@ import { DEFAULT_TORNADO_STEP } from "../tornadoTable";
 import { partnerTornadoBlock } from "./tornado";
 import { partnerGridBlock } from "./grid";
 import { defaultPartnerGrid, partnerGridSchema } from "./gridSettings";
-import { activeScenarioIndex, comparisonSheet, inUseFormula, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioCells, scenarioTable, scenarioValueFormula, SCENARIO_COLUMN, withScenario, type Scenario, type ScenarioInput } from "../scenarios";
-import { cellAddress, columnLetter, parseAddress, qualifyReferences, quoteSheet, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../plan";
+import { activeScenarioIndex, comparisonSheet, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, SCENARIO_COLUMN, withScenario, type Scenario, type ScenarioInput, scenarioInputCell } from "../scenarios";
+import { addBlock, cellAddress, columnLetter, parseAddress, qualifyReferences, quoteSheet, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../plan";
 
 /**
  * The referral-partner model as a workbook: the economics of a referred customer, a table
@@ -352,20 +352,14 @@ function partnerSheet(baseSettings: PartnerModelSettings, role: SheetRole, withE
     const at = `B${row}`;
     const key = OVERRIDABLE[name];
     const isFormula = typeof value === "string" && value.startsWith("=");
-    if (key !== undefined) {
-      // In use: the active scenario's value (the model sheet), or this scenario's (its own sheet).
-      writes.push({ at, formulas: [[isMain ? inUseFormula(row, S) : scenarioValueFormula(PARTNER_SHEET, row, own)]], numberFormat: format });
+    const linked = scenarioInputCell({ main: PARTNER_SHEET, scenarios: S, own }, row, { overridable: key !== undefined, formula: isFormula, accepts });
+    if (linked) {
+      writes.push({ at, formulas: [[linked.formula]], numberFormat: format });
+      checks.push(...linked.checks);
+      names.push({ name, ref: `$B$${row}` });
+      if (key === undefined) return;
       if (withExpected && !isFormula) expected.set(at, value as number | string);
       if (isMain) scenarioInputs.push({ name, key, row, base: baseValue(key, value), format, accepts, text: key === "timing" });
-      const where = isMain ? scenarioCells(row, S) : `${PARTNER_SHEET}!${columnLetter(SCENARIO_COLUMN + own)}${row}`;
-      if (accepts) checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${where})`]));
-      names.push({ name, ref: `$B$${row}` });
-      return;
-    }
-    if (!isMain && !isFormula) {
-      writes.push({ at, formulas: [[`=${quoteSheet(PARTNER_SHEET)}!$B$${row}`]], numberFormat: format });
-      if (accepts) checks.push(...accepts.checks.map(([condition, message]): [string, string] => [condition, `${message} (${PARTNER_SHEET}!${at})`]));
-      names.push({ name, ref: `$B$${row}` });
       return;
     }
     if (isFormula) writes.push({ at, formulas: [[value as string]], numberFormat: format });
@@ -651,24 +645,12 @@ function partnerSheet(baseSettings: PartnerModelSettings, role: SheetRole, withE
         step: settings.tornadoStep ?? DEFAULT_TORNADO_STEP,
         chart: { from: `${col(SCENARIO_COLUMN + S + 1)}22`, to: `${col(SCENARIO_COLUMN + S + 8)}40` },
       });
-  if (sensitivity) {
-    writes.push(...sensitivity.writes);
-    names.push(...sensitivity.names);
-    validations.push(...sensitivity.validations);
-    checks.push(...sensitivity.checks);
-    if (withExpected) for (const [address, value] of sensitivity.expected) expected.set(address, value);
-  }
+  if (sensitivity) addBlock({ writes, names, validations, checks }, sensitivity, withExpected ? expected : undefined);
   // The two-way grid, below the tornado's rows.
   const grid = !sensitivity
     ? undefined
     : partnerGridBlock(sensitivity.end + 2, settings, settings.grid ?? defaultPartnerGrid(settings), { partners: N, tableRow: firstTableRow, retentionRow, resultRow: resultRow(0), tRow, lastT });
-  if (grid) {
-    writes.push(...grid.writes);
-    names.push(...grid.names);
-    validations.push(...grid.validations);
-    checks.push(...grid.checks);
-    if (withExpected) for (const [address, value] of grid.expected) expected.set(address, value);
-  }
+  if (grid) addBlock({ writes, names, validations, checks }, grid, withExpected ? expected : undefined);
 
   label(`A${checkRow}`, "Input check: OK, or what to fix", true);
   formulas(`B${checkRow}`, [[checkFormula(checks)]], undefined, [["OK"]]);
