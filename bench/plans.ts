@@ -65,6 +65,32 @@ export async function benchPlans(): Promise<void> {
     `Partner model plan, 200 partners × 120 periods (${partnerCells.toLocaleString("en-US")} cells in ${partner.result.plan.sheets[0]!.writes.length.toLocaleString("en-US")} writes, the core's program included): ` +
       `build ${partner.ms.toFixed(1)} ms (median of 15), .xlsx write ${partnerWriteMs.toFixed(0)} ms, ${(partnerXlsx.length / 1024 / 1024).toFixed(1)} MB`,
   );
+
+  // The same models with scenarios: a sheet per scenario and the comparison.
+  const scenarios = [
+    { name: "Base", overrides: {} },
+    { name: "Optimistic", overrides: { revenue: 48, margin: 0.75 } },
+    { name: "Pessimistic", overrides: { cac: 160, annualDiscount: 0.15 } },
+    { name: "Longer", overrides: { horizon: 150 } },
+  ];
+  const withScenarios = medianBuild(() => buildCohortPlan({ ...settings, scenarios }, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "2026-11-24" }));
+  const scenarioCells = withScenarios.result.plan.sheets.reduce((n, sheet) => n + cellCount(sheet.writes), 0);
+  const scenarioStart = performance.now();
+  const scenarioXlsx = await writeXlsx(withScenarios.result.plan);
+  console.log(
+    `Cohort model plan with 4 scenarios (one to a 150-period horizon): ${withScenarios.result.plan.sheets.length} sheets, ${scenarioCells.toLocaleString("en-US")} cells: ` +
+      `build ${withScenarios.ms.toFixed(1)} ms (median of 15), .xlsx write ${(performance.now() - scenarioStart).toFixed(0)} ms, ${(scenarioXlsx.length / 1024 / 1024).toFixed(1)} MB`,
+  );
+  const partnerScenarios = [
+    { name: "Base", overrides: {} },
+    { name: "Cheaper paid", overrides: { paidCac: 120 } },
+    { name: "Loyal", overrides: { beta: 3, acquisitionPeriods: 36 } },
+  ];
+  const partnerWithScenarios = medianBuild(() => buildPartnerPlan({ ...partnerSettings, scenarios: partnerScenarios }));
+  const partnerScenarioCells = partnerWithScenarios.result.plan.sheets.reduce((n, sheet) => n + cellCount(sheet.writes), 0);
+  console.log(
+    `Partner model plan with 3 scenarios: ${partnerWithScenarios.result.plan.sheets.length} sheets, ${partnerScenarioCells.toLocaleString("en-US")} cells: build ${partnerWithScenarios.ms.toFixed(1)} ms (median of 15)`,
+  );
 }
 
 if (require.main === module) void benchPlans();

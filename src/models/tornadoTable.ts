@@ -32,7 +32,8 @@ export interface TornadoTable {
 
 /**
  * The table from row `top`: its title, the step, the raw table and the sorted one. `core` is
- * the core's tornado (sorted), whose values the formulas must show; an output beyond double
+ * the core's tornado (sorted), whose values the formulas must show (for `expected`; none when
+ * not asked for, as computing it may cost more than the plan); an output beyond double
  * precision (NaN) leaves the cells unchecked.
  */
 export function tornadoTable<Name extends string>(
@@ -41,7 +42,7 @@ export function tornadoTable<Name extends string>(
   output: string,
   step: number,
   rows: TornadoInputRow<Name>[],
-  core: TornadoRow<Name>[],
+  core: TornadoRow<Name>[] | undefined,
   chart: { title: string; from: string; to: string },
 ): TornadoTable {
   const writes: RangeWrite[] = [];
@@ -53,7 +54,7 @@ export function tornadoTable<Name extends string>(
   const raw = (i: number) => rawHeader + 1 + i;
   const sortedHeader = raw(n) + 1;
   const sorted = (k: number) => sortedHeader + 1 + k;
-  const byInput = new Map(core.map((r) => [r.input, r]));
+  const byInput = new Map((core ?? []).map((r) => [r.input, r]));
   const labelOf = new Map(rows.map((r) => [r.input, r.label]));
 
   writes.push({ at: `A${top}`, values: [[title]], style: { bold: true } });
@@ -64,21 +65,21 @@ export function tornadoTable<Name extends string>(
   const swings = `$D$${raw(0)}:$D$${raw(n - 1)}`;
   rows.forEach((input, i) => {
     const r = raw(i);
-    const row = byInput.get(input.input)!;
-    const rank = core.indexOf(row) + 1;
+    const row = byInput.get(input.input);
     const key = `ROUND(D${r},${SWING_DECIMALS})`;
     const ties = i === 0 ? "" : `+SUMPRODUCT((ROUND($D$${raw(0)}:$D$${r - 1},${SWING_DECIMALS})=${key})*1)`;
     writes.push({ at: `B${r}`, formulas: [[guard(input.low), guard(input.high), guard(`ABS(C${r}-B${r})`)]], numberFormat: FORMAT.money });
     writes.push({ at: `E${r}`, formulas: [[guard(`1+SUMPRODUCT((ROUND(${swings},${SWING_DECIMALS})>${key})*1)${ties}`)]], numberFormat: FORMAT.whole });
-    if (Number.isFinite(row.swing)) [row.low, row.high, row.swing, rank].forEach((v, j) => expected.set(`${"BCDE"[j]}${r}`, v));
+    if (row && core && Number.isFinite(row.swing)) [row.low, row.high, row.swing, core.indexOf(row) + 1].forEach((v, j) => expected.set(`${"BCDE"[j]}${r}`, v));
   });
   writes.push({ at: `A${sortedHeader}`, values: [["Input, by swing", `${output}, input lower`, `${output}, input higher`]], style: { bold: true } });
   const pick = (column: string, k: number) => `INDEX($${column}$${raw(0)}:$${column}$${raw(n - 1)},MATCH(${k + 1},$E$${raw(0)}:$E$${raw(n - 1)},0))`;
-  core.forEach((row, k) => {
+  rows.forEach((_, k) => {
     const r = sorted(k);
     writes.push({ at: `A${r}`, formulas: [[guard(pick("A", k))]] });
     writes.push({ at: `B${r}`, formulas: [[guard(pick("B", k)), guard(pick("C", k))]], numberFormat: FORMAT.money });
-    if (!core.every((x) => Number.isFinite(x.swing))) return;
+    const row = core?.[k];
+    if (!row || !core!.every((x) => Number.isFinite(x.swing))) return;
     expected.set(`A${r}`, labelOf.get(row.input)!);
     expected.set(`B${r}`, row.low);
     expected.set(`C${r}`, row.high);

@@ -39,7 +39,7 @@ export interface PartnerGridLayout {
   lastT: number;
 }
 
-export function partnerGridBlock(top: number, settings: PartnerModelSettings, grid: PartnerGridSettings, layout: PartnerGridLayout) {
+export function partnerGridBlock(top: number, settings: PartnerModelSettings, grid: PartnerGridSettings, layout: PartnerGridLayout, withExpected: boolean) {
   const writes: RangeWrite[] = [];
   const expected = new Map<string, number | string>();
   const col = columnLetter;
@@ -90,7 +90,7 @@ export function partnerGridBlock(top: number, settings: PartnerModelSettings, gr
     return `=IF(InputCheck="OK",ProgramNetValue+${field("B")}*ProgramFactor*((${net})-INDEX($F$${layout.resultRow}:$F$${layout.resultRow + N - 1},GridPartnerIndex)),NA())`;
   };
   writes.push({ at: `B${row(0)}`, formulas: grid.rates.map((_, i) => grid.churnMultipliers.map((__, j) => cell(i, j))), numberFormat: FORMAT.money });
-  const values = partnerGrid(settings, { ...grid, partner });
+  const values = withExpected ? partnerGrid(settings, { ...grid, partner }) : [];
   values.forEach((r, i) => r.forEach((v, j) => Number.isFinite(v) && expected.set(`${col(2 + j)}${row(i)}`, v)));
 
   const rates = `$A$${row(0)}:$A$${row(R - 1)}`;

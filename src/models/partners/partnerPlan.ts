@@ -644,12 +644,12 @@ function partnerSheet(baseSettings: PartnerModelSettings, role: SheetRole, withE
         lastT,
         step: settings.tornadoStep ?? DEFAULT_TORNADO_STEP,
         chart: { from: `${col(SCENARIO_COLUMN + S + 1)}22`, to: `${col(SCENARIO_COLUMN + S + 8)}40` },
-      });
+      }, withExpected);
   if (sensitivity) addBlock({ writes, names, validations, checks }, sensitivity, withExpected ? expected : undefined);
   // The two-way grid, below the tornado's rows.
   const grid = !sensitivity
     ? undefined
-    : partnerGridBlock(sensitivity.end + 2, settings, settings.grid ?? defaultPartnerGrid(settings), { partners: N, tableRow: firstTableRow, retentionRow, resultRow: resultRow(0), tRow, lastT });
+    : partnerGridBlock(sensitivity.end + 2, settings, settings.grid ?? defaultPartnerGrid(settings), { partners: N, tableRow: firstTableRow, retentionRow, resultRow: resultRow(0), tRow, lastT }, withExpected);
   if (grid) addBlock({ writes, names, validations, checks }, grid, withExpected ? expected : undefined);
 
   label(`A${checkRow}`, "Input check: OK, or what to fix", true);

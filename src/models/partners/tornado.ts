@@ -71,7 +71,7 @@ export interface PartnerSheetLayout {
   chart: { from: string; to: string };
 }
 
-export function partnerTornadoBlock(top: number, settings: PartnerModelSettings, layout: PartnerSheetLayout): TornadoTable {
+export function partnerTornadoBlock(top: number, settings: PartnerModelSettings, layout: PartnerSheetLayout, withExpected: boolean): TornadoTable {
   const inputs = partnerTornadoInputs(settings);
   const N = layout.partners;
   const col = columnLetter;
@@ -145,7 +145,7 @@ export function partnerTornadoBlock(top: number, settings: PartnerModelSettings,
       const j = cases.findIndex((c) => c.input === input);
       return { input, label: LABELS[input], low: `${col(2 + j)}${totalRow}`, high: `${col(3 + j)}${totalRow}` };
     }),
-    partnerTornado(settings, layout.step),
+    withExpected ? partnerTornado(settings, layout.step) : undefined,
     { title: "Sensitivity of the program's net value (inputs by swing)", ...layout.chart },
   );
   if (result.end + 1 !== workingsTop - 1) throw new Error("the tornado's workings overlap its table");
