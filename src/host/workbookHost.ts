@@ -1,6 +1,6 @@
 import type { WorkbookPlan } from "../models/plan";
 import { formatCount } from "../core/errors";
-import { MAX_SETTINGS_TEXT, type ApplyOptions, type ApplyResult } from "../models/written";
+import { MAX_SETTINGS_TEXT, type ApplyOptions, type ApplyResult, type WrittenModel } from "../models/written";
 
 /** A range as read: where it is, its values, and its text as Excel displays it (dates as dates). */
 export interface RangeRead {
@@ -45,6 +45,14 @@ export interface WorkbookHost {
    * number or a date. Fails if the sheet is not there.
    */
   setCellValue(sheet: string, address: string, value: string | number | boolean): Promise<void>;
+  /**
+   * Deletes the sheets that carry the model's marker (found by the marker, never by a name, so
+   * a user's sheet is never taken) and returns their names. Deletes nothing, and says why, when
+   * they are every visible sheet of the workbook (Excel keeps one).
+   */
+  removeModelSheets(written: WrittenModel): Promise<string[]>;
+  /** Forgets the model settings saved under `key`. */
+  removeSettings(key: string): Promise<void>;
   /** The model settings saved in the workbook, as stored text, or undefined. */
   loadSettings(key: string): Promise<string | undefined>;
   saveSettings(key: string, value: unknown): Promise<void>;
@@ -77,6 +85,10 @@ export const cellEntry = (value: string | number | boolean): string | number | b
   if (typeof value === "number" && !Number.isFinite(value)) throw new Error(`${value} is not a number a cell holds`);
   return typeof value === "string" ? `'${value}` : value;
 };
+
+/** The sheets a model's removal would leave none visible of: the message that says so. */
+export const lastSheets = (names: string[]) =>
+  `The model's sheets (${names.map((n) => `“${n}”`).join(", ")}) are the workbook's only visible sheets, and a workbook keeps one: add a sheet first, then remove the model.`;
 
 /** The requirement sets the pane's model builders use (see README: requirement sets). */
 export const REQUIRED_SETS: readonly { name: string; version: string; why: string }[] = [

@@ -58,7 +58,7 @@ export function App({ host, dark }: { host: WorkbookHost; dark: boolean }) {
             <MessageBarBody>{error}</MessageBarBody>
           </MessageBar>
         )}
-        {view === "home" && <Home onOpen={setView} />}
+        {view === "home" && <Home onOpen={setView} host={host} />}
         {view === "cohort" && <CohortModelForm host={host} />}
         {view === "partners" && <PartnerModelForm host={host} />}
         {view === "functions" && <FunctionGallery onInsert={(f) => insert(f)} />}

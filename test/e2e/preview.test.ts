@@ -4,6 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import JSZip from "jszip";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { customerLifetimeValue } from "../../src/core/clv";
 import { fitShiftedBetaGeometric } from "../../src/core/retention/shiftedBetaGeometric";
@@ -112,7 +113,7 @@ async function paneViolations(page: Page): Promise<AxeResult[]> {
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
-describe("the preview in Chromium", { timeout: 180_000 }, () => {
+describe("the preview in Chromium", { timeout: 300_000 }, () => {
   it("builds the cohort model from the selected sample table; the grid shows the core's customer equity", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors = await open(page, "light");
@@ -156,48 +157,49 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     const number = async (address: string) => Number((await cell(page, address).textContent())!.replace(/,/g, ""));
     assert.equal(await number("B20"), Number(clv(30).toFixed(2)));
 
-    // Type over the revenue (B5) and press Enter: the CLV (B20) follows, and the selection moves down.
-    await cell(page, "B5").click();
+    // Type over the revenue (its base value, G5, in the scenario table) and press Enter: the revenue in use (B5) and the CLV (B20) follow, and the selection moves down.
+    await cell(page, "G5").click();
     await page.keyboard.type("45");
-    await page.getByRole("textbox", { name: "Edit B5" }).waitFor();
+    await page.getByRole("textbox", { name: "Edit G5" }).waitFor();
     await page.keyboard.press("Enter");
-    assert.equal(await page.getByTestId("selection").textContent(), "B6");
+    assert.equal(await page.getByTestId("selection").textContent(), "G6");
+    assert.equal(await number("G5"), 45);
     assert.equal(await number("B5"), 45);
     assert.equal(await number("B20"), Number(clv(45).toFixed(2)));
     // Undo puts back the revenue and the results; redo takes the edit again.
     await page.keyboard.press("Control+z");
-    assert.equal(await number("B5"), 30);
+    assert.equal(await number("G5"), 30);
     assert.equal(await number("B20"), Number(clv(30).toFixed(2)));
     await page.keyboard.press("Control+y");
-    assert.equal(await number("B5"), 45);
+    assert.equal(await number("G5"), 45);
     await page.keyboard.press("Control+z");
 
     // The margin takes a fraction: 70 is refused with the input's error, the cell keeps its value.
     await page.getByTestId("validation-prompt").getByText("Margin").waitFor();
     await page.keyboard.press("F2");
-    await page.getByRole("textbox", { name: "Edit B6" }).fill("70");
+    await page.getByRole("textbox", { name: "Edit G6" }).fill("70");
     await page.keyboard.press("Enter");
     assert.match((await page.getByTestId("validation-error").textContent())!, /Margin: not accepted.*Margin must be a fraction from 0 to 1/);
     await page.keyboard.press("Escape");
-    assert.equal((await cell(page, "B6").textContent())!.trim(), "70.00%");
+    assert.equal((await cell(page, "G6").textContent())!.trim(), "70.00%");
 
-    // Arrows and Tab move; copy B5 and paste it into H5.
+    // Arrows and Tab move; copy G5 and paste it into I5.
     await page.keyboard.press("ArrowUp");
-    assert.equal(await page.getByTestId("selection").textContent(), "B5");
+    assert.equal(await page.getByTestId("selection").textContent(), "G5");
     const copied = await page.getByTestId("cells").evaluate((e) => {
       const data = new DataTransfer();
       e.dispatchEvent(new ClipboardEvent("copy", { clipboardData: data, bubbles: true, cancelable: true }));
       return data.getData("text/plain");
     });
     assert.equal(copied, "30.00");
-    for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");
-    assert.equal(await page.getByTestId("selection").textContent(), "H5");
+    for (let i = 0; i < 2; i++) await page.keyboard.press("Tab");
+    assert.equal(await page.getByTestId("selection").textContent(), "I5");
     await page.getByTestId("cells").evaluate((e, text) => {
       const data = new DataTransfer();
       data.setData("text/plain", text);
       e.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
     }, copied);
-    assert.equal(await page.evaluate(() => (window as unknown as { lifetimePreview: { values: (s: string, r: string) => unknown[][] } }).lifetimePreview.values("Cohort model", "H5")[0]![0]), 30);
+    assert.equal(await page.evaluate(() => (window as unknown as { lifetimePreview: { values: (s: string, r: string) => unknown[][] } }).lifetimePreview.values("Cohort model", "I5")[0]![0]), 30);
     await page.screenshot({ path: path.join(ARTIFACTS, "preview-edited.png") });
     assert.deepEqual(errors, []);
     await page.close();
@@ -221,6 +223,38 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     assert.equal(await page.getByTestId("error-message").count(), 0);
     await cell(page, "K3").click();
     assert.match((await page.getByTestId("error-message").textContent())!, /#VALUE!.*retention must be between 0 and 1 \(80% is 0\.8\); got 80/);
+    await page.close();
+  });
+
+  it("saves a portable copy: a download holding the grid's values where it called LTV, the workbook unchanged", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    const errors = await open(page, "light");
+    await cell(page, "K2").click();
+    await page.getByRole("textbox", { name: "Formula bar" }).fill("=LTV.CLV(100, 0.8, 0.1)");
+    await page.getByRole("textbox", { name: "Formula bar" }).press("Enter");
+    await cell(page, "L2").click();
+    await page.getByRole("textbox", { name: "Formula bar" }).fill("=K2*2");
+    await page.getByRole("textbox", { name: "Formula bar" }).press("Enter");
+    const pane = page.getByTestId("pane");
+    const [download] = await Promise.all([page.waitForEvent("download"), pane.getByRole("button", { name: "Save a portable copy" }).click()]);
+    assert.equal(download.suggestedFilename(), "Preview-portable.xlsx");
+    await pane.getByText("1 cell that calls Lifetime's functions was saved as values in Preview-portable.xlsx; your workbook is unchanged.").waitFor();
+    const zip = await JSZip.loadAsync(readFileSync((await download.path())!));
+    const data = await zip.file("xl/worksheets/sheet1.xml")!.async("string");
+    const expected = customerLifetimeValue({ margin: 100, retention: 0.8, discountRate: 0.1 });
+    const k2 = /<c r="K2"[^>]*><v>([^<]+)<\/v><\/c>/.exec(data);
+    assert.ok(k2 && Math.abs(Number(k2[1]) - expected) < 1e-9 * expected, `K2 in the copy: ${k2?.[0]}`);
+    assert.match(data, /<c r="L2"[^>]*><f>K2\*2<\/f><v>[^<]+<\/v><\/c>/, "the user's formula is kept");
+    for (const name of Object.keys(zip.files)) if (!zip.files[name]!.dir) assert.doesNotMatch(await zip.file(name)!.async("string"), /_xldudf_|LTV\.[A-Z]/i, name);
+    assert.match(await zip.file("xl/workbook.xml")!.async("string"), /<sheet name="About this copy"/);
+    // The preview's workbook keeps its formula.
+    const content = await page.evaluate(() => {
+      const preview = (window as unknown as { lifetimePreview: { content: (s: number, r: number, c: number) => string; sheetId: (n: string) => number } }).lifetimePreview;
+      return preview.content(preview.sheetId("Data"), 2, 11);
+    });
+    assert.equal(content, "=LTV.CLV(100, 0.8, 0.1)");
+    assert.deepEqual(await paneViolations(page), []);
+    assert.deepEqual(errors, []);
     await page.close();
   });
 
@@ -389,6 +423,130 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     await context.close();
   });
 
+  it("scenarios: one added and changed in the pane, built to a sheet each and a comparison sheet and its chart; switching the active one recalculates the model sheet", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const errors = await open(page, "light");
+    const pane = page.getByTestId("pane");
+    const sheetTab = (name: string) => page.getByRole("tablist", { name: "Sheets" }).getByRole("tab", { name, exact: true });
+    const number = async (address: string) => Number((await cell(page, address).textContent())!.replace(/,/g, ""));
+    const near = (got: number, want: number, what: string) => assert.ok(Math.abs(got - want) <= 1e-6 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
+    const comparisonBars = async () =>
+      Object.fromEntries(
+        (await page.getByTestId("sheet-charts").locator("rect[aria-label]").evaluateAll((rects) => rects.map((r) => r.getAttribute("aria-label") ?? "")))
+          .map((label) => /^(.+?)\. CLV of a newly acquired customer \(net of CAC\), (-?[\d.e+-]+)\.$/.exec(label))
+          .filter((m): m is RegExpExecArray => m !== null)
+          .map((m) => [m[1], Number(m[2])]),
+      );
+
+    await pane.getByRole("tab", { name: "Cohort model" }).click();
+    await pane.getByRole("button", { name: "Use selection" }).click();
+    // A scenario added: named Optimistic, its inputs blank (as the base) until one is changed.
+    await pane.getByRole("button", { name: "Add scenario" }).click();
+    const optimisticRevenue = pane.getByRole("textbox", { name: "Optimistic: Revenue per customer per period", exact: true });
+    assert.equal(await optimisticRevenue.inputValue(), "");
+    assert.equal(await optimisticRevenue.getAttribute("placeholder"), DEFAULT_FORM.revenue, "a blank cell shows the base's value it takes");
+    // A value the model refuses is said by the scenario's name, and nothing can be built.
+    await pane.getByRole("textbox", { name: "Optimistic: Gross margin", exact: true }).fill("70");
+    await pane.getByTestId("scenario-problems").getByText("Optimistic: Gross margin must be between 0 and 1 (40% is 0.4)").waitFor();
+    assert.equal(await pane.getByRole("button", { name: "Build model" }).isDisabled(), true);
+    await pane.getByRole("textbox", { name: "Optimistic: Gross margin", exact: true }).fill("");
+    await optimisticRevenue.fill("45");
+    await pane.getByRole("button", { name: "Build model" }).click();
+    await pane.getByTestId("scenario-comparison").waitFor();
+
+    // The comparison sheet: each scenario's CLV computed on its own sheet, as the core computes it; its chart draws them.
+    for (const name of ["Cohort scenario 1", "Cohort scenario 2", "Cohort scenarios"]) await sheetTab(name).waitFor();
+    await sheetTab("Cohort scenarios").click();
+    assert.equal(await cell(page, "A6").textContent(), "CLV of a newly acquired customer (net of CAC)");
+    assert.deepEqual([await cell(page, "B4").textContent(), await cell(page, "C4").textContent()], ["Base", "Optimistic"]);
+    const clv = (revenue: number) => sampleModel(revenue).clvNewCustomer;
+    assert.equal(await number("B6"), Number(clv(30).toFixed(2)));
+    assert.equal(await number("C6"), Number(clv(45).toFixed(2)));
+    await page.getByTestId("sheet-charts").locator("rect[aria-label]").first().waitFor();
+    let bars = await comparisonBars();
+    near(bars.Base!, clv(30), "the chart's Base column");
+    near(bars.Optimistic!, clv(45), "the chart's Optimistic column");
+    // The pane's comparison: one column per scenario, the base active.
+    const compared = pane.getByTestId("scenario-comparison");
+    assert.deepEqual(await compared.locator("thead th").allTextContents(), ["Result", "Base (active)", "Optimistic"]);
+    assert.deepEqual(await compared.locator("tbody tr").first().locator("td").allTextContents(), [money(clv(30)), money(clv(45))]);
+    await compared.getByTestId("result-chart").locator("svg").first().waitFor();
+
+    // The scenario changed in the pane and rebuilt: the comparison sheet's values and its chart follow, and the pane's.
+    await optimisticRevenue.fill("60");
+    await pane.getByRole("button", { name: /^Rebuild/ }).click();
+    await compared.getByText(money(clv(60))).waitFor();
+    await sheetTab("Cohort scenarios").click();
+    await page.waitForFunction((want) => document.querySelector('[data-testid="grid"] td[data-cell="C6"]')?.textContent === want, money(clv(60)));
+    assert.equal(await number("B6"), Number(clv(30).toFixed(2)));
+    await page.waitForFunction(
+      (want) =>
+        [...document.querySelectorAll('[data-testid="sheet-charts"] rect[aria-label]')].some((r) => {
+          const m = /^Optimistic\. CLV of a newly acquired customer \(net of CAC\), (.+)\.$/.exec(r.getAttribute("aria-label") ?? "");
+          return m !== null && Math.abs(Number(m[1]) - want) < 1e-6 * Math.abs(want);
+        }),
+      clv(60),
+    );
+    bars = await comparisonBars();
+    near(bars.Optimistic!, clv(60), "the chart's Optimistic column, rebuilt");
+    assert.equal(await page.getByRole("tablist", { name: "Sheets" }).getByRole("tab").count(), 5, "rebuilt in place: no sheet added");
+
+    // Switching the active scenario in the pane: the model sheet's ActiveScenario (B3) names it and the CLV (B20) is its own.
+    await sheetTab("Cohort model").click();
+    assert.equal(await cell(page, "B3").textContent(), "Base");
+    assert.equal(await number("B20"), Number(clv(30).toFixed(2)));
+    await cell(page, "D2").click();
+    await pane.getByRole("combobox", { name: "Active scenario" }).selectOption({ label: "Optimistic" });
+    await page.waitForFunction(() => document.querySelector('[data-testid="grid"] td[data-cell="B3"]')?.textContent === "Optimistic");
+    assert.equal(await page.getByTestId("selection").textContent(), "D2", "the cell written, not the model rebuilt (a build selects A1)");
+    assert.equal(await number("B20"), Number(clv(60).toFixed(2)));
+    await pane.getByTestId("active-scenario").getByText("Scenario: Optimistic").waitFor();
+    assert.equal(await pane.getByTestId("clv-new-customer").textContent().then((t) => t!.split(" (")[0]), `CLV of a new customer: ${money(clv(60))}`);
+    assert.deepEqual(await compared.locator("thead th").allTextContents(), ["Result", "Base", "Optimistic (active)"]);
+    const saved = JSON.parse((await page.evaluate(() => window.localStorage.getItem("lifetime:cohortModel")))!) as { economics: { activeScenario?: string; scenarios?: { name: string; overrides: Record<string, unknown> }[] } };
+    assert.equal(saved.economics.activeScenario, "Optimistic");
+    assert.deepEqual(saved.economics.scenarios, [{ name: "Base", overrides: {} }, { name: "Optimistic", overrides: { revenue: 60 } }]);
+    assert.equal(await page.getByRole("tablist", { name: "Sheets" }).getByRole("tab").count(), 5, "switched without a rebuild");
+    // And back.
+    await pane.getByRole("combobox", { name: "Active scenario" }).selectOption({ label: "Base" });
+    await page.waitForFunction(() => document.querySelector('[data-testid="grid"] td[data-cell="B3"]')?.textContent === "Base");
+    assert.equal(await number("B20"), Number(clv(30).toFixed(2)));
+
+    // At 320 px the pane, its scenario grid and comparison fit (the grid scrolls within itself), and pass axe.
+    await pane.evaluate((e: HTMLElement) => {
+      e.style.flex = "0 0 320px";
+      e.style.width = "320px";
+    });
+    const overflow = await pane.evaluate((e: HTMLElement) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    assert.ok(overflow.scroll <= overflow.client, `the pane's content is ${overflow.scroll} px wide in ${overflow.client} px`);
+    const grid = await pane.getByTestId("scenario-grid").boundingBox();
+    const paneBox = await pane.boundingBox();
+    assert.ok(grid!.x + grid!.width <= paneBox!.x + paneBox!.width, "base and one scenario fit beside the labels");
+    assert.deepEqual(await paneViolations(page), []);
+    await pane.getByTestId("scenario-editor").screenshot({ path: path.join(ARTIFACTS, "pane-scenarios.png") });
+
+    // A scenario added since the build and made active: not on the sheet yet, so the model is rebuilt with it.
+    await pane.getByRole("button", { name: "Add scenario" }).click();
+    await pane.getByRole("textbox", { name: "Pessimistic: Revenue per customer per period", exact: true }).fill("20");
+    await pane.getByRole("combobox", { name: "Active scenario" }).selectOption({ label: "Pessimistic" });
+    await pane.getByTestId("active-scenario").getByText("Scenario: Pessimistic").waitFor();
+    await sheetTab("Cohort scenario 3").waitFor();
+    await sheetTab("Cohort model").click();
+    assert.equal(await cell(page, "B3").textContent(), "Pessimistic");
+    assert.equal(await number("B20"), Number(clv(20).toFixed(2)));
+
+    // Reopened, the pane restores the scenarios and the active one.
+    await page.reload();
+    await page.waitForSelector('[data-testid="grid"] td[data-cell="A1"]');
+    await pane.getByRole("tab", { name: "Cohort model" }).click();
+    await pane.getByRole("button", { name: /^Rebuild/ }).waitFor();
+    assert.equal(await optimisticRevenue.inputValue(), "60");
+    assert.equal(await pane.getByRole("combobox", { name: "Active scenario" }).evaluate((e: HTMLSelectElement) => e.selectedOptions[0]!.textContent), "Pessimistic");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it("builds the referral-partner model: three partners on different terms, ranked as the core ranks them, the sheet's InputCheck OK", async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
@@ -457,6 +615,109 @@ describe("the preview in Chromium", { timeout: 180_000 }, () => {
     assert.equal(await cards.count(), 3);
     assert.equal(await cards.nth(1).getByRole("textbox", { name: "Cap per customer", exact: true }).inputValue(), "60");
     assert.equal(await cards.nth(2).getByRole("radio", { name: "Tiers on customers per period" }).isChecked(), true);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("partner scenarios: two added, built and compared as the core computes them; the active one switched on the sheet; the grid scrolls within a 320 px pane", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const errors = await open(page, "light");
+    const pane = page.getByTestId("pane");
+    await pane.getByRole("tab", { name: "Partner model" }).click();
+    await pane.getByRole("button", { name: "Add scenario" }).click();
+    await pane.getByRole("button", { name: "Add scenario" }).click();
+    await pane.getByRole("textbox", { name: "Optimistic: Retention per period", exact: true }).fill("0.95");
+    await pane.getByRole("textbox", { name: "Pessimistic: Gross margin", exact: true }).fill("0.4");
+    // A scenario renamed, then duplicated and the copy deleted.
+    await pane.getByRole("textbox", { name: "Name of scenario 3", exact: true }).fill("Thin margin");
+    await pane.getByRole("button", { name: "Actions for scenario Thin margin" }).click();
+    await page.getByRole("menuitem", { name: "Duplicate" }).click();
+    assert.equal(await pane.getByRole("textbox", { name: "Name of scenario 4", exact: true }).inputValue(), "Thin margin (copy)");
+    assert.equal(await pane.getByRole("textbox", { name: "Thin margin (copy): Gross margin", exact: true }).inputValue(), "0.4");
+    await pane.getByRole("button", { name: "Actions for scenario Thin margin (copy)" }).click();
+    await page.getByRole("menuitem", { name: "Delete" }).click();
+    assert.equal(await pane.getByRole("textbox", { name: "Name of scenario 4" }).count(), 0);
+    await pane.getByRole("button", { name: "Build model" }).click();
+    await pane.getByTestId("scenario-comparison").waitFor();
+
+    const base: PartnerModelSettings = { ...PARTNER_SETTINGS, partners: [{ name: "Partner 1", customersPerPeriod: 10, rate: 0.2, commissionPeriods: 0, bounty: 0, holdPeriods: 0, churnMultiplier: 1 }], acquisitionPeriods: 36 };
+    const programs = [base, { ...base, curve: { kind: "constant" as const, retention: 0.95 } }, { ...base, margin: 0.4 }].map(partnerProgram);
+    const compared = pane.getByTestId("scenario-comparison");
+    assert.deepEqual(await compared.locator("thead th").allTextContents(), ["Result", "Base (active)", "Optimistic", "Thin margin"]);
+    assert.deepEqual(await compared.locator("tbody tr").nth(1).locator("td").allTextContents(), programs.map((p) => money(p.netValue)));
+    assert.deepEqual(await compared.locator("tbody tr").first().locator("td").allTextContents(), programs.map((p) => money(p.commission)));
+    await page.getByRole("tablist", { name: "Sheets" }).getByRole("tab", { name: "Partner scenarios", exact: true }).waitFor();
+
+    const netOnSheet = () =>
+      page.evaluate(() => {
+        const engine = (window as unknown as { lifetimePreview: { engine: { getNamedExpressionValue(n: string, s: number): unknown; getSheetId(n: string): number } } }).lifetimePreview.engine;
+        return engine.getNamedExpressionValue("ProgramNetValue", engine.getSheetId("Partner model")) as number;
+      });
+    assert.ok(Math.abs((await netOnSheet()) - programs[0]!.netValue) < 1e-6 * Math.abs(programs[0]!.netValue));
+    await pane.getByRole("combobox", { name: "Active scenario" }).selectOption({ label: "Optimistic" });
+    await page.waitForFunction(() => (window as unknown as { lifetimePreview: { values(s: string, r: string): unknown[][] } }).lifetimePreview.values("Partner model", "B3")[0]![0] === "Optimistic");
+    assert.ok(Math.abs((await netOnSheet()) - programs[1]!.netValue) < 1e-6 * Math.abs(programs[1]!.netValue), `${await netOnSheet()} vs ${programs[1]!.netValue}`);
+    await pane.getByTestId("active-scenario").getByText("Scenario: Optimistic").waitFor();
+    assert.equal(await pane.getByTestId("program-net-value").textContent(), money(programs[1]!.netValue));
+
+    // At 320 px: four columns scroll within the grid, not the pane; axe passes.
+    await pane.evaluate((e: HTMLElement) => {
+      e.style.flex = "0 0 320px";
+      e.style.width = "320px";
+    });
+    const overflow = await pane.evaluate((e: HTMLElement) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    assert.ok(overflow.scroll <= overflow.client, `the pane's content is ${overflow.scroll} px wide in ${overflow.client} px`);
+    const region = pane.getByRole("region", { name: "Scenario inputs" });
+    assert.ok(await region.evaluate((e) => e.scrollWidth > e.clientWidth), "the grid scrolls sideways");
+    assert.deepEqual(await paneViolations(page), []);
+    await pane.getByTestId("scenario-editor").screenshot({ path: path.join(ARTIFACTS, "pane-partner-scenarios.png") });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("lists the workbook's models on Home: opens one, rebuilds it, and removes its sheets and settings after asking", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const errors = await open(page, "light");
+    const pane = page.getByTestId("pane");
+    // The sheet tabs as elements: while a dialog is open, the rest of the page is hidden from the accessibility tree.
+    const tabs = page.locator('[role="tablist"][aria-label="Sheets"] [role="tab"]');
+    const models = pane.getByTestId("workbook-models");
+    await models.getByText("None yet: build one below.").waitFor();
+    await pane.getByRole("tab", { name: "Partner model" }).click();
+    await pane.getByRole("button", { name: "Build model" }).click();
+    await pane.getByTestId("partner-ranking").waitFor();
+    await pane.getByRole("tab", { name: "Home" }).click();
+    const item = models.locator('li[data-model="partners"]');
+    await item.getByText("On “Partner model”").waitFor();
+    assert.match((await item.textContent())!, /Built \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d/);
+    await pane.getByRole("button", { name: "Rebuild the referral-partner model" }).click();
+    await models.getByTestId("models-message").getByText("The referral-partner model was rebuilt.").waitFor();
+    assert.deepEqual(await tabs.count(), 2);
+    assert.deepEqual(await paneViolations(page), []);
+    // Remove asks first: Cancel keeps everything; Remove deletes its sheet and forgets its settings.
+    await pane.getByRole("button", { name: "Remove the referral-partner model" }).click();
+    const dialog = page.getByRole("alertdialog");
+    await dialog.getByText(/Delete the sheet “Partner model” and forget the referral-partner model's settings\?/).waitFor();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    assert.equal(await tabs.count(), 2);
+    await pane.getByRole("button", { name: "Remove the referral-partner model" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Remove" }).click();
+    await models.getByTestId("models-message").getByText("Removed “Partner model” and the model's settings.").waitFor();
+    await page.getByRole("alertdialog").waitFor({ state: "hidden" });
+    assert.equal(await tabs.count(), 1);
+    assert.equal(await page.evaluate(() => window.localStorage.getItem("lifetime:partnerModel")), null);
+    await models.getByText("None yet: build one below.").waitFor();
+    // Open goes to the model's form.
+    await pane.getByRole("tab", { name: "Cohort model" }).click();
+    await pane.getByRole("radio", { name: "Assumptions" }).check();
+    await pane.getByRole("button", { name: "Build model" }).click();
+    await pane.getByTestId("customer-equity").waitFor();
+    await pane.getByRole("tab", { name: "Home" }).click();
+    await pane.getByRole("button", { name: "Open the cohort retention model" }).click();
+    await pane.getByRole("button", { name: /^Rebuild “Cohort model”/ }).waitFor();
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -1,6 +1,6 @@
 import { parseRange, rectAddress, type Rect } from "../cells";
-import { MAX_SETTINGS_TEXT } from "../../models/written";
-import { cellEntry, MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, singleCell, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
+import { MARKER_KEY, marker, MAX_SETTINGS_TEXT } from "../../models/written";
+import { cellEntry, lastSheets, MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, singleCell, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
 import { applyPlan, localAddress } from "./applyPlan";
 import { readDocumentFile } from "./documentFile";
 
@@ -129,6 +129,33 @@ export function officeHost(): WorkbookHost {
         context.workbook.worksheets.getItem(sheet).getRange(cell).values = [[entry]];
         await context.sync();
       });
+    },
+    async removeModelSheets(written) {
+      return Excel.run(async (context) => {
+        const worksheets = context.workbook.worksheets;
+        worksheets.load("items/name,items/visibility");
+        await context.sync();
+        const markers = worksheets.items.map((ws) => {
+          const property = ws.customProperties.getItemOrNullObject(MARKER_KEY);
+          property.load("value");
+          return { ws, property };
+        });
+        await context.sync();
+        const tags = new Set(written.sheets.map((s) => marker(written.modelId, written.instance, s.key)));
+        const doomed = markers.filter((m) => !m.property.isNullObject && tags.has(m.property.value)).map((m) => m.ws);
+        if (doomed.length === 0) return [];
+        const names = doomed.map((ws) => ws.name);
+        if (!worksheets.items.some((ws) => !doomed.includes(ws) && ws.visibility === Excel.SheetVisibility.visible)) throw new Error(lastSheets(names));
+        for (const ws of doomed) ws.delete();
+        await context.sync();
+        return names;
+      });
+    },
+    async removeSettings(key) {
+      Office.context.document.settings.remove(`lifetime.${key}`);
+      await new Promise<void>((resolve, reject) =>
+        Office.context.document.settings.saveAsync((result) => (result.status === Office.AsyncResultStatus.Succeeded ? resolve() : reject(new Error(result.error.message)))),
+      );
     },
     async loadSettings(key) {
       const stored = Office.context.document.settings.get(`lifetime.${key}`) as unknown;

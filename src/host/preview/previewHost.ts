@@ -3,7 +3,7 @@ import { cellAddress, parseAddress, renameSheetReferences, shiftFormula, writeFo
 import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
 import { CellSet, parseRange, planFootprint } from "../cells";
 import { markedCopies, quoteSheet, sheetGone, uniqueSheetName } from "../sheets";
-import { cellEntry, MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, singleCell, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
+import { cellEntry, lastSheets, MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, singleCell, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
 import { displayText } from "./display";
 import { heatColor, heatScale } from "./heatMap";
 import { CellError, FormulaEngine, type RawCellContent } from "./engine/engine";
@@ -339,6 +339,30 @@ export class PreviewWorkbook {
     };
   }
 
+  /** Deletes the sheets that carry a model's marker, and what the preview keeps beside them; their names. */
+  removeModelSheets(written: WrittenModel): string[] {
+    const tags = new Set(written.sheets.map((s) => marker(written.modelId, written.instance, s.key)));
+    const doomed = [...this.customProperties].filter(([id, props]) => this.engine.getSheetName(id) !== undefined && tags.has(props.get(MARKER_KEY) ?? "")).map(([id]) => id);
+    const names = doomed.map((id) => this.engine.getSheetName(id) as string);
+    if (doomed.length === 0) return [];
+    if (this.engine.getSheetNames().length <= doomed.length) throw new Error(lastSheets(names));
+    for (const id of doomed) {
+      this.engine.removeSheet(id);
+      this.customProperties.delete(id);
+      this.validations.delete(id);
+      this.heatMaps.delete(id);
+      this.charts.delete(id);
+      this.columnWidths.delete(id);
+      this.clearFormats(id);
+    }
+    // Neither is the user's edit to undo.
+    this.engine.clearUndoStack();
+    this.engine.clearRedoStack();
+    if (names.includes(this.selection.sheet)) this.selection = { sheet: this.engine.getSheetNames()[0] as string, range: "A1" };
+    this.changed();
+    return names;
+  }
+
   private clearFormats(id: number): void {
     for (const k of [...this.formats.keys()]) if (k.startsWith(`${id}!`)) this.formats.delete(k);
     for (const k of [...this.styles.keys()]) if (k.startsWith(`${id}!`)) this.styles.delete(k);
@@ -349,6 +373,8 @@ export class PreviewWorkbook {
 export interface SettingsStore {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
+  /** Without it, a removed key is kept empty (read as no settings). */
+  removeItem?(key: string): void;
 }
 
 /** Compares requirement-set versions as Office does: "1.9" is below "1.12". */
@@ -421,6 +447,13 @@ export function previewHost(workbook: PreviewWorkbook, store: SettingsStore, { e
       // The engine reads the apostrophe as Excel does: what follows is text.
       workbook.setCells(sheet, cell, [[entry]]);
       workbook.changed();
+    },
+    async removeModelSheets(written) {
+      return workbook.removeModelSheets(written);
+    },
+    async removeSettings(key) {
+      if (store.removeItem) store.removeItem(`lifetime:${key}`);
+      else store.setItem(`lifetime:${key}`, "");
     },
     async loadSettings(key) {
       const text = store.getItem(`lifetime:${key}`);

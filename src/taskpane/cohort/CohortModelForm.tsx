@@ -19,6 +19,10 @@ import {
 import type { WorkbookHost } from "../../host/workbookHost";
 import { LazyResultChart as ResultChart } from "../common/LazyResultChart";
 import { ConfirmDialog } from "../common/ConfirmDialog";
+import { ExportButton } from "../common/ExportButton";
+import { ScenarioComparison } from "../common/ScenarioComparison";
+import { scenarioChart } from "../common/scenarioDrafts";
+import { ScenarioEditor } from "../common/ScenarioEditor";
 import { useCohortModel, type CohortForm, type NumberField } from "./useCohortModel";
 
 const useStyles = makeStyles({
@@ -129,6 +133,16 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
           <Radio value="end" label="End" />
         </RadioGroup>
       </Field>
+      <ScenarioEditor
+        rows={model.scenarioRows}
+        drafts={form.scenarios}
+        active={form.activeScenario}
+        check={model.scenarioCheck}
+        onChange={model.setScenarios}
+        onActivate={(j) => void model.activate(j)}
+        busy={model.switching || building}
+        activeHint={model.canRebuild ? "Switches the model sheet to it (a scenario not built yet rebuilds the model)" : "Drives the model sheet once built"}
+      />
       <div className={styles.actions}>
         <Button appearance="primary" disabled={!model.valid || building} onClick={() => void model.build(false)}>
           Build model
@@ -161,7 +175,8 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
                 ? `Assumed curve: α ${model.result.alpha.toPrecision(4)}, β ${model.result.beta.toPrecision(4)}`
                 : `Fit: α ${model.result.alpha.toFixed(3)}, β ${model.result.beta.toFixed(3)} (log-likelihood ${model.result.logLikelihood.toFixed(2)})`}
           </Text>
-          <Text>
+          {model.result.scenarios.length > 1 && <Text data-testid="active-scenario">Scenario: {model.result.scenarios[model.result.active]?.name}</Text>}
+          <Text data-testid="clv-new-customer">
             CLV of a new customer: {money(model.result.clvNewCustomer)}
             {model.result.band && ` (90% interval: ${money(model.result.band.clvNewCustomer.low)} – ${money(model.result.band.clvNewCustomer.high)})`}
           </Text>
@@ -173,6 +188,22 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
           {model.result.charts.map((chart) => (
             <ResultChart key={chart.title} chart={chart} />
           ))}
+          <ExportButton plan={model.exportPlan} />
+          {model.result.scenarios.length > 1 && (
+            <ScenarioComparison
+              names={model.result.scenarios.map((s) => s.name)}
+              active={model.result.active}
+              rows={[
+                { label: "CLV of a new customer", values: model.result.scenarios.map((s) => money(s.clvNewCustomer)) },
+                { label: "Customer equity", values: model.result.scenarios.map((s) => money(s.customerEquity)) },
+              ]}
+              chart={scenarioChart(
+                "CLV of a new customer, by scenario",
+                model.result.scenarios.map((s) => s.name),
+                model.result.scenarios.map((s) => s.clvNewCustomer),
+              )}
+            />
+          )}
         </Card>
       )}
     </form>

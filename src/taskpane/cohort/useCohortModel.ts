@@ -1,14 +1,18 @@
 import { useCallback, useEffect, useState } from "react";
+import type { CohortModel } from "../../core/retention/cohortModel";
+import type { SbgFitSummary } from "../../core/retention/uncertainty";
 import { LifetimeError } from "../../core/errors";
 import { fitShiftedBetaGeometric } from "../../core/retention/shiftedBetaGeometric";
 import type { WorkbookHost } from "../../host/workbookHost";
 import { originOf, readCohortTable } from "../../models/cohort/cohortCsv";
 import { assumedCohorts, assumedParams, assumptionsSchema, type Assumptions } from "../../models/cohort/assumptions";
-import { buildCohortPlan, cohortFitBand, cohortInputSchema, type CohortFit } from "../../models/cohort/cohortPlan";
+import { buildCohortPlan, COHORT_SHEET, cohortFitBand, cohortInputSchema, cohortOverridesSchema, type CohortFit, type CohortModelSettings, type CohortOverrides } from "../../models/cohort/cohortPlan";
 import { COHORT_SETTINGS_KEY, COHORT_SETTINGS_VERSION, readCohortSettings, type CohortSettings } from "../../models/cohort/settings";
 import { OccupiedCellsError, type WrittenModel } from "../../models/written";
 import type { ChartData } from "../../models/charts";
 import { cohortCharts } from "../../models/cohort/charts";
+import { activeScenarioIndex, scenariosOf, withScenario } from "../../models/scenarios";
+import { baseDrafts, checkScenarios, draftsFromSettings, scenarioFields, scenarioIndexByName, writeActiveScenario, type ScenarioCheck, type ScenarioDraft, type ScenarioRow } from "../common/scenarioDrafts";
 
 /** A schema's complaint, as zod reports it. */
 interface Issue {
@@ -80,9 +84,13 @@ export interface CohortForm {
   timing: "start" | "end";
   /** The share each input moves in the sheet's sensitivity table. */
   tornadoStep: string;
+  /** The scenarios as typed: the base first (the fields above), then each with its overrides. */
+  scenarios: ScenarioDraft[];
+  /** The index of the scenario that drives the model sheet. */
+  activeScenario: number;
 }
 
-export const DEFAULT_FORM: CohortForm = { sourceKind: "range", source: "", cohorts: "12", customersPerCohort: "1000", curve: "constant", retention: "0.85", alpha: "0.7", beta: "1.2", revenue: "30", margin: "0.7", cac: "120", annualDiscount: "0.1", period: "month", horizon: "36", timing: "start", tornadoStep: "0.1" };
+export const DEFAULT_FORM: CohortForm = { sourceKind: "range", source: "", cohorts: "12", customersPerCohort: "1000", curve: "constant", retention: "0.85", alpha: "0.7", beta: "1.2", revenue: "30", margin: "0.7", cac: "120", annualDiscount: "0.1", period: "month", horizon: "36", timing: "start", tornadoStep: "0.1", scenarios: baseDrafts(), activeScenario: 0 };
 
 export interface CohortResult {
   /** The assumed constant retention per period, when the curve is one (its α and β are then only the sBG's limit). */
@@ -98,6 +106,45 @@ export interface CohortResult {
   sheetName: string;
   /** The key results as charts, from the core's numbers. */
   charts: ChartData[];
+  /** The scenario these results are of (the active one), by index. */
+  active: number;
+  /** Every scenario built, with its key results, for the comparison. */
+  scenarios: { name: string; clvNewCustomer: number; customerEquity: number }[];
+}
+
+/** What a build computed, kept so the pane can show another scenario's results without refitting. */
+export interface BuiltCohort {
+  settings: CohortModelSettings;
+  fit: CohortFit;
+  /** The fit, for a scenario's 90% band; none for assumed parameters. */
+  fitted?: SbgFitSummary;
+  constantRetention?: number;
+  /** The core's model of each scenario, in order. */
+  models: CohortModel[];
+  sheetName: string;
+}
+
+/** The results of scenario j of a build, as the result card shows them; its band computed for its own inputs. */
+export function cohortResult(built: BuiltCohort, j: number): CohortResult {
+  const scenarios = scenariosOf<CohortOverrides>(built.settings);
+  const k = j >= 0 && j < scenarios.length ? j : 0;
+  const settings = withScenario(built.settings, scenarios[k]);
+  const model = built.models[k] as CohortModel;
+  const band = k === activeScenarioIndex(scenarios, built.settings.activeScenario) ? built.fit.band : built.fitted ? cohortFitBand(settings, built.fitted) : undefined;
+  return {
+    constantRetention: built.constantRetention,
+    alpha: built.fit.alpha,
+    beta: built.fit.beta,
+    logLikelihood: built.fit.logLikelihood,
+    clvNewCustomer: model.clvNewCustomer,
+    customerEquity: model.customerEquity,
+    activeToday: model.activeToday,
+    band,
+    sheetName: built.sheetName,
+    charts: cohortCharts(settings, model),
+    active: k,
+    scenarios: scenarios.map((s, i) => ({ name: s.name, clvNewCustomer: built.models[i]!.clvNewCustomer, customerEquity: built.models[i]!.customerEquity })),
+  };
 }
 
 const economicsShape = cohortInputSchema.innerType().shape;
@@ -134,6 +181,36 @@ export function fieldMessage(field: NumberField, text: string): string | undefin
   return parsed.success ? undefined : parsed.error.issues[0]?.message;
 }
 
+const TIMING_OPTIONS = [
+  { value: "start", label: "Start" },
+  { value: "end", label: "End" },
+];
+
+/** The inputs a cohort scenario may override, labelled as the form labels them, with the base's values as typed. */
+export function cohortScenarioRows(form: CohortForm): ScenarioRow[] {
+  const shape = cohortOverridesSchema.shape;
+  return [
+    { key: "revenue", label: "Revenue per customer per period", base: form.revenue, schema: shape.revenue },
+    { key: "margin", label: "Gross margin", base: form.margin, schema: shape.margin },
+    { key: "cac", label: "Acquisition cost (CAC)", base: form.cac, schema: shape.cac },
+    { key: "annualDiscount", label: "Annual discount rate", base: form.annualDiscount, schema: shape.annualDiscount },
+    { key: "horizon", label: "Horizon", base: form.horizon, schema: shape.horizon },
+    { key: "timing", label: "Margin is paid at the", base: form.timing === "start" ? "Start" : "End", schema: shape.timing, options: TIMING_OPTIONS },
+  ];
+}
+
+/** A schema's message about an input, its label in place of the schema's short name ("margin must be …" → "Gross margin must be …"). */
+function describeCohortField(row: ScenarioRow, message: string): string {
+  const words = message.replace(/^Number must be greater than or equal to (\S+)$/, "must be $1 or more").replace(/^Number must be less than or equal to (\S+)$/, "must be at most $1");
+  const named = /^(revenue|margin|cac|discount|horizon)\b/i.exec(words);
+  return named ? `${row.label}${words.slice(named[0].length)}` : `${row.label}: ${words}`;
+}
+
+/** The form's scenarios checked with the model's schema, cell by cell. */
+export function checkCohortScenarios(form: CohortForm): ScenarioCheck {
+  return checkScenarios(form.scenarios, cohortScenarioRows(form), cohortOverridesSchema, describeCohortField);
+}
+
 function assumptionsFrom(form: CohortForm): Assumptions {
   return assumptionsSchema.parse({
     kind: "assumptions",
@@ -143,7 +220,7 @@ function assumptionsFrom(form: CohortForm): Assumptions {
   });
 }
 
-function formFromSettings(s: CohortSettings): CohortForm {
+export function formFromSettings(s: CohortSettings): CohortForm {
   const e = s.economics;
   const source = s.source;
   const assumed =
@@ -156,7 +233,71 @@ function formFromSettings(s: CohortSettings): CohortForm {
           ...(source.curve.kind === "constant" ? { retention: String(source.curve.retention) } : { alpha: String(source.curve.alpha), beta: String(source.curve.beta) }),
         }
       : { sourceKind: "range" as const, source: source.address };
-  return { ...DEFAULT_FORM, ...assumed, revenue: String(e.revenue), margin: String(e.margin), cac: String(e.cac), annualDiscount: String(e.annualDiscount), period: e.period, horizon: String(e.horizon), timing: e.timing, tornadoStep: String(e.tornadoStep ?? 0.1) };
+  const { drafts, active } = draftsFromSettings(e.scenarios, e.activeScenario);
+  return { ...DEFAULT_FORM, ...assumed, revenue: String(e.revenue), margin: String(e.margin), cac: String(e.cac), annualDiscount: String(e.annualDiscount), period: e.period, horizon: String(e.horizon), timing: e.timing, tornadoStep: String(e.tornadoStep ?? 0.1), scenarios: drafts, activeScenario: active };
+}
+
+/**
+ * Builds the model the form stands for and saves its settings: a new sheet (with scenarios,
+ * a sheet each and a comparison sheet), or with `previous` the model's sheets rebuilt in
+ * place (`overwrite` once the user agreed to replace their cells). The cohorts are read from
+ * the workbook and fitted now. Fails with an OccupiedCellsError (nothing written) for the pane
+ * to ask, or an error worded for people (the cohort table's or the schema's complaint).
+ */
+export async function buildCohortModel(
+  host: WorkbookHost,
+  form: CohortForm,
+  options: { previous?: WrittenModel; overwrite?: boolean; now?: Date } = {},
+): Promise<{ built: BuiltCohort; result: CohortResult; saved: CohortSettings; notes: string[] }> {
+  let labels: string[] = [];
+  try {
+    const assumptions = form.sourceKind === "assumptions" ? assumptionsFrom(form) : undefined;
+    const read = assumptions ? undefined : await host.readRange(form.source.trim());
+    const cohorts = assumptions ? assumedCohorts(assumptions) : readCohortTable(read!.values, read!.text, originOf(read!.address));
+    labels = cohorts.map((c) => c.label);
+    const settings = cohortInputSchema.parse({
+      cohorts,
+      revenue: Number(form.revenue),
+      margin: Number(form.margin),
+      cac: Number(form.cac),
+      annualDiscount: Number(form.annualDiscount),
+      period: form.period,
+      horizon: Number(form.horizon),
+      timing: form.timing,
+      tornadoStep: Number(form.tornadoStep),
+      ...scenarioFields(checkCohortScenarios(form), form.activeScenario),
+    });
+    const now = options.now ?? new Date();
+    const today = now.toISOString().slice(0, 10);
+    let fit: CohortFit;
+    let fittedSummary: SbgFitSummary | undefined;
+    if (assumptions) fit = { ...assumedParams(assumptions.curve), logLikelihood: undefined, fittedOn: `assumptions, ${today}` };
+    else {
+      const fitted = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
+      if (!fitted.converged) throw new Error(`The sBG fit did not converge (${fitted.reason}).`);
+      if (fitted.degenerate) throw new Error(`The cohorts do not determine the sBG curve: ${fitted.degenerate}. Use more cohorts or more periods of each, or build from assumptions.`);
+      // The band beside the results is the active scenario's, as the model sheet shows it.
+      const scenarios = scenariosOf<CohortOverrides>(settings);
+      fit = { alpha: fitted.params.alpha, beta: fitted.params.beta, logLikelihood: fitted.logLikelihood, fittedOn: today, band: cohortFitBand(withScenario(settings, scenarios[activeScenarioIndex(scenarios, settings.activeScenario)]), fitted) };
+      fittedSummary = fitted;
+    }
+    const { plan, scenarioModels } = buildCohortPlan(settings, fit);
+    const applied = await host.applyPlan(plan, { previous: options.previous, overwrite: options.overwrite });
+    const sheetName = applied.sheetNames[0] as string;
+    const { cohorts: _cohorts, ...economics } = settings;
+    void _cohorts;
+    // Keep the source as chosen: a name or a table stays a name, so a rebuild reads it as it has grown.
+    const source: CohortSettings["source"] = assumptions ?? { kind: "range", address: form.source.trim() };
+    const saved = { version: COHORT_SETTINGS_VERSION, source, economics, sheetName, written: applied.written, builtAt: now.toISOString() } satisfies CohortSettings;
+    await host.saveSettings(COHORT_SETTINGS_KEY, saved);
+    const built: BuiltCohort = { settings, fit, fitted: fittedSummary, constantRetention: assumptions?.curve.kind === "constant" ? assumptions.curve.retention : undefined, models: scenarioModels, sheetName };
+    return { built, result: cohortResult(built, activeScenarioIndex(scenariosOf(settings), settings.activeScenario)), saved, notes: applied.notes };
+  } catch (e) {
+    if (e instanceof OccupiedCellsError) throw e;
+    if (e instanceof LifetimeError) throw new Error(`The cohort table: ${e.message}`, { cause: e });
+    if (e && typeof e === "object" && "issues" in e) throw new Error(describeIssues((e as { issues: Issue[] }).issues, labels), { cause: e });
+    throw e;
+  }
 }
 
 /** Form state, settings saved in the workbook, and Build/Rebuild: the pane's cohort model. */
@@ -168,6 +309,14 @@ export function useCohortModel(host: WorkbookHost) {
   const [notice, setNotice] = useState<string>();
   const [savedSheet, setSavedSheet] = useState<string>();
   const [written, setWritten] = useState<WrittenModel>();
+  /** The settings as saved in the workbook (the scenarios on its sheets, the one active there). */
+  const [saved, setSaved] = useState<CohortSettings>();
+  /** The last build of this session, for another scenario's results. */
+  const [built, setBuilt] = useState<BuiltCohort>();
+  /** While the workbook switches to another scenario. */
+  const [switching, setSwitching] = useState(false);
+  /** A rebuild asked for by a change of the active scenario the sheet cannot take by itself. */
+  const [rebuildSoon, setRebuildSoon] = useState(false);
   const [rangeNames, setRangeNames] = useState<string[]>([]);
   /** Why nothing may be built here: an Excel without the requirement sets, or settings from a newer Lifetime. */
   const [blocked, setBlocked] = useState<string | undefined>(() => {
@@ -193,6 +342,7 @@ export function useCohortModel(host: WorkbookHost) {
           setForm(formFromSettings(settings));
           setSavedSheet(settings.sheetName);
           setWritten(settings.written);
+          setSaved(settings);
         }
       },
       (e: unknown) => live && setError(`The saved settings could not be read: ${e instanceof Error ? e.message : String(e)}`),
@@ -213,62 +363,74 @@ export function useCohortModel(host: WorkbookHost) {
 
   const fields = activeFields(form);
   const messages = Object.fromEntries(fields.map((f) => [f, fieldMessage(f, form[f])])) as Partial<Record<NumberField, string>>;
-  const valid = (form.sourceKind === "assumptions" || form.source.trim() !== "") && fields.every((f) => messages[f] === undefined);
+  const scenarioCheck = checkCohortScenarios(form);
+  const valid = (form.sourceKind === "assumptions" || form.source.trim() !== "") && fields.every((f) => messages[f] === undefined) && scenarioCheck.all.length === 0;
 
   const build = useCallback(
     async (replace: boolean, overwrite = false) => {
       if (blocked) return;
       setConfirm(undefined);
       setError(undefined);
-      let labels: string[] = [];
       setStatus("building");
       try {
-        const assumptions = form.sourceKind === "assumptions" ? assumptionsFrom(form) : undefined;
-        const read = assumptions ? undefined : await host.readRange(form.source.trim());
-        const cohorts = assumptions ? assumedCohorts(assumptions) : readCohortTable(read!.values, read!.text, originOf(read!.address));
-        labels = cohorts.map((c) => c.label);
-        const settings = cohortInputSchema.parse({
-          cohorts,
-          revenue: Number(form.revenue),
-          margin: Number(form.margin),
-          cac: Number(form.cac),
-          annualDiscount: Number(form.annualDiscount),
-          period: form.period,
-          horizon: Number(form.horizon),
-          timing: form.timing,
-          tornadoStep: Number(form.tornadoStep),
-        });
-        const today = new Date().toISOString().slice(0, 10);
-        let fit: CohortFit;
-        if (assumptions) fit = { ...assumedParams(assumptions.curve), logLikelihood: undefined, fittedOn: `assumptions, ${today}` };
-        else {
-          const fitted = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
-          if (!fitted.converged) throw new Error(`The sBG fit did not converge (${fitted.reason}).`);
-          if (fitted.degenerate) throw new Error(`The cohorts do not determine the sBG curve: ${fitted.degenerate}. Use more cohorts or more periods of each, or build from assumptions.`);
-          fit = { alpha: fitted.params.alpha, beta: fitted.params.beta, logLikelihood: fitted.logLikelihood, fittedOn: today, band: cohortFitBand(settings, fitted) };
-        }
-        const { plan, model } = buildCohortPlan(settings, fit);
-        const applied = await host.applyPlan(plan, { previous: replace ? written : undefined, overwrite });
-        const sheetName = applied.sheetNames[0] as string;
-        const { cohorts: _cohorts, ...economics } = settings;
-        void _cohorts;
-        // Keep the source as chosen: a name or a table stays a name, so a rebuild reads it as it has grown.
-        const source: CohortSettings["source"] = assumptions ?? { kind: "range", address: form.source.trim() };
-        await host.saveSettings(COHORT_SETTINGS_KEY, { version: COHORT_SETTINGS_VERSION, source, economics, sheetName, written: applied.written } satisfies CohortSettings);
-        setSavedSheet(sheetName);
-        setWritten(applied.written);
-        setNotice(applied.notes.length > 0 ? applied.notes.join(" ") : undefined);
-        setResult({ constantRetention: assumptions?.curve.kind === "constant" ? assumptions.curve.retention : undefined, alpha: fit.alpha, beta: fit.beta, logLikelihood: fit.logLikelihood, clvNewCustomer: model.clvNewCustomer, customerEquity: model.customerEquity, activeToday: model.activeToday, band: fit.band, sheetName, charts: cohortCharts(settings, model) });
+        const done = await buildCohortModel(host, form, { previous: replace ? written : undefined, overwrite });
+        setSaved(done.saved);
+        setSavedSheet(done.built.sheetName);
+        setWritten(done.saved.written);
+        setNotice(done.notes.length > 0 ? done.notes.join(" ") : undefined);
+        setBuilt(done.built);
+        setResult(done.result);
         setStatus("done");
       } catch (e) {
         setStatus("idle");
         if (e instanceof OccupiedCellsError) setConfirm({ message: `${e.message} Replace ${e.count === 1 ? "it" : "them"} with the model, or cancel and move your content first.`, replace });
-        else if (e instanceof LifetimeError) setError(`The cohort table: ${e.message}`);
-        else if (e && typeof e === "object" && "issues" in e) setError(describeIssues((e as { issues: Issue[] }).issues, labels));
         else setError(e instanceof Error ? e.message : String(e));
       }
     },
     [host, form, written, blocked],
+  );
+
+  useEffect(() => {
+    if (!rebuildSoon) return;
+    setRebuildSoon(false);
+    void build(true);
+  }, [rebuildSoon, build]);
+
+  /**
+   * Another scenario chosen to drive the model. A model in the workbook that has it on its
+   * sheet switches there (its ActiveScenario cell written, the workbook recalculates) and the
+   * setting is saved; a model that has not (a scenario added since, its sheet gone or renamed)
+   * is rebuilt with the form; with no model built yet the choice waits for Build.
+   */
+  const activate = useCallback(
+    async (j: number) => {
+      const next = { ...form, activeScenario: j };
+      setForm(next);
+      if (blocked || !saved?.written) return;
+      setError(undefined);
+      const name = (checkCohortScenarios(next).scenarios?.[j]?.name ?? next.scenarios[j]?.name ?? "").trim();
+      const onSheet = scenarioIndexByName(saved.economics.scenarios, name);
+      setSwitching(true);
+      try {
+        if (onSheet >= 0 && (await writeActiveScenario(host, saved.written, COHORT_SHEET, name))) {
+          const scenarios = scenariosOf(saved.economics);
+          const blob: CohortSettings = { ...saved, economics: { ...saved.economics, ...(saved.economics.scenarios ? { activeScenario: scenarios[onSheet]!.name } : {}) } };
+          await host.saveSettings(COHORT_SETTINGS_KEY, blob);
+          setSaved(blob);
+          if (built && scenarioIndexByName(built.settings.scenarios, name) === onSheet) {
+            const settings = { ...built.settings, activeScenario: blob.economics.activeScenario };
+            setBuilt({ ...built, settings });
+            setResult(cohortResult({ ...built, settings }, onSheet));
+          }
+        } else if (valid && !blocked) setRebuildSoon(true);
+        else setNotice(`“${name}” is not on the model's sheet yet: fix the form and rebuild to make it the active scenario there.`);
+      } catch (e) {
+        setError(`The workbook could not switch to “${name}”: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        setSwitching(false);
+      }
+    },
+    [host, form, saved, built, blocked, valid],
   );
 
   return {
@@ -286,6 +448,13 @@ export function useCohortModel(host: WorkbookHost) {
     rangeNames,
     useSelection,
     build,
+    scenarioRows: cohortScenarioRows(form),
+    scenarioCheck,
+    /** The last build's plan, for Export: the model as a workbook of its own. */
+    exportPlan: () => (built ? buildCohortPlan(built.settings, built.fit).plan : undefined),
+    setScenarios: (scenarios: ScenarioDraft[], activeScenario: number) => setForm((f) => ({ ...f, scenarios, activeScenario })),
+    activate,
+    switching,
     confirm,
     cancelConfirm: () => setConfirm(undefined),
     dismissError: () => setError(undefined),

@@ -1,11 +1,14 @@
 import { Body1, Button, Card, CardHeader, Caption1, makeStyles, Text, tokens } from "@fluentui/react-components";
+import type { WorkbookHost } from "../../host/workbookHost";
+import { PortableCopy } from "./PortableCopy";
+import { ModelList } from "./ModelList";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
 });
 
-/** What Lifetime does, and the model builders. */
-export function Home({ onOpen }: { onOpen: (view: "cohort" | "partners" | "functions") => void }) {
+/** What Lifetime does, the model builders, and a copy of the workbook for people without the add-in. */
+export function Home({ onOpen, host }: { onOpen: (view: "cohort" | "partners" | "functions") => void; host: WorkbookHost }) {
   const styles = useStyles();
   return (
     <section className={styles.root} aria-label="Home">
@@ -13,6 +16,7 @@ export function Home({ onOpen }: { onOpen: (view: "cohort" | "partners" | "funct
         Customer lifetime value and retention models, in your cells: functions you type like any other, and models written into the workbook as formulas your
         colleagues can recalculate without the add-in.
       </Body1>
+      <ModelList host={host} onOpen={onOpen} />
       <Card>
         <CardHeader header={<Text weight="semibold">Cohort retention model</Text>} description={<Caption1>Fit a shifted-beta-geometric curve to your cohorts; project CLV, payback and customer equity.</Caption1>} />
         <Button appearance="primary" onClick={() => onOpen("cohort")}>
@@ -30,6 +34,7 @@ export function Home({ onOpen }: { onOpen: (view: "cohort" | "partners" | "funct
         <CardHeader header={<Text weight="semibold">Functions</Text>} description={<Caption1>LTV.CLV, retention ROI, CAC payback, and fitted BG/NBD, Pareto/NBD, Gamma-Gamma and sBG models.</Caption1>} />
         <Button onClick={() => onOpen("functions")}>Browse the functions</Button>
       </Card>
+      <PortableCopy host={host} />
     </section>
   );
 }

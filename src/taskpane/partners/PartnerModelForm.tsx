@@ -27,6 +27,10 @@ import type { WorkbookHost } from "../../host/workbookHost";
 import { MAX_TIERS } from "../../models/partners/partnerPlan";
 import { ConfirmDialog } from "../common/ConfirmDialog";
 import { LazyResultChart as ResultChart } from "../common/LazyResultChart";
+import { ExportButton } from "../common/ExportButton";
+import { ScenarioComparison } from "../common/ScenarioComparison";
+import { scenarioChart } from "../common/scenarioDrafts";
+import { ScenarioEditor } from "../common/ScenarioEditor";
 import { MAX_PARTNERS, partnerLabel, usePartnerModel, type EconomicField, type PartnerForm, type PartnerMessages, type PartnerRow } from "./usePartnerModel";
 
 const useStyles = makeStyles({
@@ -261,6 +265,17 @@ export function PartnerModelForm({ host }: { host: WorkbookHost }) {
         </RadioGroup>
       </Field>
 
+      <ScenarioEditor
+        rows={model.scenarioRows}
+        drafts={form.scenarios}
+        active={form.activeScenario}
+        check={check.scenarios}
+        onChange={model.setScenarios}
+        onActivate={(j) => void model.activate(j)}
+        busy={model.switching || building}
+        activeHint={model.canRebuild ? "Switches the model sheet to it (a scenario not built yet rebuilds the model)" : "Drives the model sheet once built"}
+      />
+
       {!model.valid && !model.blocked && check.all.length > 0 && (
         <MessageBar intent="warning" data-testid="partner-problems">
           <MessageBarBody>
@@ -287,6 +302,7 @@ export function PartnerModelForm({ host }: { host: WorkbookHost }) {
         <Card aria-label="Result">
           <CardHeader header={<Text weight="semibold">Written to “{model.result.sheetName}”</Text>} action={<Link onClick={() => void host.activateSheet(model.result!.sheetName)}>Open the sheet</Link>} />
           <div className={styles.stack}>
+            {model.result.scenarios.length > 1 && <Text data-testid="active-scenario">Scenario: {model.result.scenarios[model.result.active]?.name}</Text>}
             <Text as="h3" weight="semibold">
               Partners by total net value
             </Text>
@@ -321,6 +337,23 @@ export function PartnerModelForm({ host }: { host: WorkbookHost }) {
             {model.result.charts.map((chart) => (
               <ResultChart key={chart.title} chart={chart} />
             ))}
+            <ExportButton plan={model.exportPlan} />
+            {model.result.scenarios.length > 1 && (
+              <ScenarioComparison
+                names={model.result.scenarios.map((s) => s.name)}
+                active={model.result.active}
+                rows={[
+                  { label: "Program commission", values: model.result.scenarios.map((s) => money(s.program.commission)) },
+                  { label: "Program net value", values: model.result.scenarios.map((s) => money(s.program.netValue)) },
+                  { label: "ROI", values: model.result.scenarios.map((s) => (s.program.roi === undefined ? "none" : s.program.roi.toFixed(2))) },
+                ]}
+                chart={scenarioChart(
+                  "Program net value, by scenario",
+                  model.result.scenarios.map((s) => s.name),
+                  model.result.scenarios.map((s) => s.program.netValue),
+                )}
+              />
+            )}
           </div>
         </Card>
       )}

@@ -5,10 +5,12 @@ import type { WorkbookHost } from "../../host/workbookHost";
 import type { ChartData } from "../../models/charts";
 import { COHORT_SETTINGS_KEY, readCohortSettings } from "../../models/cohort/settings";
 import { partnerCharts } from "../../models/partners/charts";
-import { buildPartnerPlan, MAX_TIERS, partnerInputSchema, partnerSchema, type PartnerInput, type PartnerModelSettings } from "../../models/partners/partnerPlan";
+import { buildPartnerPlan, MAX_TIERS, PARTNER_SHEET, partnerInputSchema, partnerOverridesSchema, partnerSchema, type PartnerInput, type PartnerModelSettings } from "../../models/partners/partnerPlan";
 import { PARTNER_SETTINGS_KEY, PARTNER_SETTINGS_VERSION, readPartnerSettings, type PartnerSettings } from "../../models/partners/settings";
 import { OccupiedCellsError, type WrittenModel } from "../../models/written";
 import { quoteSheet } from "../../models/plan";
+import { activeScenarioIndex, scenariosOf } from "../../models/scenarios";
+import { addScenarioIssues, baseDrafts, checkScenarios, draftsFromSettings, scenarioFields, scenarioIndexByName, writeActiveScenario, type ScenarioCheck, type ScenarioDraft, type ScenarioRow } from "../common/scenarioDrafts";
 
 /** The most partners the model holds (the schema's limit). */
 export const MAX_PARTNERS = 500;
@@ -54,6 +56,10 @@ export interface PartnerForm {
   acquisitionPeriods: string;
   paidCac: string;
   timing: "start" | "end";
+  /** The scenarios as typed: the base first (the fields above), then each with its overrides. */
+  scenarios: ScenarioDraft[];
+  /** The index of the scenario that drives the model sheet. */
+  activeScenario: number;
 }
 
 let keys = 0;
@@ -105,6 +111,8 @@ export const DEFAULT_PARTNER_FORM: Omit<PartnerForm, "partners"> = {
   acquisitionPeriods: "",
   paidCac: "150",
   timing: "start",
+  scenarios: baseDrafts(),
+  activeScenario: 0,
 };
 
 export const defaultPartnerForm = (): PartnerForm => ({ ...DEFAULT_PARTNER_FORM, partners: [newPartner("Partner 1")] });
@@ -225,6 +233,8 @@ export interface PartnerMessages {
 
 export interface FormCheck {
   economics: Partial<Record<EconomicField | "curve", string>>;
+  /** The scenarios' overrides and names, cell by cell. */
+  scenarios: ScenarioCheck;
   partners: PartnerMessages[];
   /** About the whole model (too many partners for the horizon, say). */
   general: string[];
@@ -243,6 +253,44 @@ function economicFields(form: PartnerForm): EconomicField[] {
   if (form.acquisitionPeriods.trim() !== "") fields.push("acquisitionPeriods");
   fields.push("paidCac");
   return fields;
+}
+
+const TIMING_OPTIONS = [
+  { value: "start", label: "Start" },
+  { value: "end", label: "End" },
+];
+
+/**
+ * The inputs a partner scenario may override, labelled as the form labels them, with the
+ * base's values as typed: the economics, and the curve's retention (constant) or alpha and
+ * beta (sBG, or linked to the cohort model: then its values as read).
+ */
+export function partnerScenarioRows(form: PartnerForm, link?: CohortLink): ScenarioRow[] {
+  const shape = partnerOverridesSchema.shape;
+  const linked = form.curve === "linked" && link;
+  const curve: ScenarioRow[] =
+    form.curve === "constant"
+      ? [{ key: "retention", label: "Retention per period", base: form.retention, schema: shape.retention }]
+      : [
+          { key: "alpha", label: "Alpha", base: linked ? link.alpha.toPrecision(4) : form.alpha, schema: shape.alpha },
+          { key: "beta", label: "Beta", base: linked ? link.beta.toPrecision(4) : form.beta, schema: shape.beta },
+        ];
+  return [
+    { key: "revenue", label: "Revenue per customer per period", base: form.revenue, schema: shape.revenue },
+    { key: "margin", label: "Gross margin", base: form.margin, schema: shape.margin },
+    ...curve,
+    { key: "annualDiscount", label: "Annual discount rate", base: form.annualDiscount, schema: shape.annualDiscount },
+    { key: "horizon", label: "Horizon", base: form.horizon, schema: shape.horizon },
+    { key: "acquisitionPeriods", label: "Acquisition periods", base: form.acquisitionPeriods.trim() || form.horizon, schema: shape.acquisitionPeriods },
+    { key: "paidCac", label: "Paid acquisition cost (CAC)", base: form.paidCac, schema: shape.paidCac },
+    { key: "timing", label: "Revenue is paid at the", base: form.timing === "start" ? "Start" : "End", schema: shape.timing, options: TIMING_OPTIONS },
+  ];
+}
+
+/** A schema's message about an overridden input, its label in place of the schema's short name. */
+function describeScenarioField(row: ScenarioRow, message: string): string {
+  if (row.key in ECONOMIC_LABELS) return economicMessage(row.key as EconomicField, message);
+  return `${row.label}: ${message}`;
 }
 
 /** The settings the form stands for (numbers as typed, NaN where none is), for the model's schema to judge. */
@@ -286,6 +334,8 @@ export function candidateSettings(form: PartnerForm, link: CohortLink | undefine
  */
 export function checkPartnerForm(form: PartnerForm, link: CohortLink | undefined): FormCheck {
   const economics: FormCheck["economics"] = {};
+  const rows = partnerScenarioRows(form, link);
+  let scenarios = checkScenarios(form.scenarios, rows, partnerOverridesSchema, describeScenarioField);
   for (const field of economicFields(form)) {
     const format = formatMessage(form[field], ECONOMIC_LABELS[field][0]);
     const message = format ?? schemaMessage(form[field], ECONOMIC_SCHEMAS[field]);
@@ -322,11 +372,14 @@ export function checkPartnerForm(form: PartnerForm, link: CohortLink | undefined
   let settings: PartnerModelSettings | undefined;
   // The model's schema judges the form as a whole once the economics are numbers it takes (a horizon of a billion periods is not one to compute with).
   if (Object.keys(economics).length === 0 && form.partners.length > 0) {
-    const parsed = partnerInputSchema.safeParse(candidateSettings(form, link));
+    const parsed = partnerInputSchema.safeParse({ ...(candidateSettings(form, link) as object), ...scenarioFields(scenarios, form.activeScenario) });
     if (parsed.success) settings = parsed.data;
     else {
+      // What the model says of a scenario (a horizon shorter than a bounty's hold, a retention that turns negative) sits by the scenario.
+      scenarios = addScenarioIssues(scenarios, form.scenarios, rows, parsed.error.issues, describeScenarioField);
       for (const issue of parsed.error.issues) {
         const [first, index, field, inner, k] = issue.path;
+        if (first === "scenarios" || first === "activeScenario") continue;
         if (first === "partners" && typeof index === "number" && form.partners[index]) {
           const m = partners[index] as PartnerMessages;
           const label = partnerLabel(form.partners[index] as PartnerRow, index);
@@ -348,9 +401,10 @@ export function checkPartnerForm(form: PartnerForm, link: CohortLink | undefined
   const all = [
     ...Object.values(economics),
     ...partners.flatMap((m) => [m.name, m.customersPerPeriod, m.rate, m.tiers, ...m.tierRows.flatMap((r) => [r.start, r.rate]), m.commissionPeriods, m.bounty, m.holdPeriods, m.cap, m.churnMultiplier]),
+    ...scenarios.all,
     ...general,
   ].filter((m): m is string => m !== undefined);
-  return { economics, partners, general, all: [...new Set(all)], settings: all.length === 0 ? settings : undefined };
+  return { economics, scenarios, partners, general, all: [...new Set(all)], settings: all.length === 0 ? settings : undefined };
 }
 
 // ---------------------------------------------------------------- settings and the cohort model
@@ -359,8 +413,11 @@ export function checkPartnerForm(form: PartnerForm, link: CohortLink | undefined
 export function formFromSettings(s: PartnerSettings): PartnerForm {
   const e = s.economics;
   const curve = e.curve;
+  const { drafts, active } = draftsFromSettings(e.scenarios, e.activeScenario);
   return {
     ...DEFAULT_PARTNER_FORM,
+    scenarios: drafts,
+    activeScenario: active,
     revenue: String(e.revenue),
     margin: String(e.margin),
     curve: curve.kind,
@@ -438,6 +495,17 @@ export interface PartnerModelResult {
   /** The partners by rank, the highest total net value first. */
   ranked: PartnerResult[];
   charts: ChartData[];
+  /** The scenario these results are of (the active one), by index. */
+  active: number;
+  /** Every scenario built, with its program, for the comparison. */
+  scenarios: { name: string; program: ProgramResult }[];
+}
+
+/** The results of scenario j of a build, as the result card shows them. */
+export function partnerResultFor(result: PartnerModelResult, j: number): PartnerModelResult {
+  const k = j >= 0 && j < result.scenarios.length ? j : 0;
+  const program = result.scenarios[k]!.program;
+  return { ...result, active: k, program, ranked: [...program.partners].sort((a, b) => a.rank - b.rank), charts: partnerCharts(program) };
 }
 
 /**
@@ -446,7 +514,11 @@ export interface PartnerModelResult {
  * replace their cells). A linked curve reads the cohort model's alpha and beta as they are
  * now. Nothing is written while the form has anything wrong.
  */
-export async function buildPartnerModel(host: WorkbookHost, form: PartnerForm, options: { previous?: WrittenModel; overwrite?: boolean } = {}): Promise<{ result: PartnerModelResult; written: WrittenModel; notes: string[]; link?: { link?: CohortLink; problem?: string } }> {
+export async function buildPartnerModel(
+  host: WorkbookHost,
+  form: PartnerForm,
+  options: { previous?: WrittenModel; overwrite?: boolean } = {},
+): Promise<{ result: PartnerModelResult; written: WrittenModel; notes: string[]; link?: { link?: CohortLink; problem?: string }; saved: PartnerSettings }> {
   let found: { link?: CohortLink; problem?: string } | undefined;
   if (form.curve === "linked") {
     // Alpha and beta as the cohort model has them now (it may have been refitted since the pane opened).
@@ -456,16 +528,27 @@ export async function buildPartnerModel(host: WorkbookHost, form: PartnerForm, o
   const checked = checkPartnerForm(form, found?.link);
   if (!checked.settings) throw new Error(checked.all.join("; ") || "The model's inputs are not complete.");
   const settings = checked.settings;
-  const { plan, program } = buildPartnerPlan(settings);
+  const { plan, program, scenarioPrograms } = buildPartnerPlan(settings);
   const applied = await host.applyPlan(plan, { previous: options.previous, overwrite: options.overwrite });
   const sheetName = applied.sheetNames[0] as string;
   const { partners, ...economics } = settings;
-  await host.saveSettings(PARTNER_SETTINGS_KEY, { version: PARTNER_SETTINGS_VERSION, economics, partners, sheetName, written: applied.written } satisfies PartnerSettings);
+  const saved = { version: PARTNER_SETTINGS_VERSION, economics, partners, sheetName, written: applied.written, builtAt: new Date().toISOString() } satisfies PartnerSettings;
+  await host.saveSettings(PARTNER_SETTINGS_KEY, saved);
+  const scenarios = scenariosOf(settings);
   return {
-    result: { sheetName, period: settings.period, program, ranked: [...program.partners].sort((a, b) => a.rank - b.rank), charts: partnerCharts(program) },
+    result: {
+      sheetName,
+      period: settings.period,
+      program,
+      ranked: [...program.partners].sort((a, b) => a.rank - b.rank),
+      charts: partnerCharts(program),
+      active: activeScenarioIndex(scenarios, settings.activeScenario),
+      scenarios: scenarios.map((s, j) => ({ name: s.name, program: scenarioPrograms[j] as ProgramResult })),
+    },
     written: applied.written,
     notes: applied.notes,
     link: found,
+    saved,
   };
 }
 
@@ -483,6 +566,12 @@ export function usePartnerModel(host: WorkbookHost) {
   const [savedSheet, setSavedSheet] = useState<string>();
   const [written, setWritten] = useState<WrittenModel>();
   const [cohort, setCohort] = useState<{ link?: CohortLink; problem?: string }>({});
+  /** The settings as saved in the workbook (the scenarios on its sheets, the one active there). */
+  const [saved, setSaved] = useState<PartnerSettings>();
+  /** While the workbook switches to another scenario. */
+  const [switching, setSwitching] = useState(false);
+  /** A rebuild asked for by a change of the active scenario the sheet cannot take by itself. */
+  const [rebuildSoon, setRebuildSoon] = useState(false);
   /** Why nothing may be built here: an Excel without the requirement sets, or settings from a newer Lifetime. */
   const [blocked, setBlocked] = useState<string | undefined>(() => {
     const missing = host.missingRequirements();
@@ -507,6 +596,7 @@ export function usePartnerModel(host: WorkbookHost) {
         if (!settings) return;
         setSavedSheet(settings.sheetName);
         setWritten(settings.written);
+        setSaved(settings);
         // What was typed in this session stands over what was saved.
         if (draft.current) return;
         const restored = formFromSettings(settings);
@@ -535,6 +625,7 @@ export function usePartnerModel(host: WorkbookHost) {
       try {
         const built = await buildPartnerModel(host, form, { previous: replace ? written : undefined, overwrite });
         if (built.link) setCohort(built.link);
+        setSaved(built.saved);
         setSavedSheet(built.result.sheetName);
         setWritten(built.written);
         setNotice(built.notes.length > 0 ? built.notes.join(" ") : undefined);
@@ -548,6 +639,44 @@ export function usePartnerModel(host: WorkbookHost) {
       }
     },
     [host, form, written, blocked],
+  );
+
+  useEffect(() => {
+    if (!rebuildSoon) return;
+    setRebuildSoon(false);
+    void build(true);
+  }, [rebuildSoon, build]);
+
+  /**
+   * Another scenario chosen to drive the model: written to the model sheet's ActiveScenario
+   * when the sheet has it (the setting saved), else the model rebuilt with the form; with no
+   * model built yet the choice waits for Build.
+   */
+  const activate = useCallback(
+    async (j: number) => {
+      const next = { ...form, activeScenario: j };
+      setForm(next);
+      if (blocked || !saved?.written) return;
+      setError(undefined);
+      const name = (checkPartnerForm(next, cohort.link).scenarios.scenarios?.[j]?.name ?? next.scenarios[j]?.name ?? "").trim();
+      const onSheet = scenarioIndexByName(saved.economics.scenarios, name);
+      setSwitching(true);
+      try {
+        if (onSheet >= 0 && (await writeActiveScenario(host, saved.written, PARTNER_SHEET, name))) {
+          const scenarios = scenariosOf(saved.economics);
+          const blob: PartnerSettings = { ...saved, economics: { ...saved.economics, ...(saved.economics.scenarios ? { activeScenario: scenarios[onSheet]!.name } : {}) } };
+          await host.saveSettings(PARTNER_SETTINGS_KEY, blob);
+          setSaved(blob);
+          if (result && scenarioIndexByName(result.scenarios, name) === onSheet) setResult(partnerResultFor(result, onSheet));
+        } else if (check.settings && !blocked) setRebuildSoon(true);
+        else setNotice(`“${name}” is not on the model's sheet yet: fix the form and rebuild to make it the active scenario there.`);
+      } catch (e) {
+        setError(`The workbook could not switch to “${name}”: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        setSwitching(false);
+      }
+    },
+    [host, form, saved, result, blocked, cohort.link, check.settings],
   );
 
   const updatePartner = useCallback((index: number, change: Partial<PartnerRow>) => setForm((f) => ({ ...f, partners: f.partners.map((p, i) => (i === index ? { ...p, ...change } : p)) })), []);
@@ -566,6 +695,19 @@ export function usePartnerModel(host: WorkbookHost) {
     canRebuild: written !== undefined,
     cohort,
     build,
+    scenarioRows: partnerScenarioRows(form, cohort.link),
+    /**
+     * The plan of the model as the form holds it, for Export: a model linked to a cohort sheet
+     * takes that sheet's alpha and beta as values, as a workbook of its own has no such sheet.
+     */
+    exportPlan: () => {
+      const settings = check.settings;
+      if (!settings) return undefined;
+      return buildPartnerPlan(settings.curve.kind === "linked" ? { ...settings, curve: { kind: "sbg", alpha: settings.curve.alpha, beta: settings.curve.beta } } : settings).plan;
+    },
+    setScenarios: (scenarios: ScenarioDraft[], activeScenario: number) => setForm((f) => ({ ...f, scenarios, activeScenario })),
+    activate,
+    switching,
     confirm,
     cancelConfirm: () => setConfirm(undefined),
     updatePartner,

@@ -90,6 +90,33 @@ describe("officeHost (Office.js) on a strict Excel", () => {
     await assert.rejects(host.setCellValue("Data", "B3", Number.NaN), /not a number/);
   });
 
+  it("removes the sheets that carry a model's marker, never a sheet by its name, and forgets settings", async () => {
+    const excel = installFakeExcel({ sheets: ["Data", "Cohort model", "Cohort scenarios", "Copy"] });
+    const written = { modelId: "cohort", instance: "abcdefgh12345678", sheets: ["Cohort model", "Cohort scenarios"].map((key) => ({ key, name: key, footprint: [], names: [], tables: [], charts: [] })) };
+    excel.sheet("Cohort model").customProperties.set("Lifetime.model", "cohort|abcdefgh12345678|Cohort model");
+    excel.sheet("Cohort scenarios").customProperties.set("Lifetime.model", "cohort|abcdefgh12345678|Cohort scenarios");
+    // Another model's sheet, and a user's sheet named as the model's sheet was, are kept.
+    excel.sheet("Copy").customProperties.set("Lifetime.model", "cohort|zzzzzzzz12345678|Cohort model");
+    excel.setCell("Data", "A1", { formula: "='Cohort model'!B20" });
+    const host = officeHost();
+    assert.deepEqual(await host.removeModelSheets(written), ["Cohort model", "Cohort scenarios"]);
+    assert.deepEqual(excel.sheets.map((s) => s.name), ["Data", "Copy"]);
+    assert.match(excel.sheet("Data").cells.get("A1")!.formula!, /#REF!/);
+    assert.deepEqual(await host.removeModelSheets(written), [], "nothing left to remove");
+    // The model's sheets as the workbook's only ones: refused, nothing deleted.
+    const alone = installFakeExcel({ sheets: ["Cohort model"] });
+    alone.sheet("Cohort model").customProperties.set("Lifetime.model", "cohort|abcdefgh12345678|Cohort model");
+    await assert.rejects(officeHost().removeModelSheets(written), /only visible sheets, and a workbook keeps one/);
+    assert.deepEqual(alone.sheets.map((s) => s.name), ["Cohort model"]);
+
+    await host.saveSettings("cohortModel", { version: 2 });
+    const again = installFakeExcel();
+    await officeHost().saveSettings("cohortModel", { version: 2 });
+    await officeHost().removeSettings("cohortModel");
+    assert.equal(await officeHost().loadSettings("cohortModel"), undefined);
+    assert.equal(again.savedSettings.has("lifetime.cohortModel"), false, "the removal is saved with the document");
+  });
+
   it("says which requirement sets an older Excel lacks", () => {
     installFakeExcel({ apiSets: { ExcelApi: "1.9" } });
     assert.deepEqual(officeHost().missingRequirements(), ["ExcelApi 1.12 (worksheet custom properties mark a model's sheets)"]);

@@ -150,6 +150,37 @@ describe("the preview workbook (its own formula engine)", () => {
     await assert.rejects(host.setCellValue("Gone", "K1", "x"), /no sheet named Gone/);
   });
 
+  it("removes the sheets that carry a model's marker, and forgets settings", async () => {
+    const { workbook, host, result } = await buildFromSelection();
+    workbook.engine.renameSheet(workbook.sheetId("Cohort model"), "Renamed model");
+    workbook.engine.addSheet("Cohort model"); // a user's sheet that took the name
+    workbook.setCells("Data", "K1", [["='Renamed model'!B20"]]);
+    workbook.selection = { sheet: "Renamed model", range: "B20" };
+    const id = workbook.sheetId("Renamed model");
+    assert.deepEqual(await host.removeModelSheets(result.written), ["Renamed model"]);
+    assert.deepEqual(workbook.engine.getSheetNames(), ["Data", "Cohort model"]);
+    assert.equal(workbook.customProperties.has(id), false);
+    assert.equal(workbook.selection.sheet, "Data", "the selection leaves the removed sheet");
+    assert.match(String((workbook.values("Data", "K1")[0]![0] as { value?: string }).value), /#REF!/);
+    assert.deepEqual(await host.removeModelSheets(result.written), []);
+    const store = memoryStore();
+    const withStore = previewHost(workbook, store);
+    await withStore.saveSettings("cohortModel", { version: 2 });
+    await withStore.removeSettings("cohortModel");
+    assert.equal(await withStore.loadSettings("cohortModel"), "", "kept empty where the store cannot remove a key");
+    const removing = { ...store, removeItem: (k: string) => void store.items.delete(k) };
+    await previewHost(workbook, removing).saveSettings("cohortModel", { version: 2 });
+    await previewHost(workbook, removing).removeSettings("cohortModel");
+    assert.equal(store.items.has("lifetime:cohortModel"), false);
+  });
+
+  it("refuses to remove a model whose sheets are the workbook's only ones", async () => {
+    const { workbook, host, result } = await buildFromSelection();
+    workbook.engine.removeSheet(workbook.sheetId("Data"));
+    await assert.rejects(host.removeModelSheets(result.written), /only visible sheets/);
+    assert.deepEqual(workbook.engine.getSheetNames(), ["Cohort model"]);
+  });
+
   it("inserts into the active cell only, and asks before replacing what a cell holds", async () => {
     const workbook = sampleWorkbook();
     const host = previewHost(workbook, memoryStore());

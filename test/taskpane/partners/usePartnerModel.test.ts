@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { CellSet, planFootprint } from "../../../src/host/cells";
 import { previewHost, type PreviewWorkbook } from "../../../src/host/preview/previewHost";
 import { sampleWorkbook } from "../../../src/host/preview/sampleWorkbook";
 import { assumedCohorts, assumedParams, type Assumptions } from "../../../src/models/cohort/assumptions";
 import { buildCohortPlan } from "../../../src/models/cohort/cohortPlan";
 import { COHORT_SETTINGS_KEY, COHORT_SETTINGS_VERSION } from "../../../src/models/cohort/settings";
 import { partnerCharts } from "../../../src/models/partners/charts";
-import { buildPartnerPlan, partnerProgram, type PartnerModelSettings } from "../../../src/models/partners/partnerPlan";
+import { buildPartnerPlan, PARTNER_SHEET, partnerProgram, type PartnerModelSettings } from "../../../src/models/partners/partnerPlan";
 import { PARTNER_SETTINGS_KEY, readPartnerSettings } from "../../../src/models/partners/settings";
 import { OccupiedCellsError } from "../../../src/models/written";
+import { addScenario, baseDrafts, setOverride, writeActiveScenario } from "../../../src/taskpane/common/scenarioDrafts";
 import {
   buildPartnerModel,
   checkPartnerForm,
@@ -18,6 +20,8 @@ import {
   formFromSettings,
   newPartner,
   nextPartnerName,
+  partnerResultFor,
+  partnerScenarioRows,
   type PartnerForm,
   type PartnerRow,
 } from "../../../src/taskpane/partners/usePartnerModel";
@@ -218,14 +222,16 @@ describe("Build and Rebuild on the preview's workbook", () => {
     assert.deepEqual(workbook.engine.getSheetNames(), ["Data", "Partner model"]);
     assert.equal(named(workbook, "Partner model", "InputCheck"), "OK");
     assert.equal(second.result.ranked.length, 2);
-    // A user's note where the three-partner model needs a cell (the third partner's name in its results table): refused until the user agrees.
-    const resultsHeader = buildPartnerPlan(expectedSettings).plan.sheets[0]!.writes.find((w) => w.values?.[0]?.[0] === "Partner" && w.values[0]![1] === "Commission rate applied")!.at;
-    const target = `A${Number(resultsHeader.slice(1)) + 3}`;
+    // A user's note where the three-partner model needs a cell the two-partner one left empty: refused until the user agrees.
+    const footprint = (partners: number) => CellSet.of(planFootprint(buildPartnerPlan({ ...expectedSettings, partners: expectedSettings.partners.slice(0, partners) }).plan.sheets[0]!));
+    const rect = footprint(3).minus(footprint(2)).rects()[0]!;
+    const target = `${String.fromCharCode(64 + rect.left)}${rect.top}`;
+    assert.ok(rect.left <= 26, target);
     workbook.setCells("Partner model", target, [["my note"]]);
     await assert.rejects(buildPartnerModel(host, threePartners(), { previous: second.written }), (e: unknown) => e instanceof OccupiedCellsError && e.cells.some((c) => c.content === "my note"));
     assert.equal(workbook.values("Partner model", target)[0]![0], "my note");
     await buildPartnerModel(host, threePartners(), { previous: second.written, overwrite: true });
-    assert.equal(workbook.values("Partner model", target)[0]![0], "Progressive tiers");
+    assert.notEqual(workbook.values("Partner model", target)[0]![0], "my note");
     assert.deepEqual(workbook.engine.getSheetNames(), ["Data", "Partner model"]);
   });
 
@@ -236,11 +242,77 @@ describe("Build and Rebuild on the preview's workbook", () => {
     const built = await buildPartnerModel(host, { ...threePartners(), curve: "linked" });
     const alphaRef = workbook.engine.getNamedExpressionFormula("Alpha", workbook.sheetId("Partner model"))!;
     const at = alphaRef.slice(alphaRef.lastIndexOf("!") + 1).replace(/\$/g, "");
-    assert.equal(workbook.content(workbook.sheetId("Partner model"), Number(at.slice(1)), 2), "='Cohort model'!$B$14");
+    // The input in use (B) reads the scenario table, whose base (G) references the cohort sheet.
+    assert.equal(workbook.content(workbook.sheetId("Partner model"), Number(at.slice(1)), 7), "='Cohort model'!$B$14");
     assert.equal(named(workbook, "Partner model", "InputCheck"), "OK");
     assert.deepEqual(built.result.program, partnerProgram({ ...expectedSettings, curve: { kind: "sbg", alpha: 0.9, beta: 1.2 } }));
     // Its sheet renamed, the cohort model cannot be found: nothing is built.
     workbook.engine.renameSheet(workbook.sheetId("Cohort model"), "Renamed");
     await assert.rejects(buildPartnerModel(host, { ...threePartners(), curve: "linked" }), /was not found there/);
+  });
+});
+
+describe("the partner pane's scenarios", () => {
+  const withScenarios = (form: PartnerForm, overrides: Record<string, string>[], active = 0): PartnerForm => {
+    let drafts = baseDrafts();
+    for (const o of overrides) {
+      drafts = addScenario(drafts);
+      for (const [key, text] of Object.entries(o)) drafts = setOverride(drafts, drafts.length - 1, key, text);
+    }
+    return { ...form, scenarios: drafts, activeScenario: active };
+  };
+
+  it("offer the curve's own parameters: retention for a constant curve, alpha and beta for the sBG or a linked one", () => {
+    const keysOf = (form: PartnerForm, link?: Parameters<typeof partnerScenarioRows>[1]) => partnerScenarioRows(form, link).map((r) => r.key);
+    assert.deepEqual(keysOf(threePartners()), ["revenue", "margin", "retention", "annualDiscount", "horizon", "acquisitionPeriods", "paidCac", "timing"]);
+    assert.deepEqual(keysOf({ ...threePartners(), curve: "sbg" }), ["revenue", "margin", "alpha", "beta", "annualDiscount", "horizon", "acquisitionPeriods", "paidCac", "timing"]);
+    const link = { sheet: "Cohort model", alphaCell: "$B$14", betaCell: "$B$15", alpha: 0.7, beta: 1.2 };
+    const linked = partnerScenarioRows({ ...threePartners(), curve: "linked" }, link);
+    assert.deepEqual(linked.filter((r) => r.key === "alpha" || r.key === "beta").map((r) => r.base), ["0.7000", "1.200"], "a linked curve's base is the cohort model's alpha and beta");
+    assert.equal(partnerScenarioRows(threePartners()).find((r) => r.key === "acquisitionPeriods")!.base, "12");
+    assert.equal(partnerScenarioRows(defaultPartnerForm()).find((r) => r.key === "acquisitionPeriods")!.base, "36", "empty: the horizon");
+  });
+
+  it("put the model's own complaints about a scenario by its cell, and build nothing until they are fixed", () => {
+    // A bounty held 3 months, in a scenario of 2; a retention that is no fraction; a margin above 1.
+    const form = withScenarios(threePartners(), [{ horizon: "2", retention: "1.5" }, { margin: "2" }]);
+    const check = checkPartnerForm(form, undefined);
+    assert.equal(check.settings, undefined);
+    assert.equal(check.scenarios.cells[1]!.retention, "Retention must be between 0 and 1 (85% is 0.85)");
+    assert.equal(check.scenarios.cells[2]!.margin, "Gross margin must be between 0 and 1 (70% is 0.7)");
+    assert.ok(check.all.includes("Optimistic: Retention must be between 0 and 1 (85% is 0.85)"), check.all.join("; "));
+    const held = checkPartnerForm(withScenarios(threePartners(), [{ horizon: "2" }]), undefined);
+    assert.equal(held.settings, undefined);
+    assert.match(held.scenarios.cells[1]!.horizon!, /^Horizon.*scenario Optimistic: Held bounty, capped's bounty is held 3 periods, beyond the scenario's horizon of 2/);
+    assert.ok(held.all.some((m) => /^Optimistic: /.test(m)), held.all.join("; "));
+  });
+
+  it("build every scenario, compare their programs, and switch the pane and the sheet to another", async () => {
+    const { host, workbook, store } = preview();
+    const form = withScenarios(threePartners(), [{ revenue: "80", retention: "0.95" }, { margin: "0.4" }]);
+    const check = checkPartnerForm(form, undefined);
+    assert.deepEqual(check.all, []);
+    assert.deepEqual(check.settings?.scenarios, [
+      { name: "Base", overrides: {} },
+      { name: "Optimistic", overrides: { revenue: 80, retention: 0.95 } },
+      { name: "Pessimistic", overrides: { margin: 0.4 } },
+    ]);
+    const built = await buildPartnerModel(host, form);
+    const programs = [expectedSettings, { ...expectedSettings, revenue: 80, curve: { kind: "constant" as const, retention: 0.95 } }, { ...expectedSettings, margin: 0.4 }].map(partnerProgram);
+    assert.deepEqual(built.result.scenarios.map((s) => s.name), ["Base", "Optimistic", "Pessimistic"]);
+    assert.deepEqual(built.result.scenarios.map((s) => s.program.netValue), programs.map((p) => p.netValue));
+    assert.equal(built.result.active, 0);
+    assert.ok(workbook.engine.getSheetNames().includes("Partner scenarios"), workbook.engine.getSheetNames().join(", "));
+    const saved = readPartnerSettings(store.items.get(`lifetime:${PARTNER_SETTINGS_KEY}`)).settings!;
+    assert.equal(saved.economics.scenarios?.length, 3, "the scenarios are saved with the model's settings");
+    assert.deepEqual(formFromSettings(saved).scenarios.map((d) => d.overrides), [{}, { revenue: "80", retention: "0.95" }, { margin: "0.4" }]);
+    // Switched to Optimistic: the sheet's ActiveScenario, its net value the scenario's; the card's results too.
+    assert.equal(await writeActiveScenario(host, built.written, PARTNER_SHEET, "Optimistic"), true);
+    const net = named(workbook, "Partner model", "ProgramNetValue") as number;
+    assert.ok(Math.abs(net - programs[1]!.netValue) < 1e-6 * Math.abs(programs[1]!.netValue), `${net} vs ${programs[1]!.netValue}`);
+    const shown = partnerResultFor(built.result, 1);
+    assert.equal(shown.program.netValue, programs[1]!.netValue);
+    assert.deepEqual(shown.charts, partnerCharts(programs[1]!));
+    assert.deepEqual(shown.ranked.map((p) => p.rank), [1, 2, 3]);
   });
 });
