@@ -232,7 +232,9 @@ function rowSettings<T>(rows: ScenarioRow[], file: string, values: Record<string
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       const option = /^--([a-z-]+)(?::)? (.*)$/s.exec(error.message);
-      throw new UsageError(option && r.values[option[1]!] !== undefined ? `${file}, row ${r.row}, column ${option[1]}: ${option[2]}` : `${file}, row ${r.row} (${r.name}): ${error.message}`);
+      // An option's own value at fault is the option's, not the file's.
+      if (option && r.values[option[1]!] === undefined) throw error;
+      throw new UsageError(option ? `${file}, row ${r.row}, column ${option[1]}: ${option[2]}` : `${file}, row ${r.row} (${r.name}): ${error.message}`);
     }
   });
 }
@@ -357,7 +359,17 @@ function scenarioTable(headers: string[], rows: string[][]): string {
 async function partners(options: Options, out: (line: string) => void): Promise<number> {
   const scenarioFile = options.values.scenarios;
   const scenarioList = await scenarioRows(options);
-  const allEconomics = scenarioList ? rowSettings(scenarioList, scenarioFile as string, options.values, partnerEconomics) : [partnerEconomics(options.values)];
+  if (scenarioList) {
+    // A scenario overrides the curve's own parameters: retention for a constant curve, alpha and beta for the sBG.
+    const constant = options.values.retention !== undefined || scenarioList[0]!.values.retention !== undefined;
+    for (const r of scenarioList) {
+      const wrong = constant ? ["alpha", "beta"].find((c) => r.values[c] !== undefined) : r.values.retention !== undefined ? "retention" : undefined;
+      if (wrong) throw new UsageError(`${scenarioFile}, row ${r.row}, column ${wrong}: the retention curve is ${constant ? "a constant retention: override retention" : "the sBG (--alpha and --beta): override alpha and beta"}`);
+    }
+  }
+  // Without --acquisition-periods, partners refer over the base's horizon in every scenario (as in the pane), not each scenario's.
+  const baseAcquisition = scenarioList && options.values["acquisition-periods"] === undefined ? { "acquisition-periods": String(partnerEconomics({ ...options.values, ...scenarioList[0]!.values }).acquisitionPeriods) } : {};
+  const allEconomics = scenarioList ? rowSettings(scenarioList, scenarioFile as string, { ...options.values, ...baseAcquisition }, partnerEconomics) : [partnerEconomics(options.values)];
   const economics = allEconomics[0]!;
   const curveValues = (c: PartnerModelSettings["curve"]): Record<string, unknown> => (c.kind === "constant" ? { retention: c.retention } : { alpha: c.alpha, beta: c.beta });
   const scenarios = scenarioList?.map((r, j): Scenario<PartnerOverrides> => {

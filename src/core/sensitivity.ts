@@ -29,7 +29,8 @@ export function tornado<Name extends string>(base: Record<Name, number>, inputs:
     return { input, low, high, swing: Math.abs(high - low) };
   });
   const scale = 10 ** SWING_DECIMALS;
-  const keys = rows.map((r) => Math.round(r.swing * scale) / scale);
+  // An output beyond the model's domain (NaN) ranks last, as the sheet's swing of -1 does.
+  const keys = rows.map((r) => (Number.isFinite(r.swing) ? Math.round(r.swing * scale) / scale : -1));
   const rank = (i: number) => {
     let r = 1;
     keys.forEach((key, j) => {

@@ -34,5 +34,8 @@ export { quoteSheet } from "../models/plan";
 export const markedCopies = (sheets: string[]) =>
   `The sheets ${sheets.map((name) => `“${name}”`).join(" and ")} both carry this model's marker: one is a copy. Delete or rename the copy you do not want rebuilt (copies keep the marker), then rebuild.`;
 
+/** A copy of a sheet the model no longer needs (a deleted scenario's): the copy is the user's, and stays. */
+export const leftCopy = (sheet: string) => `The sheet “${sheet}” is a copy of a sheet this model no longer writes (a scenario removed): it was left as it is; delete it if you do not need it.`;
+
 /** The model's marked sheet was deleted: it is written anew. */
 export const sheetGone = (sheet: string) => `The model's sheet “${sheet}” is no longer in the workbook, so the model was written to a new sheet.`;

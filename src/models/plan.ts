@@ -231,17 +231,19 @@ export function qualifyReferences(formula: string, sheet: string, inside: (row: 
 }
 
 /**
- * The sheet with its formulas' references to other sheets of the plan renamed: a host that
+ * The sheet with its formulas' references to other sheets of the plan renamed (the cells'
+ * formulas; names refer to the sheet's own cells): a host that
  * writes a plan's sheet under another name (one taken, or the user's name for a rebuilt
  * sheet) passes `renames` (planned name → name in the workbook).
  */
 export function renameSheetReferences(sheet: SheetPlan, renames: ReadonlyMap<string, string>): SheetPlan {
-  const changes = [...renames].filter(([from, to]) => from !== to);
-  if (changes.length === 0) return sheet;
+  const changes = new Map([...renames].filter(([from, to]) => from !== to).map(([from, to]) => [quoteSheet(from), quoteSheet(to)]));
+  if (changes.size === 0) return sheet;
+  // One pass over the formula's quoted sheet names: a name renamed into another's planned name is not renamed again.
   const rename = (formula: string) =>
     formula
       .split(/("(?:[^"]|"")*")/)
-      .map((part, i) => (i % 2 === 1 ? part : changes.reduce((text, [from, to]) => text.split(`${quoteSheet(from)}!`).join(`${quoteSheet(to)}!`), part)))
+      .map((part, i) => (i % 2 === 1 ? part : part.replace(/'(?:[^']|'')*'(?=!)/g, (quoted) => changes.get(quoted) ?? quoted)))
       .join("");
   return {
     ...sheet,

@@ -19,13 +19,19 @@ export const BASE_SCENARIO = "Base";
 /** The model sheet's scenario table: the base's column, then one per scenario (G, H, …). */
 export const SCENARIO_COLUMN = 7;
 
-/** A scenario's name: it is a choice in ActiveScenario's list and a column header, so no commas or quotes. */
+/**
+ * A scenario's name: a choice in ActiveScenario's list and a column header, so no commas or
+ * quotes; and text wherever a spreadsheet reads it, so nothing it would take for a number, a
+ * date or a formula (a list's choice is entered as if typed).
+ */
 export const scenarioNameSchema = z
   .string()
   .trim()
   .min(1, "a scenario needs a name")
   .max(24, "a scenario's name is at most 24 characters")
-  .regex(/^[^,"'!]+$/, "a scenario's name cannot hold a comma, a quote or an exclamation mark");
+  .regex(/^[^,"'!]+$/, "a scenario's name cannot hold a comma, a quote or an exclamation mark")
+  .regex(/^[^=+\-@]/, "a scenario's name cannot start with =, +, - or @ (a spreadsheet would read a formula)")
+  .refine((name) => !/^[\d\s.,:/%$€£()]+$/.test(name), "a scenario's name needs a letter: a spreadsheet would read a number or a date");
 
 export interface Scenario<O> {
   name: string;
@@ -94,7 +100,8 @@ export function scenarioTable(scenarios: Scenario<Record<string, unknown>>[], ac
   const headers = `$${first}$4:$${last}$4`;
   writes.push({ at: "A3", values: [["Active scenario: which scenario's inputs drive the model"]], style: { bold: true } });
   writes.push({ at: "B3", values: [[scenarios[active]!.name]], text: true, style: { fill: INPUT_FILL } });
-  writes.push({ at: "C3", formulas: [[`=MATCH(ActiveScenario,${headers},0)`]], numberFormat: '"scenario "0' });
+  // Matched by equality (case-insensitive, as Excel compares text), not MATCH, which reads * ? ~ as wildcards.
+  writes.push({ at: "C3", formulas: [[exactIndex("ActiveScenario", headers, `$${first}$4`, "COLUMN")]], numberFormat: '"scenario "0' });
   names.push({ name: "ActiveScenario", ref: "$B$3" }, { name: "ScenarioIndex", ref: "$C$3" });
   validations.push({
     range: "B3",
@@ -129,18 +136,29 @@ export function scenarioTable(scenarios: Scenario<Record<string, unknown>>[], ac
 /** An input's cells in the scenario table, for messages: "G6", or "G6:I6" with three scenarios. */
 export const scenarioCells = (row: number, count: number) => (count === 1 ? `${columnLetter(SCENARIO_COLUMN)}${row}` : `${columnLetter(SCENARIO_COLUMN)}${row}:${lastColumn(count)}${row}`);
 
+/**
+ * The position of `value` in a row or column `range` whose first cell is `first`, matched by
+ * equality (text, case-insensitive, with no wildcards: MATCH would read * ? ~ as such); #N/A
+ * unless exactly one cell holds it. `axis` is COLUMN for a row, ROW for a column.
+ */
+export const exactIndex = (value: string, range: string, first: string, axis: "COLUMN" | "ROW") =>
+  `=IF(SUMPRODUCT((${range}=${value}&"")*1)=1,SUMPRODUCT((${range}=${value}&"")*(${axis}(${range})-${axis}(${first})+1)),NA())`;
+
 /** Column B's formula for an overridable input: the active scenario's value, or the base's where it is blank. */
 export function inUseFormula(row: number, count: number): string {
   const range = `$${columnLetter(SCENARIO_COLUMN)}${row}:$${lastColumn(count)}${row}`;
-  return `=IF(INDEX(${range},1,ScenarioIndex)="",$${columnLetter(SCENARIO_COLUMN)}${row},INDEX(${range},1,ScenarioIndex))`;
+  const base = `$${columnLetter(SCENARIO_COLUMN)}${row}`;
+  // A blank base stays blank-like (""), so the input's check fails rather than reading 0.
+  return `=IF(INDEX(${range},1,ScenarioIndex)="",IF(ISBLANK(${base}),"",${base}),INDEX(${range},1,ScenarioIndex))`;
 }
 
 /** On scenario j's sheet, an overridable input: scenario j's value on the model sheet, or the base's where it is blank. */
 export function scenarioValueFormula(mainSheet: string, row: number, j: number): string {
   const base = `${quoteSheet(mainSheet)}!$${columnLetter(SCENARIO_COLUMN)}$${row}`;
-  if (j === 0) return `=${base}`;
+  const baseValue = `IF(ISBLANK(${base}),"",${base})`;
+  if (j === 0) return `=${baseValue}`;
   const own = `${quoteSheet(mainSheet)}!$${columnLetter(SCENARIO_COLUMN + j)}$${row}`;
-  return `=IF(ISBLANK(${own}),${base},${own})`;
+  return `=IF(ISBLANK(${own}),${baseValue},${own})`;
 }
 
 /**
@@ -156,7 +174,8 @@ export function scenarioInputCell(sheet: { main: string; scenarios: number; own?
   let where: string;
   if (input.overridable) {
     formula = own === undefined ? inUseFormula(row, scenarios) : scenarioValueFormula(main, row, own);
-    where = own === undefined ? scenarioCells(row, scenarios) : `${main}!${columnLetter(SCENARIO_COLUMN + own)}${row}`;
+    // On a scenario's sheet: its own cell, or the base's where it leaves its own blank.
+    where = own === undefined ? scenarioCells(row, scenarios) : own === 0 ? `${main}!${columnLetter(SCENARIO_COLUMN)}${row}` : `${main}!${columnLetter(SCENARIO_COLUMN + own)}${row}, or ${columnLetter(SCENARIO_COLUMN)}${row} where that is blank`;
   } else if (own !== undefined && !input.formula) {
     formula = `=${quoteSheet(main)}!$B$${row}`;
     where = `${main}!B${row}`;

@@ -68,9 +68,15 @@ export function tornadoTable<Name extends string>(
     const row = byInput.get(input.input);
     const key = `ROUND(D${r},${SWING_DECIMALS})`;
     const ties = i === 0 ? "" : `+SUMPRODUCT((ROUND($D$${raw(0)}:$D$${r - 1},${SWING_DECIMALS})=${key})*1)`;
-    writes.push({ at: `B${r}`, formulas: [[guard(input.low), guard(input.high), guard(`ABS(C${r}-B${r})`)]], numberFormat: FORMAT.money });
+    writes.push({ at: `B${r}`, formulas: [[guard(input.low), guard(input.high)]], numberFormat: FORMAT.money });
+    // A move that leaves the model's domain (its output #N/A) has no swing: -1, shown "n/a", ranked last, so the others still sort.
+    writes.push({ at: `D${r}`, formulas: [[guard(`IF(AND(ISNUMBER(B${r}),ISNUMBER(C${r})),ABS(C${r}-B${r}),-1)`)]], numberFormat: `${FORMAT.money};"n/a"` });
     writes.push({ at: `E${r}`, formulas: [[guard(`1+SUMPRODUCT((ROUND(${swings},${SWING_DECIMALS})>${key})*1)${ties}`)]], numberFormat: FORMAT.whole });
-    if (row && core && Number.isFinite(row.swing)) [row.low, row.high, row.swing, core.indexOf(row) + 1].forEach((v, j) => expected.set(`${"BCDE"[j]}${r}`, v));
+    if (row && core) {
+      if (Number.isFinite(row.swing)) [row.low, row.high, row.swing].forEach((v, j) => expected.set(`${"BCD"[j]}${r}`, v));
+      else expected.set(`D${r}`, -1);
+      expected.set(`E${r}`, core.indexOf(row) + 1);
+    }
   });
   writes.push({ at: `A${sortedHeader}`, values: [["Input, by swing", `${output}, input lower`, `${output}, input higher`]], style: { bold: true } });
   const pick = (column: string, k: number) => `INDEX($${column}$${raw(0)}:$${column}$${raw(n - 1)},MATCH(${k + 1},$E$${raw(0)}:$E$${raw(n - 1)},0))`;
@@ -79,8 +85,9 @@ export function tornadoTable<Name extends string>(
     writes.push({ at: `A${r}`, formulas: [[guard(pick("A", k))]] });
     writes.push({ at: `B${r}`, formulas: [[guard(pick("B", k)), guard(pick("C", k))]], numberFormat: FORMAT.money });
     const row = core?.[k];
-    if (!row || !core!.every((x) => Number.isFinite(x.swing))) return;
+    if (!row) return;
     expected.set(`A${r}`, labelOf.get(row.input)!);
+    if (!Number.isFinite(row.swing)) return;
     expected.set(`B${r}`, row.low);
     expected.set(`C${r}`, row.high);
   });

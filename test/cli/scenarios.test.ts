@@ -101,6 +101,22 @@ const PARTNERS = "partner,customers_per_period,commission_rate,commission_period
 const ECONOMY = ["--revenue", "50", "--margin", "0.7", "--alpha", "0.9", "--beta", "2.6", "--discount", "0.1", "--horizon", "36", "--acquisition-periods", "12", "--paid-cac", "180"];
 
 describe("lifetime partners --scenarios", { timeout: 600_000 }, () => {
+  it("blames an option's own bad value on the option, not on the file", async () => {
+    const { status, out } = await run("cohort", file("c3.csv", COHORTS), "scenario,revenue\nBase,\nUp,60\n", [...OPTIONS, "--margin", "abc"]);
+    assert.equal(status, 1);
+    assert.match(out, /^lifetime: --margin must be a number; got "abc"$/m);
+  });
+
+  it("keeps the base's acquisition periods in a scenario that lengthens the horizon", async () => {
+    const economy = ECONOMY.filter((_, i) => i < ECONOMY.indexOf("--acquisition-periods") || i > ECONOMY.indexOf("--acquisition-periods") + 1);
+    const { status, out, output } = await run("partners", file("p3.csv", PARTNERS), "scenario,horizon\nBase,\nLong,48\n", economy);
+    assert.equal(status, 0, out);
+    const [recalculated] = recalculateWithLibreOffice([readFileSync(output)]);
+    const own = await readValues(recalculated!, "Partner scenario 2");
+    assert.equal(own.get("B11"), 36, "acquisition periods: the base's horizon, 36");
+    assert.equal(own.get("B10"), 48);
+  });
+
   it("takes the options as spelled (paid-cac, acquisition-periods, alpha, beta), and the comparison equals the core", async () => {
     const scenarios = "scenario,paid-cac,acquisition-periods,beta,revenue\nBase,,,,\nCheaper paid,90,,,\nLoyal,,24,4,55\n";
     const { status, out, output } = await run("partners", file("p.csv", PARTNERS), scenarios, ECONOMY);
@@ -128,7 +144,7 @@ describe("lifetime partners --scenarios", { timeout: 600_000 }, () => {
   it("refuses a retention column where the curve is the sBG, naming the row", async () => {
     const { status, out, written } = await run("partners", file("p2.csv", PARTNERS), "scenario,retention\nBase,\nFlat,0.8\n", ECONOMY);
     assert.equal(status, 1, out);
-    assert.match(out, /row 3 \(Flat\): give --retention, or --alpha and --beta, not both/);
+    assert.match(out, /row 3, column retention: the retention curve is the sBG \(--alpha and --beta\): override alpha and beta/);
     assert.equal(written, false);
   });
 });

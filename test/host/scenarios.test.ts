@@ -5,6 +5,7 @@ import { applyPlan } from "../../src/host/excel/applyPlan";
 import { previewHost, PreviewWorkbook } from "../../src/host/preview/previewHost";
 import { buildCohortPlan, type CohortModelSettings } from "../../src/models/cohort/cohortPlan";
 import { ECONOMICS, triangle } from "../support/cohorts";
+import { MARKER_KEY } from "../../src/models/written";
 import { installFakeExcel } from "../support/fakeExcel";
 
 /**
@@ -65,16 +66,42 @@ describe("a model's scenario sheets in the hosts", () => {
     assert.equal(workbook.values("Cohort scenarios", "C6")[0]![0], two.scenarioModels[1]!.clvNewCustomer);
   });
 
+  it("the preview: a sheet renamed into another's planned name is not read twice; a user's copy of a removed scenario's sheet stays", async () => {
+    const workbook = new PreviewWorkbook();
+    const host = previewHost(workbook, memoryStore());
+    const first = await host.applyPlan(three.plan);
+    workbook.engine.renameSheet(workbook.sheetId("Cohort scenario 1"), "Cohort scenario 4");
+    const four = buildCohortPlan({ ...settings, scenarios: [...scenarios, { name: "Longer", overrides: { horizon: 36 } }] }, fit, { withExpected: true });
+    const second = await host.applyPlan(four.plan, { previous: first.written });
+    assert.deepEqual(second.sheetNames, ["Cohort model", "Cohort scenario 4", "Cohort scenario 2", "Cohort scenario 3", "Cohort scenario 4 (2)", "Cohort scenarios"]);
+    const comparison = workbook.values("Cohort scenarios", "B6:E6")[0]!;
+    four.scenarioModels.forEach((m, j) => assert.ok(Math.abs((comparison[j] as number) - m.clvNewCustomer) < 1e-9 * Math.max(1, Math.abs(m.clvNewCustomer)), `scenario ${j}: ${comparison[j]}`));
+
+    // A copy of the fourth scenario's sheet keeps its marker; a rebuild without that scenario removes the sheet, not the copy.
+    workbook.engine.addSheet("Longer, kept");
+    workbook.setCells("Longer, kept", "A1", [["my copy"]]);
+    workbook.customProperties.set(workbook.sheetId("Longer, kept"), new Map(workbook.customProperties.get(workbook.sheetId("Cohort scenario 4 (2)"))!));
+    const third = await host.applyPlan(three.plan, { previous: second.written });
+    assert.ok(!workbook.engine.getSheetNames().includes("Cohort scenario 4 (2)"));
+    assert.deepEqual(workbook.values("Longer, kept", "A1"), [["my copy"]]);
+    assert.ok(third.notes.some((n) => /“Longer, kept” is a copy of a sheet this model no longer writes/.test(n)), third.notes.join(" "));
+  });
+
   it("Office.js: the formulas read the sheets under the names they got, and a rebuild removes a deleted scenario's sheet", async () => {
     const excel = installFakeExcel({ sheets: ["Cohort model", "Cohort scenario 2"] });
     const result = await applyPlan(three.plan);
     assert.deepEqual(result.sheetNames, ["Cohort model (2)", "Cohort scenario 1", "Cohort scenario 2 (2)", "Cohort scenario 3", "Cohort scenarios"]);
     const own = excel.sheet("Cohort scenario 2 (2)");
-    assert.equal(own.cells.get("B5")!.formula, "=IF(ISBLANK('Cohort model (2)'!$H$5),'Cohort model (2)'!$G$5,'Cohort model (2)'!$H$5)");
+    assert.equal(own.cells.get("B5")!.formula, `=IF(ISBLANK('Cohort model (2)'!$H$5),IF(ISBLANK('Cohort model (2)'!$G$5),"",'Cohort model (2)'!$G$5),'Cohort model (2)'!$H$5)`);
     assert.equal(excel.sheet("Cohort scenarios").cells.get("C6")!.formula, "='Cohort scenario 2 (2)'!$B$20");
     assert.equal(excel.sheet("Cohort scenarios").cells.get("D6")!.formula, "='Cohort scenario 3'!$B$20");
+    // A user's copy of the third scenario's sheet carries its marker: the rebuild without that scenario removes the sheet, not the copy.
+    const copy = excel.addSheet("Low, kept");
+    copy.customProperties.set(MARKER_KEY, excel.sheet("Cohort scenario 3").customProperties.get(MARKER_KEY)!);
+    excel.setCell("Low, kept", "A1", { value: "my copy" });
     const again = await applyPlan(two.plan, { previous: result.written });
     assert.deepEqual(again.sheetNames, ["Cohort model (2)", "Cohort scenario 1", "Cohort scenario 2 (2)", "Cohort scenarios"]);
-    assert.deepEqual(excel.sheets.map((s) => s.name), ["Cohort model", "Cohort scenario 2", "Cohort model (2)", "Cohort scenario 1", "Cohort scenario 2 (2)", "Cohort scenarios"]);
+    assert.deepEqual(excel.sheets.map((s) => s.name), ["Cohort model", "Cohort scenario 2", "Cohort model (2)", "Cohort scenario 1", "Cohort scenario 2 (2)", "Cohort scenarios", "Low, kept"]);
+    assert.ok(again.notes.some((n) => /“Low, kept” is a copy/.test(n)));
   });
 });

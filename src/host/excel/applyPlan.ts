@@ -1,6 +1,6 @@
 import { cellAddress, HEAT_MAP, renameSheetReferences, type HeatMapPlan, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenChart, type WrittenModel, type WrittenSheet } from "../../models/written";
-import { markedCopies, quoteSheet, sheetGone, uniqueSheetName, uniqueTableName } from "../sheets";
+import { leftCopy, markedCopies, quoteSheet, sheetGone, uniqueSheetName, uniqueTableName } from "../sheets";
 import { batches, CellSet, jsonBytes, OPERATION_BYTES, parseRange, planFootprint, rectAddress, rectCells, splitRects, writePieces, type Rect } from "../cells";
 
 /**
@@ -174,7 +174,14 @@ async function prepare(context: Excel.RequestContext, plan: WorkbookPlan, option
   const renames = new Map(targets.map((t) => [t.plan.name, t.name]));
   for (const t of targets) t.plan = renameSheetReferences(t.plan, renames);
   // The model's sheets the plan no longer has (a scenario deleted): removed once the plan is written.
-  const orphans = (previous?.sheets ?? []).filter((r) => !plan.sheets.some((s) => s.name === r.key)).flatMap((r) => marked(r.key).map((m) => m.ws));
+  // Only the sheet of the recorded name: a copy keeps the marker, and a copy is the user's.
+  const orphans: Excel.Worksheet[] = [];
+  for (const r of (previous?.sheets ?? []).filter((x) => !plan.sheets.some((s) => s.name === x.key))) {
+    for (const m of marked(r.key)) {
+      if (m.ws.name === r.name) orphans.push(m.ws);
+      else notes.push(leftCopy(m.ws.name));
+    }
+  }
 
   // Rebuilds: what is on the model's sheet now, then a snapshot of every cell the rebuild touches.
   const rebuilt = targets.filter((t) => t.ws);

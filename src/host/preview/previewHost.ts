@@ -2,7 +2,7 @@ import { chartFromCells, type ChartData } from "../../models/charts";
 import { cellAddress, parseAddress, renameSheetReferences, shiftFormula, writeFormulas, writeRange, type ChartPlan, type HeatMapPlan, type ValidationPlan, type WorkbookPlan } from "../../models/plan";
 import { MARKER_KEY, marker, MAX_SETTINGS_TEXT, newInstance, OccupiedCellsError, type ApplyOptions, type ApplyResult, type WrittenModel } from "../../models/written";
 import { CellSet, parseRange, planFootprint } from "../cells";
-import { markedCopies, quoteSheet, sheetGone, uniqueSheetName } from "../sheets";
+import { leftCopy, markedCopies, quoteSheet, sheetGone, uniqueSheetName } from "../sheets";
 import { cellEntry, lastSheets, MAX_READ_CELLS, REQUIRED_SETS, settingsTooLong, singleCell, tooManyCells, type RangeRead, type WorkbookHost } from "../workbookHost";
 import { displayText } from "./display";
 import { heatColor, heatScale } from "./heatMap";
@@ -293,7 +293,13 @@ export class PreviewWorkbook {
       if (plan.sheets.some((s) => s.name === r.key)) continue;
       const tag = marker(plan.modelId, instance, r.key);
       for (const [id, props] of [...this.customProperties]) {
-        if (props.get(MARKER_KEY) !== tag || this.engine.getSheetName(id) === undefined) continue;
+        const sheetName = this.engine.getSheetName(id);
+        if (props.get(MARKER_KEY) !== tag || sheetName === undefined) continue;
+        // Only the sheet of the recorded name: a copy keeps the marker, and a copy is the user's.
+        if (sheetName !== r.name) {
+          notes.push(leftCopy(sheetName));
+          continue;
+        }
         this.engine.removeSheet(id);
         this.customProperties.delete(id);
         this.validations.delete(id);

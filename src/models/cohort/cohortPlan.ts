@@ -376,7 +376,9 @@ function cohortSheet(base: CohortModelSettings, fit: CohortFit, role: SheetRole,
     // The observed counts are inputs too: numbers, 0 or more, each cohort's size above 0, never rising.
     const last = col(2 + Math.max(maxAge, 1));
     const block = `$B$${dataRow(0)}:$${last}$${dataRow(N - 1)}`;
-    const shown = block.replace(/\$/g, "");
+    // On a scenario's sheet, the counts a message names are the model sheet's.
+    const on = (cells: string) => (isMain ? cells : `${COHORT_SHEET}!${cells}`);
+    const shown = on(block.replace(/\$/g, ""));
     validations.push({
       range: block,
       rule: { kind: "decimal", min: 0 },
@@ -387,7 +389,7 @@ function cohortSheet(base: CohortModelSettings, fit: CohortFit, role: SheetRole,
     checks.push(
       [`SUMPRODUCT((${block}<>"")*(1-ISNUMBER(${block})))=0`, `every count of customers must be a number (${shown})`],
       [`COUNTIF(${block},"<0")=0`, `a count of customers is below 0 (${shown})`],
-      [`COUNTIF($B$${dataRow(0)}:$B$${dataRow(N - 1)},">0")=${N}`, `every cohort needs its number of customers, above 0 (B${dataRow(0)}:B${dataRow(N - 1)})`],
+      [`COUNTIF($B$${dataRow(0)}:$B$${dataRow(N - 1)},">0")=${N}`, `every cohort needs its number of customers, above 0 (${on(`B${dataRow(0)}:B${dataRow(N - 1)}`)})`],
     );
     if (maxAge > 0) {
       const later = `$C$${dataRow(0)}:$${last}$${dataRow(N - 1)}`;

@@ -1,6 +1,7 @@
 import { LifetimeError } from "../../core/errors";
 import { FORMAT, INPUT_FILL } from "../inputs";
 import { columnLetter, type DefinedName, type RangeWrite, type ValidationPlan } from "../plan";
+import { exactIndex } from "../scenarios";
 import type { PartnerGridSettings } from "./gridSettings";
 import { partnerProgram, type PartnerModelSettings } from "./partnerPlan";
 
@@ -63,7 +64,8 @@ export function partnerGridBlock(top: number, settings: PartnerModelSettings, gr
   writes.push({ at: `A${top}`, values: [["Two-way grid: the program's net value with one partner's flat commission rate (down) and churn multiplier (across) varied"]], style: { bold: true } });
   writes.push({ at: `A${top + 1}`, values: [["GridPartner: the partner whose terms vary (its name as in the table)"]] });
   writes.push({ at: partnerAt, values: [[partner]], text: true, style: { fill: INPUT_FILL } });
-  writes.push({ at: indexAt, formulas: [[`=MATCH(GridPartner,$A$${first}:$A$${lastRow},0)`]], numberFormat: '"row "0' });
+  // By equality, not MATCH: a partner's name may hold * ? ~, which MATCH reads as wildcards.
+  writes.push({ at: indexAt, formulas: [[exactIndex("GridPartner", `$A$${first}:$A$${lastRow}`, `$A$${first}`, "ROW")]], numberFormat: '"row "0' });
   writes.push({ at: `A${header}`, values: [["Commission rate ↓, churn multiplier →"]], style: { bold: true } });
   writes.push({ at: `B${header}`, values: [grid.churnMultipliers], numberFormat: "0.00", style: { fill: INPUT_FILL, bold: true } });
   writes.push({ at: `A${row(0)}`, values: grid.rates.map((r) => [r]), numberFormat: FORMAT.share, style: { fill: INPUT_FILL, bold: true } });

@@ -131,7 +131,7 @@ export const partnerInputSchema = z
       ctx.addIssue({ code: "custom", path: ["scenarios"], message: `${scenarios.length} scenarios, each on a sheet of its own, over ${input.partners.length} partners × ${built} periods make more than ${formatCount(MAX_SCENARIO_CELLS)} cells a block across the sheets: use fewer scenarios, fewer partners or a shorter horizon` });
     }
     if (input.partners.length * (built + 1) > MAX_PARTNER_CELLS) {
-      ctx.addIssue({ code: "custom", path: ["partners"], message: `${input.partners.length} partners × ${input.horizon} periods is more than the model holds (${formatCount(MAX_PARTNER_CELLS)} cells a block): use fewer partners or a shorter horizon` });
+      ctx.addIssue({ code: "custom", path: ["partners"], message: `${input.partners.length} partners × ${built} periods${built > input.horizon ? " (the longest horizon a scenario asks for)" : ""} is more than the model holds (${formatCount(MAX_PARTNER_CELLS)} cells a block): use fewer partners or a shorter horizon` });
     }
     const seen = new Map<string, number>();
     const base = baseRetention(curveOf(input.curve), input.horizon);
@@ -395,45 +395,45 @@ function partnerSheet(baseSettings: PartnerModelSettings, role: SheetRole, withE
   const TIER_START = 10; // J: tier starts, then tier rates
   const tierRateColumn = TIER_START + M;
   const lastTableColumn = tierRateColumn + M - 1;
-  label(`A${tableHeader - 1}`, "Partners and their terms (edit them here; a partner has a commission rate or tiers, not both)", true);
-  writes.push({
-    at: `A${tableHeader}`,
-    values: [
-      [
-        "Partner",
-        "Customers per period",
-        "Commission rate",
-        "Tier method",
-        "Commission periods (0: lifetime)",
-        "Bounty",
-        "Bounty hold periods",
-        "Cap per customer",
-        "Churn multiplier",
-        ...Array.from({ length: M }, (_, k) => `Tier ${k + 1} starts above`),
-        ...Array.from({ length: M }, (_, k) => `Tier ${k + 1} rate`),
+  // The partners table: on the model sheet only; a scenario's sheet reads it there (its formulas qualified below).
+  if (isMain) {
+    label(`A${tableHeader - 1}`, "Partners and their terms (edit them here; a partner has a commission rate or tiers, not both)", true);
+    writes.push({
+      at: `A${tableHeader}`,
+      values: [
+        [
+          "Partner",
+          "Customers per period",
+          "Commission rate",
+          "Tier method",
+          "Commission periods (0: lifetime)",
+          "Bounty",
+          "Bounty hold periods",
+          "Cap per customer",
+          "Churn multiplier",
+          ...Array.from({ length: M }, (_, k) => `Tier ${k + 1} starts above`),
+          ...Array.from({ length: M }, (_, k) => `Tier ${k + 1} rate`),
+        ],
       ],
-    ],
-    style: { bold: true },
-  });
-  const tableWrites = writes.length;
-  writes.push({ at: `A${firstTableRow}`, values: settings.partners.map((p) => [p.name]), text: true });
-  writes.push({
-    at: `B${firstTableRow}`,
-    values: settings.partners.map((p) => [p.customersPerPeriod, p.rate ?? null, p.tiers?.method ?? null, p.commissionPeriods, p.bounty, p.holdPeriods, p.cap ?? null, p.churnMultiplier]),
-    style: { fill: INPUT_FILL },
-  });
-  writes.push({
-    at: `${col(TIER_START)}${firstTableRow}`,
-    values: settings.partners.map((p) => [...Array.from({ length: M }, (_, k) => p.tiers?.starts[k] ?? null), ...Array.from({ length: M }, (_, k) => p.tiers?.rates[k] ?? null)]),
-    style: { fill: INPUT_FILL },
-  });
-  if (!isMain) {
-    // A scenario's sheet reads the model sheet's partners table (its formulas qualified below): no copy of it here.
-    writes.splice(tableWrites - 2, 5);
+      style: { bold: true },
+    });
+    writes.push({ at: `A${firstTableRow}`, values: settings.partners.map((p) => [p.name]), text: true });
+    writes.push({
+      at: `B${firstTableRow}`,
+      values: settings.partners.map((p) => [p.customersPerPeriod, p.rate ?? null, p.tiers?.method ?? null, p.commissionPeriods, p.bounty, p.holdPeriods, p.cap ?? null, p.churnMultiplier]),
+      style: { fill: INPUT_FILL },
+    });
+    writes.push({
+      at: `${col(TIER_START)}${firstTableRow}`,
+      values: settings.partners.map((p) => [...Array.from({ length: M }, (_, k) => p.tiers?.starts[k] ?? null), ...Array.from({ length: M }, (_, k) => p.tiers?.rates[k] ?? null)]),
+      style: { fill: INPUT_FILL },
+    });
+  } else {
     label(`A${tableHeader - 1}`, `Partners and their terms: read from the table on ${PARTNER_SHEET}`, true);
   }
   const column = (c: string) => `$${c}$${firstTableRow}:$${c}$${lastTableRow}`;
-  const tableCheck = (condition: string, message: string) => checks.push([condition, message]);
+  // On a scenario's sheet, the cells a message names are the model sheet's table.
+  const tableCheck = (condition: string, message: string) => checks.push([condition, isMain ? message : message.replace(/\(([A-Z]+\d+(?::[A-Z]+\d+)*)\)$/, `(${PARTNER_SHEET}!$1)`)]);
   {
     const shown = (c: string) => `${c}${firstTableRow}:${c}${lastTableRow}`;
     const starts = `$${col(TIER_START)}$${firstTableRow}:$${col(tierRateColumn - 1)}$${lastTableRow}`;

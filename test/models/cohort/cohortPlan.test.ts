@@ -96,7 +96,7 @@ describe("cohort model formulas", () => {
     const [, settings] = cases[4]!;
     const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
     const { plan } = buildCohortPlan(settings, { alpha: fit.params.alpha, beta: fit.params.beta, logLikelihood: fit.logLikelihood, fittedOn: "2026-11-24" });
-    const allowed = new Set(["IF", "INDEX", "MATCH", "ABS", "ROUND", "SUM", "SUMPRODUCT", "COUNT", "COUNTA", "COUNTIF", "NA", "ISNUMBER", "ISBLANK", "AND", "OR", "INT", "MAX"]);
+    const allowed = new Set(["IF", "INDEX", "MATCH", "ABS", "ROUND", "SUM", "SUMPRODUCT", "COUNT", "COUNTA", "COUNTIF", "NA", "ISNUMBER", "ISBLANK", "AND", "OR", "INT", "MAX", "COLUMN", "ROW"]);
     const used = new Set<string>();
     for (const write of plan.sheets[0]!.writes) {
       for (const row of write.formulas ?? []) for (const f of row) for (const m of (f ?? "").matchAll(/([A-Z][A-Z0-9.]*)\(/g)) used.add(m[1]!);

@@ -48,6 +48,10 @@ const close = (got: ReadCell | undefined, want: number | string) =>
 
 const built = buildCohortPlan(settings, fit, { withExpected: true });
 const values: Map<string, Map<string, ReadCell>> = new Map();
+/** Names a spreadsheet's MATCH would read as wildcards: the scenario is found by equality. */
+const wildcards = buildCohortPlan({ ...settings, scenarios: [{ name: "Base", overrides: {} }, { name: "All in", overrides: { revenue: 80 } }, { name: "A*", overrides: { revenue: 20 } }, { name: "~x?", overrides: { revenue: 30 } }], activeScenario: "A*" }, fit);
+let wildcardValues: Map<string, ReadCell>[] = [];
+const blankBase: Map<string, Map<string, ReadCell>> = new Map();
 let switched: Map<string, ReadCell>[] = [];
 
 before(async () => {
@@ -55,7 +59,12 @@ before(async () => {
     await writeXlsx(built.plan),
     await writeXlsx(withCell(built.plan, "B3", "Pessimistic")),
     await writeXlsx(withCell(built.plan, "B3", "Optimistic")),
+    await writeXlsx(wildcards.plan),
+    await writeXlsx(withCell(wildcards.plan, "B3", "~x?")),
+    await writeXlsx(withCell(built.plan, "G6", null)),
   ]);
+  wildcardValues = await Promise.all(files.slice(3, 5).map((f) => readValues(f, COHORT_SHEET)));
+  for (const sheet of [COHORT_SHEET, "Cohort scenario 2", COHORT_COMPARISON_SHEET]) blankBase.set(sheet, await readValues(files[5]!, sheet));
   for (const sheet of built.plan.sheets) values.set(sheet.name, await readValues(files[0]!, sheet.name));
   switched = await Promise.all(files.slice(1).map((f) => readValues(f, COHORT_SHEET)));
 });
@@ -138,6 +147,23 @@ describe("cohort model scenarios (LibreOffice Calc)", { timeout: 600_000 }, () =
     });
   }
 
+  it("finds a scenario named with * ? or ~ by its whole name, not as a wildcard", () => {
+    assert.equal(wildcardValues[0]!.get("C3"), 3);
+    assert.equal(wildcardValues[0]!.get("B5"), 20);
+    assert.equal(wildcardValues[1]!.get("C3"), 4);
+    assert.equal(wildcardValues[1]!.get("B5"), 30);
+    assert.equal(wildcardValues[1]!.get("B18"), "OK");
+  });
+
+  it("a base input cleared is an error everywhere it is used, never a 0 that computes", () => {
+    assert.match(String(blankBase.get(COHORT_SHEET)!.get("B18")), /^Margin must be a fraction from 0 to 1 .*\(G6:I6\)$/);
+    assert.deepEqual(blankBase.get(COHORT_SHEET)!.get("B20"), { error: "#N/A" });
+    // The optimistic scenario overrides the margin; the pessimistic one takes the base's, which is gone.
+    assert.equal(blankBase.get("Cohort scenario 2")!.get("B18"), "OK");
+    assert.match(String(blankBase.get(COHORT_COMPARISON_SHEET)!.get("D5")), /^Margin must be a fraction .*\(Cohort model!I6, or G6 where that is blank\)$/);
+    assert.deepEqual(blankBase.get(COHORT_COMPARISON_SHEET)!.get("D6"), { error: "#N/A" });
+  });
+
   it("an unknown ActiveScenario turns every result into an error and the check names the cell", async () => {
     const [file] = recalculateWithLibreOffice([await writeXlsx(withCell(built.plan, "B3", "Nonexistent"))]);
     const model = await readValues(file!, COHORT_SHEET);
@@ -168,5 +194,7 @@ describe("cohort model scenarios: settings", () => {
     assert.match(message({ scenarios: Array.from({ length: 9 }, (_, i) => ({ name: `S${i}`, overrides: {} })) }), /at most 8 scenarios/);
     assert.match(message({ scenarios: [{ name: "Base", overrides: {} }, { name: "A, B", overrides: {} }] }), /cannot hold a comma/);
     assert.match(message({ scenarios: [{ name: "Base", overrides: {} }, { name: "Up", overrides: { margin: 1.5 } }] }), /margin must be between 0 and 1/);
+    for (const name of ["2025", "1/2", "12.5%"]) assert.match(message({ scenarios: [{ name: "Base", overrides: {} }, { name, overrides: {} }] }), /needs a letter/, name);
+    for (const name of ["=x", "+up", "-10%", "@home"]) assert.match(message({ scenarios: [{ name: "Base", overrides: {} }, { name, overrides: {} }] }), /cannot start with =, \+, - or @/, name);
   });
 });

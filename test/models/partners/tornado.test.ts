@@ -36,12 +36,17 @@ function netValue(s: PartnerModelSettings, change: Partial<Record<"revenue" | "m
 }
 
 const built = cases.map(([, s]) => buildPartnerPlan(s, { withExpected: true }));
+/** A move that leaves the model's domain: retention 0.5 lowered by 10% with a partner churning 1.9 times as fast goes negative. */
+const outside: PartnerModelSettings = { ...economics, partners: [...partners.slice(0, 2), partner("Fast churn", { rate: 0.1, churnMultiplier: 1.9 })], curve: { kind: "constant", retention: 0.5 } };
+const outsideBuilt = buildPartnerPlan(outside, { withExpected: true });
+let outsideValues: Map<string, ReadCell> = new Map();
 let values: Map<string, ReadCell>[] = [];
 
 before(async () => {
   const stepCell = built[0]!.plan.sheets[0]!.names.find((n) => n.name === "TornadoStep")!.ref.replace(/\$/g, "");
-  const files = recalculateWithLibreOffice([...(await Promise.all(built.map((b) => writeXlsx(b.plan)))), await writeXlsx(withCell(built[0]!.plan, stepCell, 0.3))]);
-  values = await Promise.all(files.map((f) => readValues(f, PARTNER_SHEET)));
+  const files = recalculateWithLibreOffice([...(await Promise.all(built.map((b) => writeXlsx(b.plan)))), await writeXlsx(withCell(built[0]!.plan, stepCell, 0.3)), await writeXlsx(outsideBuilt.plan)]);
+  values = await Promise.all(files.slice(0, 3).map((f) => readValues(f, PARTNER_SHEET)));
+  outsideValues = await readValues(files[3]!, PARTNER_SHEET);
 });
 
 const close = (got: ReadCell | undefined, want: number) => typeof got === "number" && Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
@@ -78,6 +83,21 @@ describe("the partner model's tornado (LibreOffice Calc)", { timeout: 600_000 },
       const checked = [...built[k]!.expected.keys()].length;
       assert.ok(checked > 100);
     });
+  });
+
+  it("a move that leaves the model's domain is n/a and ranked last; the other inputs still sort, as the core sorts them", () => {
+    const wrong: string[] = [];
+    for (const [address, want] of outsideBuilt.expected) {
+      const got = outsideValues.get(address);
+      const ok = typeof want === "number" ? typeof got === "number" && Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)) : got === want;
+      if (!ok) wrong.push(`${address}: ${JSON.stringify(got)} against ${want}`);
+    }
+    assert.deepEqual(wrong.slice(0, 10), []);
+    const sheet = outsideBuilt.plan.sheets[0]!;
+    const [from, to] = sheet.names.find((x) => x.name === "Tornado_Inputs")!.ref.replace(/\$/g, "").split(":") as [string, string];
+    const labels = Array.from({ length: Number(to.slice(1)) - Number(from.slice(1)) + 1 }, (_, i) => outsideValues.get(`A${Number(from.slice(1)) + i}`));
+    assert.equal(labels.at(-1), "Retention");
+    assert.ok(labels.slice(0, -1).every((l) => typeof l === "string"), JSON.stringify(labels));
   });
 
   it("a TornadoStep of 30% typed in the file moves every figure as the core does", () => {
