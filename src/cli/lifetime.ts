@@ -368,7 +368,7 @@ async function partners(options: Options, out: (line: string) => void): Promise<
     }
   }
   // Without --acquisition-periods, partners refer over the base's horizon in every scenario (as in the pane), not each scenario's.
-  const baseAcquisition = scenarioList && options.values["acquisition-periods"] === undefined ? { "acquisition-periods": String(partnerEconomics({ ...options.values, ...scenarioList[0]!.values }).acquisitionPeriods) } : {};
+  const baseAcquisition: Record<string, string> = scenarioList && options.values["acquisition-periods"] === undefined ? { "acquisition-periods": String(partnerEconomics({ ...options.values, ...scenarioList[0]!.values }).acquisitionPeriods) } : {};
   const allEconomics = scenarioList ? rowSettings(scenarioList, scenarioFile as string, { ...options.values, ...baseAcquisition }, partnerEconomics) : [partnerEconomics(options.values)];
   const economics = allEconomics[0]!;
   const curveValues = (c: PartnerModelSettings["curve"]): Record<string, unknown> => (c.kind === "constant" ? { retention: c.retention } : { alpha: c.alpha, beta: c.beta });
