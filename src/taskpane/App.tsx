@@ -1,6 +1,7 @@
 import { FluentProvider, makeStyles, MessageBar, MessageBarBody, Tab, TabList, Title2, tokens, webDarkTheme, webLightTheme } from "@fluentui/react-components";
 import { useState } from "react";
 import type { WorkbookHost } from "../host/workbookHost";
+import { FIRST_KEYS, type ModelKind } from "../models/registry";
 import { CohortModelForm } from "./cohort/CohortModelForm";
 import { ConfirmDialog } from "./common/ConfirmDialog";
 import { FunctionGallery } from "./functions/FunctionGallery";
@@ -28,6 +29,12 @@ type View = "home" | "cohort" | "partners" | "functions";
 export function App({ host, dark }: { host: WorkbookHost; dark: boolean }) {
   const styles = useStyles();
   const [view, setView] = useState<View>("home");
+  /** The model each builder edits, by its settings key: the first of its kind until another is opened or made. */
+  const [keys, setKeys] = useState<Record<ModelKind, string>>({ ...FIRST_KEYS });
+  const open = (next: View, key?: string) => {
+    if (key && (next === "cohort" || next === "partners")) setKeys((k) => ({ ...k, [next]: key }));
+    setView(next);
+  };
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState<{ formula: string; message: string }>();
   const insert = (formula: string, overwrite = false) => {
@@ -58,9 +65,9 @@ export function App({ host, dark }: { host: WorkbookHost; dark: boolean }) {
             <MessageBarBody>{error}</MessageBarBody>
           </MessageBar>
         )}
-        {view === "home" && <Home onOpen={setView} host={host} />}
-        {view === "cohort" && <CohortModelForm host={host} />}
-        {view === "partners" && <PartnerModelForm host={host} />}
+        {view === "home" && <Home onOpen={open} host={host} />}
+        {view === "cohort" && <CohortModelForm key={keys.cohort} host={host} settingsKey={keys.cohort} />}
+        {view === "partners" && <PartnerModelForm key={keys.partners} host={host} settingsKey={keys.partners} />}
         {view === "functions" && <FunctionGallery onInsert={(f) => insert(f)} />}
         <ConfirmDialog title="Replace the cell?" message={pending?.message} confirm="Replace" onConfirm={() => pending && insert(pending.formula, true)} onCancel={() => setPending(undefined)} />
       </main>

@@ -113,7 +113,8 @@ async function paneViolations(page: Page): Promise<AxeResult[]> {
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
-describe("the preview in Chromium", { timeout: 300_000 }, () => {
+// The whole suite's budget: about 5 minutes on two loaded cores, with room.
+describe("the preview in Chromium", { timeout: 480_000 }, () => {
   it("builds the cohort model from the selected sample table; the grid shows the core's customer equity", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors = await open(page, "light");
@@ -718,6 +719,59 @@ describe("the preview in Chromium", { timeout: 300_000 }, () => {
     await pane.getByRole("tab", { name: "Home" }).click();
     await pane.getByRole("button", { name: "Open the cohort retention model" }).click();
     await pane.getByRole("button", { name: /^Rebuild “Cohort model”/ }).waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it("holds any number of models: a second cohort model made with New, both listed with their sheets; the first removed, the second remains and rebuilds", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const errors = await open(page, "light");
+    const pane = page.getByTestId("pane");
+    const tabs = page.locator('[role="tablist"][aria-label="Sheets"] [role="tab"]');
+    const models = pane.getByTestId("workbook-models");
+    await pane.getByRole("tab", { name: "Cohort model" }).click();
+    await pane.getByRole("radio", { name: "Assumptions" }).check();
+    await pane.getByRole("button", { name: "Build model" }).click();
+    await pane.getByTestId("customer-equity").waitFor();
+    // New cohort model: an empty form under a key of its own, built to sheets of its own.
+    await pane.getByRole("tab", { name: "Home" }).click();
+    await pane.getByRole("button", { name: "New cohort model" }).click();
+    await pane.getByTestId("model-place").getByText("Not built yet").waitFor();
+    await pane.getByRole("radio", { name: "Assumptions" }).check();
+    await pane.getByRole("textbox", { name: /Revenue per customer per period/ }).fill("45");
+    await pane.getByRole("button", { name: "Build model" }).click();
+    await pane.getByTestId("customer-equity").waitFor();
+    await pane.getByRole("button", { name: "Rebuild “Cohort model (2)”" }).waitFor();
+    assert.equal(await tabs.count(), 3);
+    await pane.getByRole("tab", { name: "Home" }).click();
+    const items = models.locator('li[data-model="cohort"]');
+    await items.nth(1).waitFor();
+    assert.equal(await items.count(), 2);
+    await items.nth(0).getByText("On “Cohort model”").waitFor();
+    await items.nth(1).getByText("On “Cohort model (2)”").waitFor();
+    assert.deepEqual(JSON.parse((await page.evaluate(() => window.localStorage.getItem("lifetime:models")))!), { version: 1, models: [{ key: "cohortModel", kind: "cohort" }, { key: "cohortModel:2", kind: "cohort" }] });
+    assert.deepEqual(await paneViolations(page), []);
+    // Remove the first: its sheet and settings go; the second stays, listed, and rebuilds.
+    await pane.getByRole("button", { name: "Remove the cohort retention model on “Cohort model”", exact: true }).click();
+    await page.getByRole("alertdialog").getByText(/Delete the sheet “Cohort model” and forget/).waitFor();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Remove" }).click();
+    await models.getByTestId("models-message").getByText("Removed “Cohort model” and the model's settings.").waitFor();
+    await page.getByRole("alertdialog").waitFor({ state: "hidden" });
+    assert.equal(await tabs.count(), 2);
+    // (A sheet tab holds its name twice, once hidden, as Fluent's tabs keep their width when bold.)
+    assert.equal(await tabs.filter({ hasText: /^(Cohort model)+$/ }).count(), 0, "the first model's sheet is gone");
+    assert.equal(await tabs.filter({ hasText: "Cohort model (2)" }).count(), 1, "the second model's sheet stays");
+    assert.equal(await page.evaluate(() => window.localStorage.getItem("lifetime:cohortModel")), null);
+    assert.equal(await items.count(), 1);
+    await items.nth(0).getByText("On “Cohort model (2)”").waitFor();
+    await pane.getByRole("button", { name: "Rebuild the cohort retention model on “Cohort model (2)”", exact: true }).click();
+    await models.getByTestId("models-message").getByText("The cohort retention model was rebuilt.").waitFor();
+    assert.equal(await tabs.count(), 2);
+    // Open goes to that model's form, with its own inputs.
+    await pane.getByRole("button", { name: "Open the cohort retention model on “Cohort model (2)”", exact: true }).click();
+    await pane.getByRole("button", { name: "Rebuild “Cohort model (2)”" }).waitFor();
+    assert.equal(await pane.getByRole("textbox", { name: /Revenue per customer per period/ }).inputValue(), "45");
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -1,5 +1,6 @@
 import {
   Button,
+  Caption1,
   Card,
   CardHeader,
   Field,
@@ -46,9 +47,9 @@ function ErrorBar({ title, message }: { title: string; message: string }) {
 }
 
 /** The cohort model builder: source, economics, Build, and the result. */
-export function CohortModelForm({ host }: { host: WorkbookHost }) {
+export function CohortModelForm({ host, settingsKey }: { host: WorkbookHost; settingsKey?: string }) {
   const styles = useStyles();
-  const model = useCohortModel(host);
+  const model = useCohortModel(host, settingsKey);
   const { form, setForm, messages } = model;
   const set = (field: keyof CohortForm) => (_: unknown, data: { value: string }) => setForm({ ...form, [field]: data.value });
   const numberField = (field: NumberField, label: string, hint: string) => (
@@ -63,6 +64,7 @@ export function CohortModelForm({ host }: { host: WorkbookHost }) {
       <Text as="h2" weight="semibold" size={400}>
         Cohort retention model
       </Text>
+      <Caption1 data-testid="model-place">{model.savedSheet ? `On “${model.savedSheet}”` : "Not built yet: Build writes it to sheets of its own."}</Caption1>
       {model.blocked && <ErrorBar title="Models cannot be built here" message={model.blocked} />}
       {model.notice && (
         <MessageBar intent="warning">

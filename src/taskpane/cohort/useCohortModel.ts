@@ -9,6 +9,7 @@ import { assumedCohorts, assumedParams, assumptionsSchema, type Assumptions } fr
 import { buildCohortPlan, COHORT_SHEET, cohortFitBand, cohortInputSchema, cohortOverridesSchema, type CohortFit, type CohortModelSettings, type CohortOverrides } from "../../models/cohort/cohortPlan";
 import { COHORT_SETTINGS_KEY, COHORT_SETTINGS_VERSION, readCohortSettings, type CohortSettings } from "../../models/cohort/settings";
 import { OccupiedCellsError, type WrittenModel } from "../../models/written";
+import { checkModelKey, registerModel } from "../common/modelIndex";
 import type { ChartData } from "../../models/charts";
 import { cohortCharts } from "../../models/cohort/charts";
 import { activeScenarioIndex, scenariosOf, withScenario } from "../../models/scenarios";
@@ -247,7 +248,7 @@ export function formFromSettings(s: CohortSettings): CohortForm {
 export async function buildCohortModel(
   host: WorkbookHost,
   form: CohortForm,
-  options: { previous?: WrittenModel; overwrite?: boolean; now?: Date } = {},
+  options: { previous?: WrittenModel; overwrite?: boolean; now?: Date; key?: string } = {},
 ): Promise<{ built: BuiltCohort; result: CohortResult; saved: CohortSettings; notes: string[] }> {
   let labels: string[] = [];
   try {
@@ -282,6 +283,9 @@ export async function buildCohortModel(
       fittedSummary = fitted;
     }
     const { plan, scenarioModels } = buildCohortPlan(settings, fit);
+    const key = options.key ?? COHORT_SETTINGS_KEY;
+    // A model of its own key: refused, nothing written, when it would be a new one the workbook's index cannot take.
+    const index = await checkModelKey(host, key, "cohort");
     const applied = await host.applyPlan(plan, { previous: options.previous, overwrite: options.overwrite });
     const sheetName = applied.sheetNames[0] as string;
     const { cohorts: _cohorts, ...economics } = settings;
@@ -289,7 +293,8 @@ export async function buildCohortModel(
     // Keep the source as chosen: a name or a table stays a name, so a rebuild reads it as it has grown.
     const source: CohortSettings["source"] = assumptions ?? { kind: "range", address: form.source.trim() };
     const saved = { version: COHORT_SETTINGS_VERSION, source, economics, sheetName, written: applied.written, builtAt: now.toISOString() } satisfies CohortSettings;
-    await host.saveSettings(COHORT_SETTINGS_KEY, saved);
+    await host.saveSettings(key, saved);
+    await registerModel(host, index, key, "cohort");
     const built: BuiltCohort = { settings, fit, fitted: fittedSummary, constantRetention: assumptions?.curve.kind === "constant" ? assumptions.curve.retention : undefined, models: scenarioModels, sheetName };
     return { built, result: cohortResult(built, activeScenarioIndex(scenariosOf(settings), settings.activeScenario)), saved, notes: applied.notes };
   } catch (e) {
@@ -300,8 +305,11 @@ export async function buildCohortModel(
   }
 }
 
-/** Form state, settings saved in the workbook, and Build/Rebuild: the pane's cohort model. */
-export function useCohortModel(host: WorkbookHost) {
+/**
+ * Form state, settings saved in the workbook, and Build/Rebuild: the pane's cohort model, the
+ * one saved under `settingsKey` (the first cohort model's by default; a new key for a new model).
+ */
+export function useCohortModel(host: WorkbookHost, settingsKey: string = COHORT_SETTINGS_KEY) {
   const [form, setForm] = useState<CohortForm>(DEFAULT_FORM);
   const [status, setStatus] = useState<"idle" | "building" | "done">("idle");
   const [result, setResult] = useState<CohortResult>();
@@ -332,7 +340,7 @@ export function useCohortModel(host: WorkbookHost) {
 
   useEffect(() => {
     let live = true;
-    host.loadSettings(COHORT_SETTINGS_KEY).then(
+    host.loadSettings(settingsKey).then(
       (stored) => {
         if (!live) return;
         const { settings, problem, newer } = readCohortSettings(stored);
@@ -350,7 +358,7 @@ export function useCohortModel(host: WorkbookHost) {
     return () => {
       live = false;
     };
-  }, [host]);
+  }, [host, settingsKey]);
 
   const useSelection = useCallback(async () => {
     try {
@@ -373,7 +381,7 @@ export function useCohortModel(host: WorkbookHost) {
       setError(undefined);
       setStatus("building");
       try {
-        const done = await buildCohortModel(host, form, { previous: replace ? written : undefined, overwrite });
+        const done = await buildCohortModel(host, form, { previous: replace ? written : undefined, overwrite, key: settingsKey });
         setSaved(done.saved);
         setSavedSheet(done.built.sheetName);
         setWritten(done.saved.written);
@@ -387,7 +395,7 @@ export function useCohortModel(host: WorkbookHost) {
         else setError(e instanceof Error ? e.message : String(e));
       }
     },
-    [host, form, written, blocked],
+    [host, form, written, blocked, settingsKey],
   );
 
   useEffect(() => {
@@ -415,7 +423,7 @@ export function useCohortModel(host: WorkbookHost) {
         if (onSheet >= 0 && (await writeActiveScenario(host, saved.written, COHORT_SHEET, name))) {
           const scenarios = scenariosOf(saved.economics);
           const blob: CohortSettings = { ...saved, economics: { ...saved.economics, ...(saved.economics.scenarios ? { activeScenario: scenarios[onSheet]!.name } : {}) } };
-          await host.saveSettings(COHORT_SETTINGS_KEY, blob);
+          await host.saveSettings(settingsKey, blob);
           setSaved(blob);
           if (built && scenarioIndexByName(built.settings.scenarios, name) === onSheet) {
             const settings = { ...built.settings, activeScenario: blob.economics.activeScenario };
@@ -430,7 +438,7 @@ export function useCohortModel(host: WorkbookHost) {
         setSwitching(false);
       }
     },
-    [host, form, saved, built, blocked, valid],
+    [host, form, saved, built, blocked, valid, settingsKey],
   );
 
   return {

@@ -1,9 +1,11 @@
-import { Button, Caption1, Card, CardHeader, makeStyles, MessageBar, MessageBarBody, Spinner, Text, tokens } from "@fluentui/react-components";
+import { Button, Caption1, Card, CardHeader, makeStyles, MessageBar, MessageBarActions, MessageBarBody, Spinner, Text, tokens } from "@fluentui/react-components";
 import { useCallback, useEffect, useState } from "react";
 import type { WorkbookHost } from "../../host/workbookHost";
 import { OccupiedCellsError } from "../../models/written";
 import { ConfirmDialog } from "../common/ConfirmDialog";
-import { builtWhen, canChange, listModels, rebuildModel, removeModel, type ModelKind, type WorkbookModel } from "./models";
+import type { ModelIndex } from "../../models/registry";
+import { forgetModelIndex } from "../common/modelIndex";
+import { builtWhen, canChange, rebuildModel, removeModel, workbookModels, type ModelKind, type WorkbookModel } from "./models";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, minWidth: 0 },
@@ -13,21 +15,31 @@ const useStyles = makeStyles({
   problem: { color: tokens.colorPaletteRedForeground1 },
 });
 
-type Pending = { kind: "remove" | "replace"; model: WorkbookModel; message: string };
+type Pending = { kind: "remove" | "replace"; model: WorkbookModel; message: string } | { kind: "forget"; message: string };
 
-/** The models built in this workbook: kind, sheet and when built, each with Open, Rebuild and Remove. */
-export function ModelList({ host, onOpen }: { host: WorkbookHost; onOpen: (view: ModelKind) => void }) {
+/**
+ * The models built in this workbook: kind, sheet and when built, each with Open, Rebuild and
+ * Remove; and, when the workbook's list of models cannot be read, why, and how to go on.
+ */
+export function ModelList({ host, onOpen }: { host: WorkbookHost; onOpen: (view: ModelKind, key: string) => void }) {
   const styles = useStyles();
   const [models, setModels] = useState<WorkbookModel[]>();
+  const [index, setIndex] = useState<ModelIndex>();
   const [busy, setBusy] = useState<string>();
   const [message, setMessage] = useState<{ intent: "success" | "warning" | "error"; text: string }>();
   const [pending, setPending] = useState<Pending>();
 
   const refresh = useCallback(() => {
-    listModels(host).then(setModels, (e: unknown) => {
-      setModels([]);
-      setMessage({ intent: "error", text: `The workbook's models could not be read: ${e instanceof Error ? e.message : String(e)}` });
-    });
+    workbookModels(host).then(
+      (read) => {
+        setModels(read.models);
+        setIndex(read.index);
+      },
+      (e: unknown) => {
+        setModels([]);
+        setMessage({ intent: "error", text: `The workbook's models could not be read: ${e instanceof Error ? e.message : String(e)}` });
+      },
+    );
   }, [host]);
   useEffect(refresh, [refresh]);
 
@@ -62,6 +74,19 @@ export function ModelList({ host, onOpen }: { host: WorkbookHost; onOpen: (view:
     }
   };
 
+  const forget = async () => {
+    setPending(undefined);
+    setMessage(undefined);
+    try {
+      await forgetModelIndex(host);
+      setMessage({ intent: "success", text: "The unreadable list of models was forgotten: the list is written anew when a model is next built or rebuilt." });
+    } catch (e) {
+      setMessage({ intent: "error", text: `The list of models could not be forgotten: ${e instanceof Error ? e.message : String(e)}` });
+    } finally {
+      refresh();
+    }
+  };
+
   const askRemove = (model: WorkbookModel) => {
     const sheets = model.sheets.map((n) => `“${n}”`).join(", ");
     setPending({
@@ -77,6 +102,28 @@ export function ModelList({ host, onOpen }: { host: WorkbookHost; onOpen: (view:
       <Text as="h2" weight="semibold" id="workbook-models-title">
         Models in this workbook
       </Text>
+      {index?.problem && (
+        <MessageBar intent="warning" data-testid="models-index-problem" layout="multiline">
+          <MessageBarBody>
+            {index.newer ? index.problem : `${index.problem} Only the first model of each kind is listed, and no other can be added, until it is resolved: forget the list (models other than the first of each kind are then no longer listed; their sheets and settings stay), or open the workbook with the Lifetime that wrote it.`}
+          </MessageBarBody>
+          {!index.newer && (
+            <MessageBarActions>
+              <Button
+                size="small"
+                onClick={() =>
+                  setPending({
+                    kind: "forget",
+                    message: "Forget the workbook's unreadable list of models? Lifetime then lists the first model of each kind, and writes the list anew when a model is next built. Models other than the first of each kind are no longer listed; their sheets and settings stay.",
+                  })
+                }
+              >
+                Forget the list
+              </Button>
+            </MessageBarActions>
+          )}
+        </MessageBar>
+      )}
       {models.length === 0 ? (
         <Caption1>None yet: build one below.</Caption1>
       ) : (
@@ -85,7 +132,7 @@ export function ModelList({ host, onOpen }: { host: WorkbookHost; onOpen: (view:
             const when = builtWhen(m.builtAt);
             const changeable = canChange(m) && !busy;
             return (
-              <li key={m.key} data-model={m.kind}>
+              <li key={m.key} data-model={m.kind} data-key={m.key}>
                 <Card>
                   <CardHeader
                     header={<Text weight="semibold">{m.title}</Text>}
@@ -99,13 +146,13 @@ export function ModelList({ host, onOpen }: { host: WorkbookHost; onOpen: (view:
                     }
                   />
                   <div className={styles.actions}>
-                    <Button size="small" appearance="primary" onClick={() => onOpen(m.kind)} aria-label={`Open the ${m.title.toLowerCase()}`}>
+                    <Button size="small" appearance="primary" onClick={() => onOpen(m.kind, m.key)} aria-label={`Open the ${m.label}`}>
                       Open
                     </Button>
-                    <Button size="small" disabled={!changeable} onClick={() => void rebuild(m)} aria-label={`Rebuild the ${m.title.toLowerCase()}`}>
+                    <Button size="small" disabled={!changeable} onClick={() => void rebuild(m)} aria-label={`Rebuild the ${m.label}`}>
                       Rebuild
                     </Button>
-                    <Button size="small" disabled={!changeable} onClick={() => askRemove(m)} aria-label={`Remove the ${m.title.toLowerCase()}`}>
+                    <Button size="small" disabled={!changeable} onClick={() => askRemove(m)} aria-label={`Remove the ${m.label}`}>
                       Remove
                     </Button>
                   </div>
@@ -122,10 +169,10 @@ export function ModelList({ host, onOpen }: { host: WorkbookHost; onOpen: (view:
         </MessageBar>
       )}
       <ConfirmDialog
-        title={pending?.kind === "remove" ? "Remove the model?" : "Replace your cells?"}
+        title={pending?.kind === "remove" ? "Remove the model?" : pending?.kind === "forget" ? "Forget the list of models?" : "Replace your cells?"}
         message={pending?.message}
-        confirm={pending?.kind === "remove" ? "Remove" : "Replace"}
-        onConfirm={() => pending && void (pending.kind === "remove" ? remove(pending.model) : rebuild(pending.model, true))}
+        confirm={pending?.kind === "remove" ? "Remove" : pending?.kind === "forget" ? "Forget" : "Replace"}
+        onConfirm={() => pending && void (pending.kind === "remove" ? remove(pending.model) : pending.kind === "forget" ? forget() : rebuild(pending.model, true))}
         onCancel={() => setPending(undefined)}
       />
     </section>

@@ -1,27 +1,32 @@
 import type { WorkbookHost } from "../../host/workbookHost";
 import { COHORT_SHEET } from "../../models/cohort/cohortPlan";
-import { COHORT_SETTINGS_KEY, readCohortSettings, type CohortSettings } from "../../models/cohort/settings";
+import { readCohortSettings, type CohortSettings } from "../../models/cohort/settings";
 import { PARTNER_SHEET } from "../../models/partners/partnerPlan";
-import { PARTNER_SETTINGS_KEY, readPartnerSettings, type PartnerSettings } from "../../models/partners/settings";
+import { readPartnerSettings, type PartnerSettings } from "../../models/partners/settings";
+import type { ModelIndex, ModelKind } from "../../models/registry";
 import type { WrittenModel } from "../../models/written";
+import { loadModelIndex, unregisterModel } from "../common/modelIndex";
 import { buildCohortModel, formFromSettings as cohortForm } from "../cohort/useCohortModel";
-import { buildPartnerModel, formFromSettings as partnerForm } from "../partners/usePartnerModel";
+import { buildPartnerModel, forgetPartnerDraft, listCohortModels, formFromSettings as partnerForm } from "../partners/usePartnerModel";
 
 /*
- * The models built in this workbook, as their saved settings record them: one of each kind,
- * under the keys "cohortModel" and "partnerModel" (the settings of every earlier version).
+ * The models built in this workbook, as their saved settings record them: every model the
+ * workbook's index lists (src/models/registry.ts), each under its own settings key, and the
+ * keys "cohortModel" and "partnerModel" of every earlier version (the first of each kind).
  * Listed with what can be done to each: open its form, rebuild it from its settings, or
  * remove its sheets and its settings. A blob that cannot be read, or that a newer Lifetime
  * wrote, is listed with its problem and never written over, rebuilt or removed from here.
  */
 
-export type ModelKind = "cohort" | "partners";
+export type { ModelKind } from "../../models/registry";
 
 export interface WorkbookModel {
   kind: ModelKind;
   /** The settings key it is saved under. */
   key: string;
   title: string;
+  /** The title and the model sheet, to tell models of a kind apart: "cohort retention model on “Cohort model (2)”". */
+  label: string;
   /** Its model sheet's name as last written. */
   sheet?: string;
   /** Every sheet it wrote (the model sheet, a sheet per scenario, the comparison). */
@@ -41,19 +46,27 @@ export interface WorkbookModel {
 
 const TITLES: Record<ModelKind, string> = { cohort: "Cohort retention model", partners: "Referral-partner model" };
 
-/** The models of the workbook, cohort first; a kind with no settings is not listed. */
+/** The models of the workbook in its index's order (without an index: cohort, then partners); a key with no settings is not listed. */
 export async function listModels(host: WorkbookHost): Promise<WorkbookModel[]> {
-  const [cohortText, partnerText] = await Promise.all([host.loadSettings(COHORT_SETTINGS_KEY), host.loadSettings(PARTNER_SETTINGS_KEY)]);
+  return (await workbookModels(host)).models;
+}
+
+/** The models of the workbook, and its index (with why it cannot be used, if it cannot). */
+export async function workbookModels(host: WorkbookHost): Promise<{ models: WorkbookModel[]; index: ModelIndex }> {
+  const index = await loadModelIndex(host);
+  const texts = await Promise.all(index.entries.map((e) => host.loadSettings(e.key)));
   const models: WorkbookModel[] = [];
   const add = (kind: ModelKind, key: string, mainSheet: string, stored: string | undefined, read: { settings?: CohortSettings | PartnerSettings; problem?: string; newer?: boolean }) => {
     if (stored === undefined || stored === "") return;
     const s = read.settings;
     const usable = s && !read.newer;
+    const sheet = s?.written?.sheets.find((w) => w.key === mainSheet)?.name ?? s?.sheetName;
     models.push({
       kind,
       key,
       title: TITLES[kind],
-      sheet: s?.written?.sheets.find((w) => w.key === mainSheet)?.name ?? s?.sheetName,
+      label: `${TITLES[kind].toLowerCase()}${sheet ? ` on “${sheet}”` : ""}`,
+      sheet,
       sheets: s?.written?.sheets.map((w) => w.name) ?? [],
       builtAt: s?.builtAt,
       scenarios: s?.economics.scenarios?.length ?? 1,
@@ -64,9 +77,12 @@ export async function listModels(host: WorkbookHost): Promise<WorkbookModel[]> {
       settings: usable ? s : undefined,
     });
   };
-  add("cohort", COHORT_SETTINGS_KEY, COHORT_SHEET, cohortText, readCohortSettings(cohortText));
-  add("partners", PARTNER_SETTINGS_KEY, PARTNER_SHEET, partnerText, readPartnerSettings(partnerText));
-  return models;
+  index.entries.forEach((e, i) => {
+    const text = texts[i];
+    if (e.kind === "cohort") add("cohort", e.key, COHORT_SHEET, text, readCohortSettings(text));
+    else add("partners", e.key, PARTNER_SHEET, text, readPartnerSettings(text));
+  });
+  return { models, index };
 }
 
 /** Whether the model can be rebuilt or removed from the list: readable settings, built. */
@@ -82,20 +98,25 @@ export async function rebuildModel(host: WorkbookHost, model: WorkbookModel, ove
   if (!canChange(model)) throw new Error(model.problem ?? `The ${model.title.toLowerCase()} has not been built, so there is nothing to rebuild.`);
   if (model.kind === "cohort") {
     const settings = model.settings as CohortSettings;
-    const built = await buildCohortModel(host, cohortForm(settings), { previous: settings.written, overwrite });
+    const built = await buildCohortModel(host, cohortForm(settings), { previous: settings.written, overwrite, key: model.key });
     return { notes: built.notes };
   }
   const settings = model.settings as PartnerSettings;
   const form = partnerForm(settings);
-  const built = await buildPartnerModel(host, form, { previous: settings.written, overwrite });
+  // A linked curve reads the cohort model on the sheet it was built from (else the first).
+  const curve = settings.economics.curve;
+  if (curve.kind === "linked") form.cohortKey = (await listCohortModels(host)).find((c) => c.sheet === curve.sheet)?.key;
+  const built = await buildPartnerModel(host, form, { previous: settings.written, overwrite, key: model.key });
   return { notes: built.notes };
 }
 
-/** Removes a model: the sheets that carry its marker, then its settings. Their names. */
+/** Removes a model: the sheets that carry its marker, then its settings, then its entry in the workbook's index. Their names. */
 export async function removeModel(host: WorkbookHost, model: WorkbookModel): Promise<string[]> {
   if (!canChange(model)) throw new Error(model.problem ?? `The ${model.title.toLowerCase()} has not been built.`);
   const removed = await host.removeModelSheets(model.written as WrittenModel);
   await host.removeSettings(model.key);
+  await unregisterModel(host, model.key);
+  if (model.kind === "partners") forgetPartnerDraft(host, model.key);
   return removed;
 }
 

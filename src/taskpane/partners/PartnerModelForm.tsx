@@ -82,9 +82,9 @@ const problems = (m: PartnerMessages) => [m.name, m.customersPerPeriod, m.rate, 
 const breakeven = (p: PartnerResult) => (p.breakevenRate === undefined ? "none (no commissioned revenue)" : p.breakevenRate < 0 ? "none (below 0%)" : percent(p.breakevenRate));
 
 /** The referral-partner model builder: the partners and their terms, the economics, Build, and the ranking. */
-export function PartnerModelForm({ host }: { host: WorkbookHost }) {
+export function PartnerModelForm({ host, settingsKey }: { host: WorkbookHost; settingsKey?: string }) {
   const styles = useStyles();
-  const model = usePartnerModel(host);
+  const model = usePartnerModel(host, settingsKey);
   const { form, setForm, check } = model;
   /** Cards the user closed; new partners open. */
   const [closed, setClosed] = useState<ReadonlySet<string>>(new Set());
@@ -102,6 +102,7 @@ export function PartnerModelForm({ host }: { host: WorkbookHost }) {
       <Text as="h2" weight="semibold" size={400}>
         Referral-partner model
       </Text>
+      <Caption1 data-testid="model-place">{model.savedSheet ? `On “${model.savedSheet}”` : "Not built yet: Build writes it to sheets of its own."}</Caption1>
       {model.blocked && <ErrorBar title="Models cannot be built here" message={model.blocked} />}
       {model.notice && (
         <MessageBar intent="warning">
@@ -241,6 +242,17 @@ export function PartnerModelForm({ host }: { host: WorkbookHost }) {
           {economicField("alpha", "Alpha", "sBG shape: churn-prone customers")}
           {economicField("beta", "Beta", "sBG shape: loyal customers")}
         </>
+      )}
+      {form.curve === "linked" && model.cohortModels.length > 1 && (
+        <Field label="Cohort model to take alpha and beta from">
+          <Select value={model.cohortKey ?? ""} onChange={(_, d) => model.chooseCohortModel(d.value)}>
+            {model.cohortModels.map((c) => (
+              <option key={c.key} value={c.key}>
+                {c.sheet}
+              </option>
+            ))}
+          </Select>
+        </Field>
       )}
       {form.curve === "linked" && link && (
         <Text data-testid="linked-curve">

@@ -3,13 +3,14 @@ import { LifetimeError } from "../../core/errors";
 import type { PartnerResult, ProgramResult } from "../../core/partners/program";
 import type { WorkbookHost } from "../../host/workbookHost";
 import type { ChartData } from "../../models/charts";
-import { COHORT_SETTINGS_KEY, readCohortSettings } from "../../models/cohort/settings";
+import { readCohortSettings } from "../../models/cohort/settings";
 import { partnerCharts } from "../../models/partners/charts";
 import { buildPartnerPlan, MAX_TIERS, PARTNER_SHEET, partnerInputSchema, partnerOverridesSchema, partnerSchema, type PartnerInput, type PartnerModelSettings } from "../../models/partners/partnerPlan";
 import { PARTNER_SETTINGS_KEY, PARTNER_SETTINGS_VERSION, readPartnerSettings, type PartnerSettings } from "../../models/partners/settings";
 import { OccupiedCellsError, type WrittenModel } from "../../models/written";
 import { quoteSheet } from "../../models/plan";
 import { activeScenarioIndex, scenariosOf } from "../../models/scenarios";
+import { checkModelKey, loadModelIndex, registerModel } from "../common/modelIndex";
 import { addScenarioIssues, baseDrafts, checkScenarios, draftsFromSettings, scenarioFields, scenarioIndexByName, writeActiveScenario, type ScenarioCheck, type ScenarioDraft, type ScenarioRow } from "../common/scenarioDrafts";
 
 /** The most partners the model holds (the schema's limit). */
@@ -60,6 +61,8 @@ export interface PartnerForm {
   scenarios: ScenarioDraft[];
   /** The index of the scenario that drives the model sheet. */
   activeScenario: number;
+  /** The settings key of the cohort model a linked curve reads; absent: the workbook's first. */
+  cohortKey?: string;
 }
 
 let keys = 0;
@@ -452,16 +455,39 @@ function splitAddress(address: string): [string, string] {
 }
 
 
+/** A cohort model built in this workbook that a partner model can take alpha and beta from: its settings key and its model sheet as written. */
+export interface CohortChoice {
+  key: string;
+  sheet: string;
+}
+
+/** The cohort models built in this workbook (in the index's order) whose record names Alpha and Beta. */
+export async function listCohortModels(host: WorkbookHost): Promise<CohortChoice[]> {
+  try {
+    const keys = (await loadModelIndex(host)).entries.filter((e) => e.kind === "cohort").map((e) => e.key);
+    const stored = await Promise.all(keys.map((k) => host.loadSettings(k)));
+    return keys.flatMap((key, i) => {
+      const record = readCohortSettings(stored[i]).settings?.written?.sheets.find((s) => s.names.includes("Alpha") && s.names.includes("Beta"));
+      return record ? [{ key, sheet: record.name }] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
 /**
- * The cohort model Lifetime built in this workbook, found by its saved settings' record of
- * what it wrote, and its cells named Alpha and Beta read through the host: where they are
- * and what they hold now. Nothing when the workbook has no such model; a problem when it
- * had one that cannot be read now (its sheet renamed or deleted, alpha or beta not numbers).
+ * A cohort model Lifetime built in this workbook (the one saved under `cohortKey`, or the
+ * first), found by its saved settings' record of what it wrote, and its cells named Alpha and
+ * Beta read through the host: where they are and what they hold now. Nothing when the
+ * workbook has no such model; a problem when it had one that cannot be read now (its sheet
+ * renamed or deleted, alpha or beta not numbers).
  */
-export async function findCohortModel(host: WorkbookHost): Promise<{ link?: CohortLink; problem?: string }> {
+export async function findCohortModel(host: WorkbookHost, cohortKey?: string): Promise<{ link?: CohortLink; problem?: string }> {
   let stored: string | undefined;
   try {
-    stored = await host.loadSettings(COHORT_SETTINGS_KEY);
+    const key = cohortKey ?? (await listCohortModels(host))[0]?.key;
+    if (key === undefined) return {};
+    stored = await host.loadSettings(key);
   } catch {
     return {};
   }
@@ -517,23 +543,26 @@ export function partnerResultFor(result: PartnerModelResult, j: number): Partner
 export async function buildPartnerModel(
   host: WorkbookHost,
   form: PartnerForm,
-  options: { previous?: WrittenModel; overwrite?: boolean } = {},
+  options: { previous?: WrittenModel; overwrite?: boolean; key?: string } = {},
 ): Promise<{ result: PartnerModelResult; written: WrittenModel; notes: string[]; link?: { link?: CohortLink; problem?: string }; saved: PartnerSettings }> {
   let found: { link?: CohortLink; problem?: string } | undefined;
   if (form.curve === "linked") {
     // Alpha and beta as the cohort model has them now (it may have been refitted since the pane opened).
-    found = await findCohortModel(host);
+    found = await findCohortModel(host, form.cohortKey);
     if (!found.link) throw new Error(found.problem ?? "No cohort model built by Lifetime was found in this workbook: choose a constant retention or alpha and beta.");
   }
   const checked = checkPartnerForm(form, found?.link);
   if (!checked.settings) throw new Error(checked.all.join("; ") || "The model's inputs are not complete.");
   const settings = checked.settings;
   const { plan, program, scenarioPrograms } = buildPartnerPlan(settings);
+  const key = options.key ?? PARTNER_SETTINGS_KEY;
+  const index = await checkModelKey(host, key, "partners");
   const applied = await host.applyPlan(plan, { previous: options.previous, overwrite: options.overwrite });
   const sheetName = applied.sheetNames[0] as string;
   const { partners, ...economics } = settings;
   const saved = { version: PARTNER_SETTINGS_VERSION, economics, partners, sheetName, written: applied.written, builtAt: new Date().toISOString() } satisfies PartnerSettings;
-  await host.saveSettings(PARTNER_SETTINGS_KEY, saved);
+  await host.saveSettings(key, saved);
+  await registerModel(host, index, key, "partners");
   const scenarios = scenariosOf(settings);
   return {
     result: {
@@ -552,12 +581,23 @@ export async function buildPartnerModel(
   };
 }
 
-/** The form and the last result of each workbook in this session, so switching views keeps what was typed. */
-const drafts = new WeakMap<WorkbookHost, { form: PartnerForm; result?: PartnerModelResult }>();
+/** The form and the last result of each model of each workbook in this session, so switching views keeps what was typed. */
+const drafts = new WeakMap<WorkbookHost, Map<string, { form: PartnerForm; result?: PartnerModelResult }>>();
+const draftsOf = (host: WorkbookHost) => {
+  let map = drafts.get(host);
+  if (!map) drafts.set(host, (map = new Map()));
+  return map;
+};
 
-/** Form state, settings saved in the workbook, and Build/Rebuild: the pane's referral-partner model. */
-export function usePartnerModel(host: WorkbookHost) {
-  const draft = useRef(drafts.get(host));
+/** Forgets what was typed for a model of this session (it was removed: a new model under its key starts empty). */
+export const forgetPartnerDraft = (host: WorkbookHost, settingsKey: string) => void drafts.get(host)?.delete(settingsKey);
+
+/**
+ * Form state, settings saved in the workbook, and Build/Rebuild: the pane's referral-partner
+ * model, the one saved under `settingsKey` (the first partner model's by default).
+ */
+export function usePartnerModel(host: WorkbookHost, settingsKey: string = PARTNER_SETTINGS_KEY) {
+  const draft = useRef(draftsOf(host).get(settingsKey));
   const [form, setForm] = useState<PartnerForm>(() => draft.current?.form ?? defaultPartnerForm());
   const [status, setStatus] = useState<"idle" | "building" | "done">(draft.current?.result ? "done" : "idle");
   const [result, setResult] = useState<PartnerModelResult | undefined>(draft.current?.result);
@@ -566,6 +606,8 @@ export function usePartnerModel(host: WorkbookHost) {
   const [savedSheet, setSavedSheet] = useState<string>();
   const [written, setWritten] = useState<WrittenModel>();
   const [cohort, setCohort] = useState<{ link?: CohortLink; problem?: string }>({});
+  /** The cohort models a linked curve may read, the first the default. */
+  const [cohortModels, setCohortModels] = useState<CohortChoice[]>([]);
   /** The settings as saved in the workbook (the scenarios on its sheets, the one active there). */
   const [saved, setSaved] = useState<PartnerSettings>();
   /** While the workbook switches to another scenario. */
@@ -581,38 +623,57 @@ export function usePartnerModel(host: WorkbookHost) {
   const [confirm, setConfirm] = useState<{ message: string; replace: boolean }>();
 
   useEffect(() => {
-    drafts.set(host, { form, result: status === "done" ? result : undefined });
-  }, [host, form, result, status]);
+    draftsOf(host).set(settingsKey, { form, result: status === "done" ? result : undefined });
+  }, [host, settingsKey, form, result, status]);
 
   useEffect(() => {
     let live = true;
-    Promise.all([host.loadSettings(PARTNER_SETTINGS_KEY), findCohortModel(host)]).then(
-      ([stored, found]) => {
-        if (!live) return;
-        setCohort(found);
-        const { settings, problem, newer } = readPartnerSettings(stored);
-        if (newer) setBlocked(problem);
-        else if (problem) setNotice(problem);
-        if (!settings) return;
-        setSavedSheet(settings.sheetName);
-        setWritten(settings.written);
-        setSaved(settings);
-        // What was typed in this session stands over what was saved.
-        if (draft.current) return;
-        const restored = formFromSettings(settings);
-        if (restored.curve === "linked" && !found.link) {
-          const curve = settings.economics.curve as { sheet: string };
-          setNotice(`The partner model took alpha and beta from the cohort model on “${curve.sheet}”, which is no longer in this workbook: its last values are used as an sBG curve. ${found.problem ?? ""}`.trim());
-          restored.curve = "sbg";
-        }
-        setForm(restored);
-      },
-      (e: unknown) => live && setError(`The saved settings could not be read: ${e instanceof Error ? e.message : String(e)}`),
-    );
+    Promise.all([host.loadSettings(settingsKey), listCohortModels(host)])
+      .then(async ([stored, choices]) => {
+        const read = readPartnerSettings(stored);
+        // A linked curve reads the cohort model on the sheet it was built from, else the first.
+        const curve = read.settings?.economics.curve;
+        const typed = draft.current?.form.cohortKey;
+        const cohortKey = (typed && choices.some((c) => c.key === typed) ? typed : undefined) ?? (curve?.kind === "linked" ? choices.find((c) => c.sheet === curve.sheet)?.key : undefined) ?? choices[0]?.key;
+        return { read, choices, cohortKey, found: await findCohortModel(host, cohortKey) };
+      })
+      .then(
+        ({ read, choices, cohortKey, found }) => {
+          if (!live) return;
+          setCohort(found);
+          setCohortModels(choices);
+          const { settings, problem, newer } = read;
+          if (newer) setBlocked(problem);
+          else if (problem) setNotice(problem);
+          if (!settings) return;
+          setSavedSheet(settings.sheetName);
+          setWritten(settings.written);
+          setSaved(settings);
+          // What was typed in this session stands over what was saved.
+          if (draft.current) return;
+          const restored = { ...formFromSettings(settings), cohortKey };
+          if (restored.curve === "linked" && !found.link) {
+            const curve = settings.economics.curve as { sheet: string };
+            setNotice(`The partner model took alpha and beta from the cohort model on “${curve.sheet}”, which is no longer in this workbook: its last values are used as an sBG curve. ${found.problem ?? ""}`.trim());
+            restored.curve = "sbg";
+          }
+          setForm(restored);
+        },
+        (e: unknown) => live && setError(`The saved settings could not be read: ${e instanceof Error ? e.message : String(e)}`),
+      );
     return () => {
       live = false;
     };
-  }, [host]);
+  }, [host, settingsKey]);
+
+  /** Another cohort model chosen for the linked curve: its alpha and beta read. */
+  const chooseCohortModel = useCallback(
+    (cohortKey: string) => {
+      setForm((f) => ({ ...f, cohortKey }));
+      findCohortModel(host, cohortKey).then(setCohort, () => setCohort({}));
+    },
+    [host],
+  );
 
   const check = checkPartnerForm(form, cohort.link);
 
@@ -623,7 +684,7 @@ export function usePartnerModel(host: WorkbookHost) {
       setError(undefined);
       setStatus("building");
       try {
-        const built = await buildPartnerModel(host, form, { previous: replace ? written : undefined, overwrite });
+        const built = await buildPartnerModel(host, form, { previous: replace ? written : undefined, overwrite, key: settingsKey });
         if (built.link) setCohort(built.link);
         setSaved(built.saved);
         setSavedSheet(built.result.sheetName);
@@ -638,7 +699,7 @@ export function usePartnerModel(host: WorkbookHost) {
         else setError(e instanceof Error ? e.message : String(e));
       }
     },
-    [host, form, written, blocked],
+    [host, form, written, blocked, settingsKey],
   );
 
   useEffect(() => {
@@ -665,7 +726,7 @@ export function usePartnerModel(host: WorkbookHost) {
         if (onSheet >= 0 && (await writeActiveScenario(host, saved.written, PARTNER_SHEET, name))) {
           const scenarios = scenariosOf(saved.economics);
           const blob: PartnerSettings = { ...saved, economics: { ...saved.economics, ...(saved.economics.scenarios ? { activeScenario: scenarios[onSheet]!.name } : {}) } };
-          await host.saveSettings(PARTNER_SETTINGS_KEY, blob);
+          await host.saveSettings(settingsKey, blob);
           setSaved(blob);
           if (result && scenarioIndexByName(result.scenarios, name) === onSheet) setResult(partnerResultFor(result, onSheet));
         } else if (check.settings && !blocked) setRebuildSoon(true);
@@ -676,7 +737,7 @@ export function usePartnerModel(host: WorkbookHost) {
         setSwitching(false);
       }
     },
-    [host, form, saved, result, blocked, cohort.link, check.settings],
+    [host, form, saved, result, blocked, cohort.link, check.settings, settingsKey],
   );
 
   const updatePartner = useCallback((index: number, change: Partial<PartnerRow>) => setForm((f) => ({ ...f, partners: f.partners.map((p, i) => (i === index ? { ...p, ...change } : p)) })), []);
@@ -694,6 +755,10 @@ export function usePartnerModel(host: WorkbookHost) {
     savedSheet,
     canRebuild: written !== undefined,
     cohort,
+    /** The cohort models a linked curve may read, and the one it reads (its settings key). */
+    cohortModels,
+    cohortKey: form.cohortKey ?? cohortModels[0]?.key,
+    chooseCohortModel,
     build,
     scenarioRows: partnerScenarioRows(form, cohort.link),
     /**
