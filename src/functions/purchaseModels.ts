@@ -13,9 +13,9 @@ import {
   fitBgNbd,
   requireBgNbdParams,
 } from "../core/purchase/bgnbd";
-import { checkHistory, summarizeCustomers } from "../core/purchase/customers";
+import { checkHistory, CollapseTable, summarizeCustomers, type CustomerSummary } from "../core/purchase/customers";
 import { checkSpend, checkValueHorizon, discountedPurchases } from "../core/purchase/customerValue";
-import { fitGammaGamma, GAMMA_GAMMA_PARAMS, gammaGammaExpectedSpend, requireGammaGammaParams } from "../core/purchase/gammaGamma";
+import { fitGammaGamma, fitSpendData, GAMMA_GAMMA_PARAMS, gammaGammaExpectedSpend, requireGammaGammaParams, type SpendData } from "../core/purchase/gammaGamma";
 import {
   fitParetoNbd,
   PARETO_NBD_PARAMS,
@@ -34,12 +34,125 @@ const BGNBD_NAMES = BGNBD_PARAMS;
 const PNBD_NAMES = PARETO_NBD_PARAMS;
 const GG_NAMES = GAMMA_GAMMA_PARAMS;
 
-function customers(frequency: CellValue, recency: CellValue, T: CellValue, weights: CellValue) {
+function customers(frequency: CellValue, recency: CellValue, T: CellValue, weights: CellValue): CustomerSummary {
+  const read = readCustomerCells(frequency, recency, T, weights);
+  if (read) return read;
   const { values, rowNumbers } = customerColumns({ frequency, recency, T, weights }, ["weights"]);
   return summarizeCustomers({ frequency: values.frequency, recency: values.recency, T: values.T, weights: values.weights, rowNumbers });
 }
 
 const omitted = (value: CellValue) => value === null || value === undefined || value === "";
+
+/** The weight of a row when no weights are given. */
+const ONE = [1];
+
+/** A cell that customerColumns reads as empty in row `row` of a column: blank, or, in the first row, a header of text. */
+const emptyCell = (cell: unknown, row: number) =>
+  cell === null || cell === undefined || cell === "" || (row === 0 && typeof cell === "string" && cell.trim() !== "");
+
+/** An optional column as customerColumns leaves it out: omitted, or a single empty cell. */
+const omittedColumn = (value: CellValue) => omitted(value) || (Array.isArray(value) && value.length === 1 && Array.isArray(value[0]) && value[0].length === 1 && (value[0][0] === null || value[0][0] === ""));
+
+/**
+ * Ranges that may be read cell by cell in one pass: arrays of the same length, at least
+ * two rows (each row is checked to be one cell as it is read).
+ */
+function tallColumns(columns: readonly CellValue[]): unknown[][] | undefined {
+  const first = columns[0];
+  if (!Array.isArray(first) || first.length < 2) return undefined;
+  for (const c of columns) if (!Array.isArray(c) || c.length !== first.length) return undefined;
+  return columns as unknown[][];
+}
+
+/**
+ * The customers of a fit read straight from the cells, in one pass and without
+ * intermediate columns, for the common case: tall one-column ranges of numbers (a header
+ * row and empty rows skipped, as customerColumns skips them) in which every row is a
+ * history summarizeCustomers takes as it is. The rows go into the table summarizeCustomers
+ * fills, in the same order, so the summary is the same. Anything else (text, a row with
+ * some cells empty, a row summarizeCustomers refuses or corrects, single values, a range
+ * of several columns) gives undefined, and the general path reads the columns again and
+ * names the problem. On the first call after a workbook opens, when the code still runs
+ * unoptimised, this takes about half as long as the general way (3 ms for CDNOW's 2,357
+ * rows against 5–6), and allocates far less.
+ */
+export function readCustomerCells(frequency: CellValue, recency: CellValue, T: CellValue, weights: CellValue): CustomerSummary | undefined {
+  const weighted = !omittedColumn(weights);
+  const columns = tallColumns(weighted ? [frequency, recency, T, weights] : [frequency, recency, T]);
+  if (!columns) return undefined;
+  const fs = columns[0] as unknown[];
+  const rs = columns[1] as unknown[];
+  const ts = columns[2] as unknown[];
+  const ws = weighted ? (columns[3] as unknown[]) : undefined;
+  const n = fs.length;
+  const table = new CollapseTable(n);
+  let rows = 0;
+  for (let i = 0; i < n; i++) {
+    // The cells of one-cell rows, read in line (a call per cell costs more than the reading).
+    const fr = fs[i];
+    const rr = rs[i];
+    const tr = ts[i];
+    const wr = ws ? ws[i] : ONE;
+    if (!(Array.isArray(fr) && fr.length === 1 && Array.isArray(rr) && rr.length === 1 && Array.isArray(tr) && tr.length === 1 && Array.isArray(wr) && wr.length === 1)) return undefined;
+    const x: unknown = fr[0];
+    const tx: unknown = rr[0];
+    const t: unknown = tr[0];
+    const w: unknown = wr[0];
+    if (typeof x === "number" && typeof tx === "number" && typeof t === "number" && typeof w === "number") {
+      if (!(Number.isInteger(x) && x >= 0 && t >= 0 && t < Number.POSITIVE_INFINITY && tx >= 0 && tx <= t && (x > 0 || tx === 0) && w >= 0 && w < Number.POSITIVE_INFINITY)) return undefined;
+      if (w !== 0) {
+        table.add(x, tx === t ? Math.min(tx, t) : tx, t, w); // as summarizeCustomers adds it (of 0 and −0, −0)
+        rows++;
+      }
+    } else if (!(emptyCell(x, i) && emptyCell(tx, i) && emptyCell(t, i) && (!ws || emptyCell(w, i)))) {
+      return undefined;
+    }
+  }
+  return rows > 0 ? table.result() : undefined;
+}
+
+/**
+ * Spend data read straight from the cells, as {@link readCustomerCells} reads customers:
+ * the repeat customers in row order, as spendData keeps them, or undefined for anything
+ * the general path should read and name.
+ */
+export function readSpendCells(frequency: CellValue, monetaryValue: CellValue, weights: CellValue): SpendData | undefined {
+  const weighted = !omittedColumn(weights);
+  const columns = tallColumns(weighted ? [frequency, monetaryValue, weights] : [frequency, monetaryValue]);
+  if (!columns) return undefined;
+  const fs = columns[0] as unknown[];
+  const ms = columns[1] as unknown[];
+  const ws = weighted ? (columns[2] as unknown[]) : undefined;
+  const n = fs.length;
+  const xs = new Float64Array(n);
+  const means = new Float64Array(n);
+  const counts = new Float64Array(n);
+  let kept = 0;
+  let customers = 0;
+  for (let i = 0; i < n; i++) {
+    const fr = fs[i];
+    const mr = ms[i];
+    const wr = ws ? ws[i] : ONE;
+    if (!(Array.isArray(fr) && fr.length === 1 && Array.isArray(mr) && mr.length === 1 && Array.isArray(wr) && wr.length === 1)) return undefined;
+    const x: unknown = fr[0];
+    const m: unknown = mr[0];
+    const w: unknown = wr[0];
+    if (typeof x === "number" && typeof m === "number" && typeof w === "number") {
+      // Every monetary value must be a finite number, even where the frequency is 0.
+      if (!(Number.isInteger(x) && x >= 0 && m - m === 0 && w >= 0 && w < Number.POSITIVE_INFINITY)) return undefined;
+      if (x === 0 || w === 0) continue;
+      if (!(m > 0)) return undefined;
+      xs[kept] = x;
+      means[kept] = m;
+      counts[kept] = w;
+      kept++;
+      customers += w;
+    } else if (!(emptyCell(x, i) && emptyCell(m, i) && (!ws || emptyCell(w, i)))) {
+      return undefined;
+    }
+  }
+  return kept > 0 ? { x: xs.slice(0, kept), m: means.slice(0, kept), weight: counts.slice(0, kept), customers } : undefined;
+}
 
 /** Predictions for new customers (history omitted) or for customers with a history (all three given). */
 function predict(
@@ -207,6 +320,8 @@ export function ltvGgFit(frequency: any[][], monetary_value: any[][], weights?: 
   return evaluateTable(() => {
     const limits = fitLimits();
     const withDetails = optionalFlag("details", details); // every argument is checked before the fit starts
+    const read = readSpendCells(frequency, monetary_value, weights);
+    if (read) return fitTable(fitSpendData(read, limits), GG_NAMES, withDetails);
     const { values, rowNumbers } = customerColumns({ frequency, monetary_value, weights }, ["weights"]);
     const fit = fitGammaGamma({ frequency: values.frequency, monetaryValue: values.monetary_value, weights: values.weights, rowNumbers }, limits);
     return fitTable(fit, GG_NAMES, withDetails);

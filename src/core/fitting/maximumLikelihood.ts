@@ -69,8 +69,12 @@ export interface FitOptions extends MinimizeOptions, FitLimits {
   analyticHessian?: boolean;
   /** Total weight of the data, to scale the objective per customer. */
   totalWeight: number;
-  /** What is being fitted, for the message when the time runs out ("2,357 customers"). */
-  describe?: string;
+  /**
+   * What is being fitted, for the message when the time runs out ("2,357 customers"); a
+   * function, so that the message's words (formatCount, a regular expression) are only
+   * built when it is given.
+   */
+  describe?: () => string;
 }
 
 export function fitMaximumLikelihood<Name extends string>(
@@ -89,39 +93,55 @@ export function fitMaximumLikelihood<Name extends string>(
     const now = Date.now();
     if (options.deadline !== undefined && (now > options.deadline || (evaluations > 1 && now + lastMs > options.deadline))) {
       throw notANumber(
-        `fitting ${options.describe ?? "the data"} takes more than ${options.budgetSeconds ?? 2} s (${evaluations} evaluations of the likelihood so far): fit a sample of the rows, or group identical rows and give their counts as weights`,
+        `fitting ${options.describe ? options.describe() : "the data"} takes more than ${options.budgetSeconds ?? 2} s (${evaluations} evaluations of the likelihood so far): fit a sample of the rows, or group identical rows and give their counts as weights`,
       );
     }
     const result = logLikelihood(params, withHessian);
     lastMs = Date.now() - now;
     return result;
   };
-  const outside = (phi: readonly number[]) => phi.some((v) => Math.abs(v) > LOG_BOUND);
+  // Plain loops rather than map and some, here and below: on the first fit after a workbook
+  // opens every small function is compiled on its first call, which costs more than the loop.
   const objective = (phi: readonly number[]) => {
-    if (outside(phi)) return { value: Number.POSITIVE_INFINITY, gradient: phi.map(() => 0) };
-    const theta = phi.map(Math.exp);
+    if (outsideDomain(phi)) return { value: Number.POSITIVE_INFINITY, gradient: filled(phi.length, 0) };
+    const theta = exponentials(phi);
     const r = timed(theta);
-    return { value: -r.value * scale, gradient: r.gradient.map((g, i) => -g * (theta[i] as number) * scale) };
+    const gradient = new Array<number>(phi.length);
+    for (let i = 0; i < phi.length; i++) gradient[i] = -(r.gradient[i] as number) * (theta[i] as number) * scale;
+    return { value: -r.value * scale, gradient };
   };
-  const phi0 = start.map(Math.log);
+  const phi0 = new Array<number>(start.length);
+  for (let i = 0; i < start.length; i++) phi0[i] = Math.log(start[i] as number);
   let result: ReturnType<typeof minimizeBfgs>;
   /** The Hessian in θ at the last point evaluated, for the standard errors. */
   let last: { theta: number[]; hessian: number[][] } | undefined;
   if (options.analyticHessian) {
     // In φ = ln θ: ∂²f/∂φi∂φj = θi θj ∂²f/∂θi∂θj + [i = j] θi ∂f/∂θi.
     const curved = (phi: readonly number[]) => {
-      if (outside(phi)) return { value: Number.POSITIVE_INFINITY, gradient: phi.map(() => 0), hessian: phi.map(() => phi.map(() => 0)) };
-      const theta = phi.map(Math.exp);
+      const n = phi.length;
+      if (outsideDomain(phi)) {
+        const zeros: number[][] = [];
+        for (let i = 0; i < n; i++) zeros.push(filled(n, 0));
+        return { value: Number.POSITIVE_INFINITY, gradient: filled(n, 0), hessian: zeros };
+      }
+      const theta = exponentials(phi);
       const r = timed(theta, true);
       const h = r.hessian as number[][];
       last = { theta, hessian: h };
-      return {
-        value: -r.value * scale,
-        gradient: r.gradient.map((g, i) => -g * (theta[i] as number) * scale),
-        hessian: h.map((row, i) => row.map((v, j) => -scale * ((theta[i] as number) * (theta[j] as number) * v + (i === j ? (theta[i] as number) * (r.gradient[i] as number) : 0)))),
-      };
+      const gradient = new Array<number>(n);
+      const hessian: number[][] = [];
+      for (let i = 0; i < n; i++) {
+        const ti = theta[i] as number;
+        const gi = r.gradient[i] as number;
+        gradient[i] = -gi * ti * scale;
+        const row = h[i] as number[];
+        const out = new Array<number>(n);
+        for (let j = 0; j < n; j++) out[j] = -scale * (ti * (theta[j] as number) * (row[j] as number) + (i === j ? ti * gi : 0));
+        hessian.push(out);
+      }
+      return { value: -r.value * scale, gradient, hessian };
     };
-    result = minimizeNewton(curved, phi0, { maxIterations: options.maxIterations ?? 300, gradientTolerance: options.gradientTolerance ?? 1e-8 });
+    result = minimizeNewton(curved, phi0, { maxIterations: options.maxIterations ?? 300, gradientTolerance: options.gradientTolerance ?? 1e-8, polishTolerance: options.polishTolerance });
   } else {
     // A curvature estimate at the start (n gradient evaluations) lets BFGS take Newton-sized
     // steps from the first iteration: on the CDNOW fits it halves the evaluations.
@@ -133,12 +153,24 @@ export function fitMaximumLikelihood<Name extends string>(
       inverseHessian,
     });
   }
-  const theta = result.x.map(Math.exp);
-  const named = (values: readonly number[]) => Object.fromEntries(names.map((n, i) => [n, values[i] as number])) as Record<Name, number>;
+  const theta = exponentials(result.x);
+  const named = (values: readonly number[]) => {
+    const out = {} as Record<Name, number>;
+    for (let i = 0; i < names.length; i++) out[names[i] as Name] = values[i] as number;
+    return out;
+  };
   let standardErrors: number[] | undefined;
   if (result.converged && options.analyticHessian) {
-    const hessian = last && last.theta.every((t, i) => t === theta[i]) ? last.hessian : (timed(theta, true).hessian as number[][]);
-    standardErrors = standardErrorsFromInformation(hessian.map((row) => row.map((v) => -v)));
+    let same = last !== undefined;
+    for (let i = 0; same && i < theta.length; i++) same = last!.theta[i] === theta[i];
+    const hessian = same ? last!.hessian : (timed(theta, true).hessian as number[][]);
+    const information: number[][] = [];
+    for (const row of hessian) {
+      const negated = new Array<number>(row.length);
+      for (let j = 0; j < row.length; j++) negated[j] = -(row[j] as number);
+      information.push(negated);
+    }
+    standardErrors = standardErrorsFromInformation(information);
   } else if (result.converged) standardErrors = observedStandardErrors(timed, theta);
   const degenerate = result.converged ? degeneracy(names, theta, standardErrors) : undefined;
   return {
@@ -159,12 +191,36 @@ export const EDGE_LOG = 16;
 const FLAT_RATIO = 100;
 
 function degeneracy(names: readonly string[], theta: readonly number[], errors: readonly number[] | undefined): string | undefined {
-  const edge = theta.findIndex((t) => Math.abs(Math.log(t)) > EDGE_LOG);
-  if (edge >= 0) return `${names[edge]} ran to ${theta[edge]! > 1 ? "infinity" : "zero"} (${theta[edge]!.toPrecision(3)})`;
+  for (let edge = 0; edge < theta.length; edge++) {
+    if (Math.abs(Math.log(theta[edge] as number)) > EDGE_LOG) return `${names[edge]} ran to ${theta[edge]! > 1 ? "infinity" : "zero"} (${theta[edge]!.toPrecision(3)})`;
+  }
   if (!errors) return "the likelihood is flat along some direction (its curvature matrix is singular)";
-  const flat = errors.findIndex((e, i) => e > FLAT_RATIO * (theta[i] as number));
-  if (flat >= 0) return `the likelihood is flat in ${names[flat]} (standard error ${errors[flat]!.toPrecision(3)} for an estimate of ${theta[flat]!.toPrecision(3)})`;
+  for (let flat = 0; flat < errors.length; flat++) {
+    if ((errors[flat] as number) > FLAT_RATIO * (theta[flat] as number)) {
+      return `the likelihood is flat in ${names[flat]} (standard error ${errors[flat]!.toPrecision(3)} for an estimate of ${theta[flat]!.toPrecision(3)})`;
+    }
+  }
   return undefined;
+}
+
+/** Whether some |ln θ| is beyond LOG_BOUND: outside the domain. */
+function outsideDomain(phi: readonly number[]): boolean {
+  for (let i = 0; i < phi.length; i++) if (Math.abs(phi[i] as number) > LOG_BOUND) return true;
+  return false;
+}
+
+/** e^φ, element by element. */
+function exponentials(phi: readonly number[]): number[] {
+  const out = new Array<number>(phi.length);
+  for (let i = 0; i < phi.length; i++) out[i] = Math.exp(phi[i] as number);
+  return out;
+}
+
+/** An array of n copies of a value. */
+function filled(n: number, value: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = value;
+  return out;
 }
 
 function forwardDifferenceHessian(
@@ -224,9 +280,13 @@ export function observedCovariance(logLikelihood: LikelihoodFunction, theta: rea
 
 /** Standard errors: the square roots of the diagonal of the inverse of the observed information. */
 function standardErrorsFromInformation(information: number[][]): number[] | undefined {
-  if (!information.every((row) => row.every(Number.isFinite))) return undefined;
+  for (const row of information) for (const v of row) if (!Number.isFinite(v)) return undefined;
   const covariance = invertPositiveDefinite(information);
   if (!covariance) return undefined;
-  const errors = covariance.map((row, i) => Math.sqrt(row[i] as number));
-  return errors.every(Number.isFinite) ? errors : undefined;
+  const errors = new Array<number>(covariance.length);
+  for (let i = 0; i < covariance.length; i++) {
+    errors[i] = Math.sqrt(covariance[i]![i] as number);
+    if (!Number.isFinite(errors[i])) return undefined;
+  }
+  return errors;
 }

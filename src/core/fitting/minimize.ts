@@ -22,6 +22,13 @@ export interface MinimizeOptions {
   gradientTolerance?: number;
   /** Initial inverse Hessian; default the identity scaled after the first step. */
   inverseHessian?: number[][];
+  /**
+   * Newton's method only: once converged, go on while full Newton steps still shrink the
+   * gradient, down to this tolerance (same scale as gradientTolerance). A fit whose path
+   * depends on its start then ends at the same point, to the last digits the objective
+   * allows, whichever way it came; whether it converged is still decided by gradientTolerance.
+   */
+  polishTolerance?: number;
 }
 
 export interface MinimizeResult {
@@ -35,8 +42,19 @@ export interface MinimizeResult {
   reason: string;
 }
 
-const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
-const maxAbs = (a: readonly number[]) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+// Plain loops rather than reduce and map in what Newton's method runs: on the first fit after
+// a workbook opens every small function is compiled on its first call, which costs more than the loop.
+function dot(a: readonly number[], b: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
+
+function maxAbs(a: readonly number[]): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] as number));
+  return m;
+}
 
 /** The options' limits, with their defaults, and the gradient test both methods stop on. */
 function limits(options: MinimizeOptions) {
@@ -44,6 +62,21 @@ function limits(options: MinimizeOptions) {
   const tolerance = options.gradientTolerance ?? 1e-10;
   const done = (value: number, gradient: number[]) => maxAbs(gradient) <= tolerance * Math.max(1, Math.abs(value));
   return { maxIterations, tolerance, done };
+}
+
+/** x + t d. */
+function stepAlong(x: readonly number[], t: number, d: readonly number[]): number[] {
+  const out = new Array<number>(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = (x[i] as number) + t * (d[i] as number);
+  return out;
+}
+
+/** Whether every value and every entry of the gradient and the Hessian is finite. */
+function finitePoint(r: { value: number; gradient: number[]; hessian: number[][] }): boolean {
+  if (!Number.isFinite(r.value)) return false;
+  for (const g of r.gradient) if (!Number.isFinite(g)) return false;
+  for (const row of r.hessian) for (const v of row) if (!Number.isFinite(v)) return false;
+  return true;
 }
 
 export function minimizeBfgs(objective: Objective, start: readonly number[], options: MinimizeOptions = {}): MinimizeResult {
@@ -131,17 +164,18 @@ export function minimizeNewton(objective: CurvedObjective, start: readonly numbe
   const evaluate = (x: readonly number[]) => {
     evaluations++;
     const r = objective(x);
-    const finite = Number.isFinite(r.value) && r.gradient.every(Number.isFinite) && r.hessian.every((row) => row.every(Number.isFinite));
-    return finite ? r : undefined;
+    return finitePoint(r) ? r : undefined;
   };
   let x = [...start];
   let current = evaluate(x);
   if (!current) {
     return { x, value: Number.POSITIVE_INFINITY, gradient: start.map(() => Number.NaN), converged: false, iterations: 0, evaluations, reason: "the starting point is outside the domain" };
   }
+  const polish = options.polishTolerance;
   let iteration = 0;
   for (; iteration < Math.min(NEWTON_ITERATIONS, maxIterations); iteration++) {
-    if (done(current.value, current.gradient)) {
+    const converged = done(current.value, current.gradient);
+    if (converged && (polish === undefined || maxAbs(current.gradient) <= polish * Math.max(1, Math.abs(current.value)))) {
       return { ...current, x, converged: true, iterations: iteration, evaluations, reason: "gradient below tolerance" };
     }
     const direction = newtonDirection(current.hessian, current.gradient);
@@ -149,12 +183,20 @@ export function minimizeNewton(objective: CurvedObjective, start: readonly numbe
     if (!(slope < 0)) break;
     const longest = maxAbs(direction);
     let t = longest > 3 ? 3 / longest : 1;
+    // Within a step of the minimum the decrease a Newton step promises is below the rounding
+    // of the value (a sum of thousands of terms): there a step is taken if the value is no
+    // worse than that rounding and the gradient shrinks, as the Armijo test alone could
+    // refuse every step to the minimum for a difference in the last digits.
+    const rounding = 1e-12 * Math.max(1, Math.abs(current.value));
+    const steepest = maxAbs(current.gradient);
     let accepted: (typeof current & { x: number[] }) | undefined;
-    for (let trial = 0; trial < 30 && !accepted; trial++, t *= 0.5) {
-      const at = x.map((v, i) => v + t * (direction[i] as number));
+    // Polishing a converged point takes the full step or none.
+    for (let trial = 0; trial < (converged ? 1 : 30) && !accepted; trial++, t *= 0.5) {
+      const at = stepAlong(x, t, direction);
       const r = evaluate(at);
-      if (r && r.value <= current.value + 1e-4 * t * slope) accepted = { ...r, x: at };
+      if (r && (r.value <= current.value + 1e-4 * t * slope || (-t * slope <= rounding && r.value <= current.value + rounding && maxAbs(r.gradient) < steepest))) accepted = { ...r, x: at };
     }
+    if (converged && !(accepted && maxAbs(accepted.gradient) < steepest)) break;
     if (!accepted) break;
     x = accepted.x;
     current = accepted;
@@ -168,13 +210,27 @@ export function minimizeNewton(objective: CurvedObjective, start: readonly numbe
 
 /** The Newton direction −H⁻¹g, H shifted by μI (μ growing tenfold) until positive definite. */
 function newtonDirection(hessian: readonly (readonly number[])[], gradient: readonly number[]): number[] {
-  const scale = hessian.reduce((m, row, i) => Math.max(m, Math.abs(row[i] as number)), 0) || 1;
+  const n = gradient.length;
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(hessian[i]![i] as number));
+  scale = scale || 1;
   for (let mu = 0; mu < 1e12 * scale; mu = mu === 0 ? 1e-8 * scale : mu * 10) {
-    const shifted = hessian.map((row, i) => row.map((v, j) => (i === j ? v + mu : v)));
+    const shifted: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      const row = new Array<number>(n);
+      for (let j = 0; j < n; j++) row[j] = i === j ? (hessian[i]![j] as number) + mu : (hessian[i]![j] as number);
+      shifted.push(row);
+    }
     const inverse = invertPositiveDefinite(shifted);
-    if (inverse) return inverse.map((row) => -dot(row, gradient));
+    if (inverse) {
+      const direction = new Array<number>(n);
+      for (let i = 0; i < n; i++) direction[i] = -dot(inverse[i] as number[], gradient);
+      return direction;
+    }
   }
-  return gradient.map((g) => -g);
+  const steepest = new Array<number>(n);
+  for (let i = 0; i < n; i++) steepest[i] = -(gradient[i] as number);
+  return steepest;
 }
 
 function identity(n: number): number[][] {
@@ -273,7 +329,7 @@ function wolfeLineSearch(
  */
 export function invertPositiveDefinite(matrix: readonly (readonly number[])[]): number[][] | undefined {
   const n = matrix.length;
-  const L: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const L = zeroMatrix(n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       let sum = matrix[i]![j] as number;
@@ -285,9 +341,9 @@ export function invertPositiveDefinite(matrix: readonly (readonly number[])[]): 
     }
   }
   // Solve L Lᵀ X = I column by column.
-  const inverse: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const inverse = zeroMatrix(n);
+  const y = new Array<number>(n);
   for (let col = 0; col < n; col++) {
-    const y = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) {
       let sum = i === col ? 1 : 0;
       for (let k = 0; k < i; k++) sum -= L[i]![k]! * y[k]!;
@@ -300,4 +356,15 @@ export function invertPositiveDefinite(matrix: readonly (readonly number[])[]): 
     }
   }
   return inverse;
+}
+
+/** An n × n matrix of zeros. */
+function zeroMatrix(n: number): number[][] {
+  const m: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row = new Array<number>(n);
+    for (let j = 0; j < n; j++) row[j] = 0;
+    m.push(row);
+  }
+  return m;
 }

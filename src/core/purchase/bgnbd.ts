@@ -28,14 +28,29 @@ export const BGNBD_PARAMS = ["r", "alpha", "a", "b"] as const;
  * (1−p)∇²A3 + p∇²A4 + p(1−p)(∇A4 − ∇A3)(∇A4 − ∇A3)ᵀ.
  *
  * Terms that depend on x alone are computed once per distinct x, ln(α+T) once per distinct
- * T and ln(α+t_x) once per distinct t_x. The rows are grouped by x, and a row only adds
- * its share of a few sums (of w ln(α+T), w p, w p D, …) that the group then multiplies by
- * its own r+x: a row costs one exp, one log1p and a few additions, which matters most on
- * the first fit after a workbook opens, when the code still runs unoptimised.
+ * T and ln(α+t_x) once per distinct t_x. The terms r ln α − (r+x) ln(α+T), which every
+ * customer has, come from sums over the distinct T of the weights w and of w·x, made once:
+ * customers without repeat purchases (most of them, as a rule) cost nothing more per
+ * evaluation. The repeat buyers are grouped by x, and a row only adds its share of a few
+ * sums (of w ln(1 + e^Δ), w p, w p D, …) that the group then multiplies by its own r+x: a
+ * row costs one exp, one log1p and a few additions, which matters most on the first fit
+ * after a workbook opens, when the code still runs unoptimised.
  */
 export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly number[], withHessian?: boolean) => { value: number; gradient: number[]; hessian?: number[][] } {
-  const xs = distinctValues(data.frequency);
+  // Every customer's r ln α − (r+x) ln(α+T) comes from sums over the distinct T (of the weights w and of w·x).
   const ts = distinctValues(data.T);
+  const nT = ts.values.length;
+  const weightT = new Float64Array(nT);
+  const weightXT = new Float64Array(nT);
+  for (let i = 0; i < data.rows; i++) {
+    const j = ts.index[i] as number;
+    const w = data.weight[i] as number;
+    weightT[j] = (weightT[j] as number) + w;
+    weightXT[j] = (weightXT[j] as number) + w * (data.frequency[i] as number);
+  }
+  const total = data.customers;
+  // The repeat buyers (x > 0), grouped by x: each group's Beta and Gamma ratios, and per row the term ln(1 + e^Δ).
+  const xs = distinctValues(data.frequency);
   const txs = distinctValues(data.recency);
   const nx = xs.values.length;
   const { start, order } = groupedOrder(xs.index, nx);
@@ -52,23 +67,30 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
     groupWeight[k] = (groupWeight[k] as number) + (data.weight[i] as number);
   }
   const gammaRatios = new GammaRatios(xs.values, 3);
-  const logT = new Float64Array(ts.values.length);
-  const invT = new Float64Array(ts.values.length);
+  const logT = new Float64Array(nT);
+  const invT = new Float64Array(nT);
   const logTx = new Float64Array(txs.values.length);
   const invTx = new Float64Array(txs.values.length);
+  const rows: RepeatBuyers = { weight, jT, jTx, logT, invT, logTx, invTx };
+  const sums = new Float64Array(11);
 
   return (params, withHessian) => {
     const [r, alpha, a, b] = params as [number, number, number, number];
     if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return { value: Number.NaN, gradient: [Number.NaN, Number.NaN, Number.NaN, Number.NaN] };
-    let value = 0;
-    let dr = 0;
-    let dalpha = 0;
+    const logAlpha = Math.log(alpha);
+    const logAParam = Math.log(a);
+    const ratios = gammaRatios.update(r, b, a + b);
+    if (withHessian) ratios.curvature();
+    // A1's r ln α and A3's −(r+x) ln(α+T), with their derivatives, over every customer.
+    let value = total * r * logAlpha;
+    let dr = total * logAlpha;
+    let dalpha = (total * r) / alpha;
     let da = 0;
     let db = 0;
     // The Hessian's entries in (r, α, a, b).
     let hrr = 0;
-    let hra = 0;
-    let haa = 0;
+    let hra = total / alpha;
+    let haa = (-total * r) / (alpha * alpha);
     let hrA = 0;
     let hrB = 0;
     let haA = 0;
@@ -76,110 +98,60 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
     let hAA = 0;
     let hAB = 0;
     let hBB = 0;
-    const logAlpha = Math.log(alpha);
-    const logAParam = Math.log(a);
-    const ratios = gammaRatios.update(r, b, a + b);
-    if (withHessian) ratios.curvature();
-    for (let j = 0; j < ts.values.length; j++) {
-      logT[j] = Math.log(alpha + (ts.values[j] as number));
-      invT[j] = 1 / (alpha + (ts.values[j] as number));
+    for (let j = 0; j < nT; j++) {
+      const age = alpha + (ts.values[j] as number);
+      const lT = Math.log(age);
+      const iT = 1 / age;
+      logT[j] = lT;
+      invT[j] = iT;
+      const w = weightT[j] as number;
+      const wrx = r * w + (weightXT[j] as number); // Σ w (r + x) over the customers of this T
+      value -= wrx * lT;
+      dr -= w * lT;
+      dalpha -= wrx * iT;
+      if (withHessian) {
+        hra -= w * iT;
+        haa += wrx * iT * iT;
+      }
     }
     for (let j = 0; j < txs.values.length; j++) {
-      logTx[j] = Math.log(alpha + (txs.values[j] as number));
-      invTx[j] = 1 / (alpha + (txs.values[j] as number));
+      const age = alpha + (txs.values[j] as number);
+      logTx[j] = Math.log(age);
+      invTx[j] = 1 / age;
     }
     for (let k = 0; k < nx; k++) {
       const x = xs.values[k] as number;
+      if (x === 0) continue; // no A2, no A4: their terms are all above
       const w = groupWeight[k] as number;
       const rx = r + x;
-      // A1's r ln α, for every customer.
-      value += w * r * logAlpha;
-      dr += w * logAlpha;
-      dalpha += (w * r) / alpha;
-      if (withHessian) {
-        hra += w / alpha;
-        haa -= (w * r) / (alpha * alpha);
-      }
-      // Sums over the group's rows: of w ln(α+T), w/(α+T), w/(α+T)² (A3), and for x > 0 of
-      // w ln(1 + e^Δ), w p, w p D, w p δ, w p (1/(α+t_x)² − 1/(α+T)²), with δ = 1/(α+t_x) − 1/(α+T),
-      // and of w p(1−p) times 1, D, δ, D², D δ, δ².
-      let sLT = 0;
-      let sIT = 0;
-      let sIT2 = 0;
-      let soft = 0;
-      let sP = 0;
-      let sPD = 0;
-      let sPd = 0;
-      let sPd2 = 0;
-      let sQ = 0;
-      let sQD = 0;
-      let sQd = 0;
-      let sQDD = 0;
-      let sQDd = 0;
-      let sQdd = 0;
-      const end = start[k + 1] as number;
-      if (x === 0) {
-        for (let at = start[k] as number; at < end; at++) {
-          const wi = weight[at] as number;
-          const iT = invT[jT[at] as number] as number;
-          sLT += wi * (logT[jT[at] as number] as number);
-          sIT += wi * iT;
-          if (withHessian) sIT2 += wi * iT * iT;
-        }
-        value -= rx * sLT;
-        dr -= sLT;
-        dalpha -= rx * sIT;
-        if (withHessian) {
-          hra -= sIT;
-          haa += rx * sIT2;
-        }
-        continue;
-      }
+      // Over the group's rows, with p = e^Δ/(1 + e^Δ), D = ln(α+t_x) − ln(α+T), δ = 1/(α+t_x) − 1/(α+T):
+      // sums of w ln(1 + e^Δ), w p, w p D, w p δ, w p (1/(α+t_x)² − 1/(α+T)²), and of w p(1−p) times 1, D, δ, D², D δ, δ².
       const logA4 = logAParam - Math.log(b + x - 1);
       const iB = 1 / (b + x - 1);
-      for (let at = start[k] as number; at < end; at++) {
-        const wi = weight[at] as number;
-        const t = jT[at] as number;
-        const tx = jTx[at] as number;
-        const lT = logT[t] as number;
-        const iT = invT[t] as number;
-        const iTx = invTx[tx] as number;
-        const D = (logTx[tx] as number) - lT;
-        const delta = logA4 - rx * D;
-        const e = Math.exp(-Math.abs(delta));
-        const p = delta >= 0 ? 1 / (1 + e) : e / (1 + e);
-        const wp = wi * p;
-        const d = iTx - iT;
-        sLT += wi * lT;
-        sIT += wi * iT;
-        soft += wi * (Math.max(delta, 0) + Math.log1p(e));
-        sP += wp;
-        sPD += wp * D;
-        sPd += wp * d;
-        if (withHessian) {
-          const wpq = wp * (1 - p);
-          sIT2 += wi * iT * iT;
-          sPd2 += wp * (iTx * iTx - iT * iT);
-          sQ += wpq;
-          sQD += wpq * D;
-          sQd += wpq * d;
-          sQDD += wpq * D * D;
-          sQDd += wpq * D * d;
-          sQdd += wpq * d * d;
-        }
-      }
+      repeatBuyerSums(rows, start[k] as number, start[k + 1] as number, rx, logA4, sums);
+      const soft = sums[0] as number;
+      const sP = sums[1] as number;
+      const sPD = sums[2] as number;
+      const sPd = sums[3] as number;
+      const sPd2 = sums[4] as number;
+      const sQ = sums[5] as number;
+      const sQD = sums[6] as number;
+      const sQd = sums[7] as number;
+      const sQDD = sums[8] as number;
+      const sQDd = sums[9] as number;
+      const sQdd = sums[10] as number;
       // ln Γ(r+x) − ln Γ(r) + ln Γ(b+x) − ln Γ(b) − (ln Γ(a+b+x) − ln Γ(a+b)), and its ψ-derivatives.
       const psiABx = ratios.psi(2, x);
-      value += w * (ratios.log(0, x) + ratios.log(1, x) - ratios.log(2, x)) - rx * sLT + soft;
-      dr += w * ratios.psi(0, x) - sLT - sPD;
-      dalpha -= rx * (sIT + sPd);
+      value += w * (ratios.log(0, x) + ratios.log(1, x) - ratios.log(2, x)) + soft;
+      dr += w * ratios.psi(0, x) - sPD;
+      dalpha -= rx * sPd;
       da += sP / a - w * psiABx;
       db += w * (ratios.psi(1, x) - psiABx) - sP * iB;
       if (withHessian) {
         const triABx = ratios.tri(2, x);
         hrr += w * ratios.tri(0, x) + sQDD;
-        hra -= sIT + sPd - rx * sQDd;
-        haa += rx * (sIT2 + sPd2) + rx * rx * sQdd;
+        hra -= sPd - rx * sQDd;
+        haa += rx * sPd2 + rx * rx * sQdd;
         hrA -= sQD / a;
         hrB += sQD * iB;
         haA -= (rx * sQd) / a;
@@ -203,6 +175,77 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
   };
 }
 
+/** The repeat buyers' rows in group order, and ln(α+·) and 1/(α+·) of the distinct T and t_x at the parameters being evaluated. */
+interface RepeatBuyers {
+  weight: Float64Array;
+  jT: Int32Array;
+  jTx: Int32Array;
+  logT: Float64Array;
+  invT: Float64Array;
+  logTx: Float64Array;
+  invTx: Float64Array;
+}
+
+/**
+ * The sums over rows from…end (one frequency x, rx = r + x) that the likelihood needs, into
+ * `out`: of w ln(1 + e^Δ), w p, w p D, w p δ, and for the Hessian w p (1/(α+t_x)² − 1/(α+T)²)
+ * and w p(1−p) times 1, D, δ, D², D δ, δ² (always: a fit by Newton's method asks for the
+ * Hessian at every point, and a loop without a branch compiles sooner), where Δ = ln a − ln(b+x−1) − (r+x) D,
+ * p = e^Δ/(1 + e^Δ), D = ln(α+t_x) − ln(α+T) and δ = 1/(α+t_x) − 1/(α+T). A function of its
+ * own, small and called with the same types every time, so that the engine compiles it to
+ * machine code early in the first fit instead of interpreting every row of every evaluation.
+ */
+function repeatBuyerSums(rows: RepeatBuyers, from: number, end: number, rx: number, logA4: number, out: Float64Array): void {
+  const { weight, jT, jTx, logT, invT, logTx, invTx } = rows;
+  let soft = 0;
+  let sP = 0;
+  let sPD = 0;
+  let sPd = 0;
+  let sPd2 = 0;
+  let sQ = 0;
+  let sQD = 0;
+  let sQd = 0;
+  let sQDD = 0;
+  let sQDd = 0;
+  let sQdd = 0;
+  for (let at = from; at < end; at++) {
+    const wi = weight[at] as number;
+    const t = jT[at] as number;
+    const tx = jTx[at] as number;
+    const iT = invT[t] as number;
+    const iTx = invTx[tx] as number;
+    const D = (logTx[tx] as number) - (logT[t] as number);
+    const delta = logA4 - rx * D;
+    const e = Math.exp(-Math.abs(delta));
+    const p = delta >= 0 ? 1 / (1 + e) : e / (1 + e);
+    const wp = wi * p;
+    const d = iTx - iT;
+    const wpq = wp * (1 - p);
+    soft += wi * (Math.max(delta, 0) + Math.log1p(e));
+    sP += wp;
+    sPD += wp * D;
+    sPd += wp * d;
+    sPd2 += wp * (iTx * iTx - iT * iT);
+    sQ += wpq;
+    sQD += wpq * D;
+    sQd += wpq * d;
+    sQDD += wpq * D * D;
+    sQDd += wpq * D * d;
+    sQdd += wpq * d * d;
+  }
+  out[0] = soft;
+  out[1] = sP;
+  out[2] = sPD;
+  out[3] = sPd;
+  out[4] = sPd2;
+  out[5] = sQ;
+  out[6] = sQD;
+  out[7] = sQd;
+  out[8] = sQDD;
+  out[9] = sQDd;
+  out[10] = sQdd;
+}
+
 /** Fits BG/NBD by maximum likelihood. */
 export function fitBgNbd(data: CustomerSummary, limits: FitLimits = {}): FitResult<(typeof BGNBD_PARAMS)[number]> {
   requireRepeatPurchases(data);
@@ -212,7 +255,7 @@ export function fitBgNbd(data: CustomerSummary, limits: FitLimits = {}): FitResu
   return fitMaximumLikelihood(BGNBD_PARAMS, bgnbdLogLikelihood(data), [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 1, 1], {
     ...limits,
     analyticHessian: true,
-    describe: `${formatCount(data.customers)} customers (${formatCount(data.rows)} distinct)`,
+    describe: () => `${formatCount(data.customers)} customers (${formatCount(data.rows)} distinct)`,
     totalWeight: data.customers,
   });
 }

@@ -93,16 +93,25 @@ export function customerMeans(data: CustomerSummary): { meanT: number; meanX: nu
   return { meanT: meanT / data.customers, meanX: meanX / data.customers };
 }
 
-/** Open-addressing hash table keyed by the exact triple (x, t_x, T). */
-class CollapseTable {
+/**
+ * Open-addressing hash table keyed by the exact triple (x, t_x, T): rows in order of first
+ * appearance, weights of identical rows added. Exported so that a reader of cells (the
+ * custom functions) fills it row by row as summarizeCustomers does, with the same result.
+ */
+export class CollapseTable {
   private readonly slots: Int32Array;
   private readonly mask: number;
   private readonly x: Float64Array;
   private readonly tx: Float64Array;
   private readonly t: Float64Array;
   private readonly w: Float64Array;
+  /** Per row, x as a 32-bit integer and the four 32-bit words of t_x and T: the key compared without reading a double back. */
+  private readonly keys: Int32Array;
+  /** While every weight has been 1, the weights are counts, added as integers. */
+  private readonly counts: Int32Array;
+  private unit = true;
   private count = 0;
-  private readonly bits = new Float64Array(3);
+  private readonly bits = new Float64Array(2);
   private readonly words = new Int32Array(this.bits.buffer);
 
   constructor(capacity: number) {
@@ -114,28 +123,62 @@ class CollapseTable {
     this.tx = new Float64Array(capacity);
     this.t = new Float64Array(capacity);
     this.w = new Float64Array(capacity);
+    this.keys = new Int32Array(5 * capacity);
+    this.counts = new Int32Array(capacity);
   }
 
+  /** Adds a row: x a whole number 0 or more, w above 0. */
   add(x: number, tx: number, t: number, w: number): void {
-    this.bits[0] = x;
-    this.bits[1] = tx;
-    this.bits[2] = t;
-    let h = 0x9e3779b9 | 0;
-    for (let k = 0; k < 6; k++) h = mixWord(h, this.words[k] as number);
-    let slot = finalMix(h) & this.mask;
+    const bits = this.bits;
+    const words = this.words;
+    bits[0] = tx;
+    bits[1] = t;
+    const xi = x | 0;
+    const w0 = words[0] as number;
+    const w1 = words[1] as number;
+    const w2 = words[2] as number;
+    const w3 = words[3] as number;
+    // x (a whole number) and the four words of t_x and T, each multiplied into the running
+    // hash and folded (MurmurHash3's constants), written out: a row is hashed once, on the
+    // first call after a workbook opens too, when a call per word costs more than the arithmetic.
+    let h = Math.imul(xi ^ 0x9e3779b9, 0xcc9e2d51);
+    h = Math.imul(h ^ (h >>> 15) ^ w0, 0x1b873593);
+    h = Math.imul(h ^ (h >>> 15) ^ w1, 0xcc9e2d51);
+    h = Math.imul(h ^ (h >>> 15) ^ w2, 0x1b873593);
+    h = Math.imul(h ^ (h >>> 15) ^ w3, 0x85ebca6b);
+    h ^= h >>> 13;
+    let slot = (h ^ (h >>> 16)) & this.mask;
+    const slots = this.slots;
+    const keys = this.keys;
+    if (this.unit && w !== 1) {
+      // A weight other than 1: the counts so far become the weights, exactly.
+      for (let i = 0; i < this.count; i++) this.w[i] = this.counts[i] as number;
+      this.unit = false;
+    }
     for (;;) {
-      const at = this.slots[slot] as number;
+      const at = slots[slot] as number;
       if (at === -1) {
-        this.slots[slot] = this.count;
-        this.x[this.count] = x;
-        this.tx[this.count] = tx;
-        this.t[this.count] = t;
-        this.w[this.count] = w;
-        this.count++;
+        const n = this.count;
+        slots[slot] = n;
+        this.x[n] = x;
+        this.tx[n] = tx;
+        this.t[n] = t;
+        if (this.unit) this.counts[n] = 1;
+        else this.w[n] = w;
+        const k = 5 * n;
+        keys[k] = xi;
+        keys[k + 1] = w0;
+        keys[k + 2] = w1;
+        keys[k + 3] = w2;
+        keys[k + 4] = w3;
+        this.count = n + 1;
         return;
       }
-      if (this.x[at] === x && this.tx[at] === tx && this.t[at] === t) {
-        this.w[at] = (this.w[at] as number) + w;
+      const k = 5 * at;
+      // The bits of t_x and T, and x (read back only where it does not fit in 32 bits).
+      if (keys[k + 1] === w0 && keys[k + 2] === w1 && keys[k + 3] === w2 && keys[k + 4] === w3 && keys[k] === xi && (xi === x || this.x[at] === x)) {
+        if (this.unit) this.counts[at] = (this.counts[at] as number) + 1;
+        else this.w[at] = (this.w[at] as number) + w;
         return;
       }
       slot = (slot + 1) & this.mask;
@@ -144,13 +187,15 @@ class CollapseTable {
 
   result(): CustomerSummary {
     const n = this.count;
+    const weight = this.unit ? new Float64Array(n) : this.w.slice(0, n);
+    if (this.unit) for (let i = 0; i < n; i++) weight[i] = this.counts[i] as number;
     let customers = 0;
-    for (let i = 0; i < n; i++) customers += this.w[i] as number;
+    for (let i = 0; i < n; i++) customers += weight[i] as number;
     return {
       frequency: this.x.slice(0, n),
       recency: this.tx.slice(0, n),
       T: this.t.slice(0, n),
-      weight: this.w.slice(0, n),
+      weight,
       rows: n,
       customers,
     };
@@ -178,7 +223,11 @@ export function distinctValues(column: Float64Array): DistinctValues {
   for (let i = 0; i < n; i++) {
     const v = column[i] as number;
     bits[0] = v;
-    let slot = finalMix(mixWord(mixWord(0x9e3779b9 | 0, words[0] as number), words[1] as number)) & mask;
+    // The value's two 32-bit words mixed as in CollapseTable.add, written out.
+    let h = Math.imul((words[0] as number) ^ 0x9e3779b9, 0xcc9e2d51);
+    h = Math.imul(h ^ (h >>> 15) ^ (words[1] as number), 0x85ebca6b);
+    h ^= h >>> 13;
+    let slot = (h ^ (h >>> 16)) & mask;
     for (;;) {
       const at = slots[slot] as number;
       if (at === -1) {
@@ -218,23 +267,4 @@ export function groupedOrder(index: Int32Array, groups: number): { start: Int32A
     next[k] = at + 1;
   }
   return { start, order };
-}
-
-/** One 32-bit word into a running hash: MurmurHash3's block step (Appleby). */
-function mixWord(h: number, word: number): number {
-  let k = Math.imul(word, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/** MurmurHash3's finaliser: every input bit reaches the low bits used as the slot. */
-function finalMix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }

@@ -76,48 +76,63 @@ export function spendData(input: SpendInput): SpendData {
  * opens, when the code still runs unoptimised.
  */
 export function gammaGammaLogLikelihood(data: SpendData) {
+  return spendModel(data).logLikelihood;
+}
+
+/**
+ * The likelihood of the data (see {@link gammaGammaLogLikelihood}) and a starting point for
+ * its fit, from the same pass over the rows. The start is by moments of ln m: among the
+ * customers with x transactions, m | ν ~ Gamma(px, xν) and ν ~ Gamma(q, γ), so ln m has
+ * variance ψ′(px) + ψ′(q) ≈ 1/(px) + ψ′(q) and mean ψ(px) − ln x − ψ(q) + ln γ. A weighted
+ * regression of the variance within each x on 1/x gives p (from the slope) and q (from the
+ * intercept), the mean then γ. Logarithms, unlike moments of m itself, stay steady under the
+ * long right tail of spend. Where the regression gives nothing sensible (one x, too few
+ * customers, a slope or an intercept not above 0), the start is p = 1, q = 2 with pγ/(q−1)
+ * at the observed mean. On CDNOW it saves three of nine evaluations.
+ */
+function spendModel(data: SpendData) {
   const xs = distinctValues(data.x);
   const groups = xs.values.length;
   const { start, order } = groupedOrder(xs.index, groups);
   const mx = new Float64Array(order.length); // m x, in group order
   const weight = new Float64Array(order.length);
   const groupWeight = new Float64Array(groups);
+  const groupLog = new Float64Array(groups); // Σ w ln m
+  const groupLog2 = new Float64Array(groups); // Σ w (ln m)²
   let constant = 0; // Σ w ln m
   let slopeP = 0; // Σ w x (ln m + ln x), the coefficient of p
-  for (let at = 0; at < order.length; at++) {
-    const i = order[at] as number;
-    const x = data.x[i] as number;
-    const m = data.m[i] as number;
-    const w = data.weight[i] as number;
-    mx[at] = m * x;
-    weight[at] = w;
-    const k = xs.index[i] as number;
-    groupWeight[k] = (groupWeight[k] as number) + w;
-    constant += w * Math.log(m);
-    slopeP += w * x * (Math.log(m) + Math.log(x));
+  let mean = 0; // Σ w m
+  for (let k = 0; k < groups; k++) {
+    let w = 0;
+    let sum = 0;
+    let sum2 = 0;
+    for (let at = start[k] as number, end = start[k + 1] as number; at < end; at++) {
+      const i = order[at] as number;
+      const m = data.m[i] as number;
+      const wi = data.weight[i] as number;
+      const logM = Math.log(m);
+      mx[at] = m * (data.x[i] as number);
+      weight[at] = wi;
+      w += wi;
+      sum += wi * logM;
+      sum2 += wi * logM * logM;
+      mean += wi * m;
+    }
+    const x = xs.values[k] as number;
+    groupWeight[k] = w;
+    groupLog[k] = sum;
+    groupLog2[k] = sum2;
+    constant += sum;
+    slopeP += x * (sum + w * Math.log(x));
   }
   const total = data.customers;
-  const sumLog = new Float64Array(groups); // Σ w ln B per group
-  const sumInv = new Float64Array(groups); // Σ w/B
-  const sumInv2 = new Float64Array(groups); // Σ w/B²
-  return (params: readonly number[], withHessian?: boolean) => {
+  mean /= total;
+  const sums = new Float64Array(3);
+  // Customers one to a row (no weights, or all 1): the rows' sums need no weights.
+  let unit = true;
+  for (let i = 0; i < weight.length && unit; i++) unit = weight[i] === 1;
+  const logLikelihood = (params: readonly number[], withHessian?: boolean) => {
     const [p, q, gamma] = params as [number, number, number];
-    for (let k = 0; k < groups; k++) {
-      let lb = 0;
-      let inv = 0;
-      let inv2 = 0;
-      for (let i = start[k] as number, end = start[k + 1] as number; i < end; i++) {
-        const b = gamma + (mx[i] as number);
-        const w = weight[i] as number;
-        const u = w / b;
-        lb += w * Math.log(b);
-        inv += u;
-        if (withHessian) inv2 += u / b;
-      }
-      sumLog[k] = lb;
-      sumInv[k] = inv;
-      sumInv2[k] = inv2;
-    }
     const logGammaParam = Math.log(gamma);
     let value = p * slopeP - constant + total * (q * logGammaParam - logGamma(q));
     let dp = slopeP;
@@ -130,11 +145,13 @@ export function gammaGammaLogLikelihood(data: SpendData) {
     let hqg = total / gamma;
     let hgg = (-total * q) / (gamma * gamma);
     for (let k = 0; k < groups; k++) {
+      if (unit) unitSpendSums(mx, start[k] as number, start[k + 1] as number, gamma, sums);
+      else spendSums(mx, weight, start[k] as number, start[k + 1] as number, gamma, sums);
+      const lb = sums[0] as number;
+      const inv = sums[1] as number;
       const x = xs.values[k] as number;
       const w = groupWeight[k] as number;
       const px = p * x;
-      const lb = sumLog[k] as number;
-      const inv = sumInv[k] as number;
       const psiPxq = digamma(px + q);
       value += w * (logGamma(px + q) - logGamma(px)) - (px + q) * lb;
       dp += x * (w * (psiPxq - digamma(px)) - lb);
@@ -147,7 +164,7 @@ export function gammaGammaLogLikelihood(data: SpendData) {
         hpg -= x * inv;
         hqq += w * tri;
         hqg -= inv;
-        hgg += (px + q) * (sumInv2[k] as number);
+        hgg += (px + q) * (sums[2] as number);
       }
     }
     if (!withHessian) return { value, gradient: [dp, dq, dg] };
@@ -161,16 +178,106 @@ export function gammaGammaLogLikelihood(data: SpendData) {
       ],
     };
   };
+  return { logLikelihood, start: spendStart(xs.values, groupWeight, groupLog, groupLog2, total, mean) };
+}
+
+/** The moment start of {@link spendModel}, or p = 1, q = 2, pγ/(q−1) = the mean spend where the moments give nothing sensible. */
+function spendStart(xs: Float64Array, groupWeight: Float64Array, groupLog: Float64Array, groupLog2: Float64Array, total: number, mean: number): number[] {
+  // The variance of ln m within each x with two customers or more, weighted by its degrees of freedom, against 1/x.
+  let c = 0;
+  let cu = 0;
+  let cv = 0;
+  for (let k = 0; k < xs.length; k++) {
+    const w = groupWeight[k] as number;
+    if (!(w >= 2)) continue;
+    const variance = ((groupLog2[k] as number) - ((groupLog[k] as number) * (groupLog[k] as number)) / w) / (w - 1);
+    c += w - 1;
+    cu += (w - 1) / (xs[k] as number);
+    cv += (w - 1) * variance;
+  }
+  const uBar = cu / c;
+  const vBar = cv / c;
+  let suu = 0;
+  let suv = 0;
+  let sumLog = 0; // Σ w ln m
+  let sumHalf = 0; // Σ w/(2x)
+  for (let k = 0; k < xs.length; k++) {
+    const w = groupWeight[k] as number;
+    sumLog += groupLog[k] as number;
+    sumHalf += w / (2 * (xs[k] as number));
+    if (!(w >= 2)) continue;
+    const du = 1 / (xs[k] as number) - uBar;
+    const variance = ((groupLog2[k] as number) - ((groupLog[k] as number) * (groupLog[k] as number)) / w) / (w - 1);
+    suu += (w - 1) * du * du;
+    suv += (w - 1) * du * (variance - vBar);
+  }
+  const slope = suv / suu;
+  const intercept = vBar - slope * uBar;
+  if (slope > 0 && intercept > 0) {
+    const p = 1 / slope;
+    const q = 1 / intercept + 0.5; // ψ′(q) ≈ 1/q + 1/(2q²), inverted roughly
+    // ln γ = mean(ln m − ψ(px) + ln x) + ψ(q), with ψ(z) ≈ ln z − 1/(2z).
+    const gamma = Math.exp(sumLog / total - Math.log(p) + sumHalf / (p * total) + Math.log(q) - 1 / (2 * q));
+    if (p > 1e-3 && p < 1e3 && q > 1e-3 && q < 1e3 && gamma > 0 && gamma < Number.POSITIVE_INFINITY) return [p, q, gamma];
+  }
+  return [1, 2, mean];
+}
+
+/**
+ * Σ w ln B, Σ w/B and Σ w/B² over rows from…end, B = γ + m x, into `out`: all the work of an
+ * evaluation that grows with the rows. A function of its own, small and called with the same
+ * types every time, so that the engine compiles it to machine code early in the first fit.
+ */
+function spendSums(mx: Float64Array, weight: Float64Array, from: number, end: number, gamma: number, out: Float64Array): void {
+  let lb = 0;
+  let inv = 0;
+  let inv2 = 0;
+  for (let i = from; i < end; i++) {
+    const b = gamma + (mx[i] as number);
+    const u = (weight[i] as number) / b;
+    lb += (weight[i] as number) * Math.log(b);
+    inv += u;
+    inv2 += u / b;
+  }
+  out[0] = lb;
+  out[1] = inv;
+  out[2] = inv2;
+}
+
+/** {@link spendSums} where every weight is 1. */
+function unitSpendSums(mx: Float64Array, from: number, end: number, gamma: number, out: Float64Array): void {
+  let lb = 0;
+  let inv = 0;
+  let inv2 = 0;
+  for (let i = from; i < end; i++) {
+    const b = gamma + (mx[i] as number);
+    const u = 1 / b;
+    lb += Math.log(b);
+    inv += u;
+    inv2 += u * u;
+  }
+  out[0] = lb;
+  out[1] = inv;
+  out[2] = inv2;
 }
 
 export function fitGammaGamma(input: SpendInput, limits: FitLimits = {}): FitResult<(typeof GAMMA_GAMMA_PARAMS)[number]> {
-  const data = spendData(input);
+  return fitSpendData(spendData(input), limits);
+}
+
+/** Fits the model to spend data already checked (by spendData, or read from cells as spendData reads them). */
+export function fitSpendData(data: SpendData, limits: FitLimits = {}): FitResult<(typeof GAMMA_GAMMA_PARAMS)[number]> {
   if (data.customers < 2) throw invalidValue("the spend model needs at least two customers with repeat purchases");
-  let mean = 0;
-  for (let i = 0; i < data.x.length; i++) mean += (data.weight[i] as number) * (data.m[i] as number);
-  mean /= data.customers;
-  // Start with E[spend] = pγ/(q−1) equal to the observed mean, at p = 1, q = 2.
-  return fitMaximumLikelihood(GAMMA_GAMMA_PARAMS, gammaGammaLogLikelihood(data), [1, 2, mean], { ...limits, analyticHessian: true, describe: `${formatCount(data.customers)} repeat customers`, totalWeight: data.customers });
+  const { logLikelihood, start } = spendModel(data);
+  return fitMaximumLikelihood(GAMMA_GAMMA_PARAMS, logLikelihood, start, {
+    ...limits,
+    analyticHessian: true,
+    // From the moment start Newton's method takes another path than from p = 1, q = 2: one more
+    // step where it still pays makes the fit the same, to about 1e−10, whichever path it took.
+    polishTolerance: 1e-11,
+    describe: () => `${formatCount(data.customers)} repeat customers`,
+    totalWeight: data.customers,
+  });
 }
 
 export function requireGammaGammaParams(params: readonly number[]): GammaGammaParams {

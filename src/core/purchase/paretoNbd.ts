@@ -42,7 +42,7 @@ const SERIES_D1 = new Float64Array(3);
 const SERIES_D2 = new Float64Array(3);
 /** Work arrays of P(alive), reused: it runs once per customer of a column that may hold a million. */
 const ALIVE_SCRATCH = new Float64Array(4);
-const ALIVE_GRADIENT = new Float64Array(4);
+const ALIVE_GRADIENT = new Float64Array(5);
 /** Fall of ln f allowed across one panel, and the fall after which the rest is negligible (e^−45 ≈ 3e−20). */
 const PANEL_FALL = 3;
 const NEGLIGIBLE_FALL = 45;
@@ -149,35 +149,47 @@ export function logHyp2f1AOnePlusA(a: number, b: number, z: number, out: Float64
 }
 
 /**
- * Log-likelihood of the data and its gradient in (r, α, s, β):
- * L = Γ(r+x) α^r β^s / Γ(r) · [ 1/((α+T)^(r+x) (β+T)^s) + s/(r+s+x) · A0 ],
-
-/**
  * ln of the bracket by Fader & Hardie's closed form, for the common case where it is cheap
  * and exact: A0 = F(z1)/(m+t_x)^a − F(z2)/(m+T)^a with F(z) = 2F1(a, b; a+1; z), a = r+s+x,
  * m = max(α, β); for α ≥ β, b = s+1 and z = (α−β)/(α+·); for α < β, b = r+x and
- * z = (β−α)/(β+·). Returns undefined where it is not: z above SERIES_MAX_Z (a slow series,
+ * z = (β−α)/(β+·). Returns NaN where it is not: z above SERIES_MAX_Z (a slow series,
  * β ≫ α or α ≫ β) or the two terms of A0 within 1% of each other (t_x close to T, where their
- * difference loses digits); the death integral takes those.
+ * difference loses digits); the death integral takes those. Writes the gradient and
+ * ln P(alive) as {@link logBracket} does.
  */
-function seriesBracket(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number, d1: Float64Array, d2: Float64Array, out: Float64Array): { value: number; probabilityAlive: number } | undefined {
+function seriesBracket(
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  x: number,
+  tx: number,
+  T: number,
+  logBase1: number,
+  logBase2: number,
+  logAT: number,
+  logBT: number,
+  logS: number,
+  logA: number,
+  d1: Float64Array,
+  d2: Float64Array,
+  out: Float64Array,
+): number {
   const alphaLarger = alpha >= beta;
   const m = alphaLarger ? alpha : beta;
   const diff = Math.abs(alpha - beta);
   const base1 = m + tx;
   const base2 = m + T;
-  if (diff / base1 > SERIES_MAX_Z || !(T > tx)) return undefined;
+  if (diff / base1 > SERIES_MAX_Z || !(T > tx)) return Number.NaN;
   const rx = r + x;
   const a = r + s + x;
   const b = alphaLarger ? s + 1 : rx;
-  const l1 = logHyp2f1AOnePlusA(a, b, diff / base1, d1) - a * Math.log(base1);
-  const l2 = logHyp2f1AOnePlusA(a, b, diff / base2, d2) - a * Math.log(base2);
-  if (!(l1 - l2 > 0.01)) return undefined;
-  const logAT = Math.log(alpha + T);
-  const logBT = Math.log(beta + T);
+  const l1 = logHyp2f1AOnePlusA(a, b, diff / base1, d1) - a * logBase1;
+  const l2 = logHyp2f1AOnePlusA(a, b, diff / base2, d2) - a * logBase2;
+  if (!(l1 - l2 > 0.01)) return Number.NaN;
   const b1 = -rx * logAT - s * logBT; // ln E
   const q = Math.exp(l2 - l1);
-  const b2 = Math.log(s) - Math.log(a) + l1 + Math.log(-Math.expm1(l2 - l1)); // ln(s/(r+s+x) · A0)
+  const b2 = logS - logA + l1 + Math.log(-Math.expm1(l2 - l1)); // ln(s/(r+s+x) · A0)
   const top = Math.max(b1, b2);
   const e = Math.exp(-Math.abs(b1 - b2));
   const value = top + Math.log1p(e);
@@ -190,7 +202,7 @@ function seriesBracket(r: number, alpha: number, s: number, beta: number, x: num
   const scale = p / (1 - q);
   const dA = (d1[0] as number) - q * (d2[0] as number);
   const dB = (d1[1] as number) - q * (d2[1] as number);
-  const dLogBase = Math.log(base1) - q * Math.log(base2);
+  const dLogBase = logBase1 - q * logBase2;
   const dZ1 = d1[2] as number;
   const dZ2 = d2[2] as number;
   const dZdm1 = ((alphaLarger ? beta : alpha) + tx) / (base1 * base1); // ∂z/∂m at t_x
@@ -212,24 +224,43 @@ function seriesBracket(r: number, alpha: number, s: number, beta: number, x: num
   out[1] = dAlpha;
   out[2] = ds;
   out[3] = dBeta;
-  return { value, probabilityAlive: Math.exp(b1 - value) };
+  out[4] = b1 - value;
+  return value;
 }
 
 /**
  * ln of the likelihood's bracket, E + s·J with E = (α+T)^−(r+x) (β+T)^−s (alive at T) and J
- * the death integral, and its gradient in (r, α, s, β) in `out`; also P(alive) = E/(E + sJ).
- * By the closed form where its series is short and its difference exact, else by
- * integrating J: either way in a bounded number of steps.
+ * the death integral, and its gradient in (r, α, s, β) in out[0…3]; in out[4], ln P(alive) =
+ * ln E − ln(E + sJ). By Fader & Hardie's closed form where its series is short and its
+ * difference exact (see seriesBracket), else by integrating J: either way in a bounded number
+ * of steps. The logarithms it needs that other customers share come from the caller, which
+ * makes them once per distinct T, t_x or x: of m + t_x and m + T (m = max(α, β)), α + T,
+ * β + T, s and r + s + x. They come as arguments: an object or an array to carry them would
+ * cost a boxed number per read while the code still runs unoptimised.
  */
-function logBracket(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number, scratch: Float64Array, out: Float64Array): { value: number; probabilityAlive: number } {
-  const viaSeries = seriesBracket(r, alpha, s, beta, x, tx, T, SERIES_D1, SERIES_D2, out);
-  if (viaSeries) return viaSeries;
+function logBracket(
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  x: number,
+  tx: number,
+  T: number,
+  logBase1: number,
+  logBase2: number,
+  logAT: number,
+  logBT: number,
+  logS: number,
+  logA: number,
+  scratch: Float64Array,
+  out: Float64Array,
+): number {
+  const viaSeries = seriesBracket(r, alpha, s, beta, x, tx, T, logBase1, logBase2, logAT, logBT, logS, logA, SERIES_D1, SERIES_D2, out);
+  if (viaSeries === viaSeries) return viaSeries; // not NaN: the closed form applied
   const k = r + x;
-  const logAT = Math.log(alpha + T);
-  const logBT = Math.log(beta + T);
   const logE = -k * logAT - s * logBT;
   const logJ = logDeathIntegral(k, s + 1, alpha, beta, tx, T, scratch);
-  const logSJ = Math.log(s) + logJ;
+  const logSJ = logS + logJ;
   const top = Math.max(logE, logSJ);
   const value = logSJ === Number.NEGATIVE_INFINITY ? logE : top + Math.log(Math.exp(logE - top) + Math.exp(logSJ - top));
   const pE = Math.exp(logE - value); // share of E in the bracket: P(alive)
@@ -238,7 +269,14 @@ function logBracket(r: number, alpha: number, s: number, beta: number, x: number
   out[1] = (-pE * k) / (alpha + T) + pJ * (scratch[1] as number);
   out[2] = -pE * logBT + pJ * (1 / s + (scratch[2] as number));
   out[3] = (-pE * s) / (beta + T) + pJ * (scratch[3] as number);
-  return { value, probabilityAlive: pE };
+  out[4] = logE - value;
+  return value;
+}
+
+/** One customer's bracket (predictions), its logarithms computed here; ln P(alive) in out[4]. */
+function customerBracket(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number, scratch: Float64Array, out: Float64Array): number {
+  const m = alpha >= beta ? alpha : beta;
+  return logBracket(r, alpha, s, beta, x, tx, T, Math.log(m + tx), Math.log(m + T), Math.log(alpha + T), Math.log(beta + T), Math.log(s), Math.log(r + s + x), scratch, out);
 }
 
 /**
@@ -246,13 +284,32 @@ function logBracket(r: number, alpha: number, s: number, beta: number, x: number
  * eqs. 16–18, with the A0 term as the death integral above):
  * L = Γ(r+x) α^r β^s / Γ(r) · [ (α+T)^−(r+x) (β+T)^−s + s ∫_{t_x}^{T} (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ].
  * Everything is carried in logarithms: (α+T)^(r+x) overflows for customers with hundreds
- * of purchases.
+ * of purchases. The logarithms customers share (of α + T, β + T, m + T per distinct T, of
+ * m + t_x per distinct t_x, of r + s + x per distinct x) are made once per evaluation, not
+ * once per customer: on the first fit after a workbook opens, while the code still runs
+ * unoptimised, a customer's work is then mostly its two short series.
  */
 export function paretoNbdLogLikelihood(data: CustomerSummary) {
   const xs = distinctValues(data.frequency);
+  const ts = distinctValues(data.T);
+  const txs = distinctValues(data.recency);
   const ratios = new GammaRatios(xs.values, 1);
   const scratch = new Float64Array(4);
-  const d = new Float64Array(4);
+  const d = new Float64Array(5);
+  const logAlphaT = new Float64Array(ts.values.length);
+  const logBetaT = new Float64Array(ts.values.length);
+  const logBase2 = new Float64Array(ts.values.length);
+  const logBase1 = new Float64Array(txs.values.length);
+  const logA = new Float64Array(xs.values.length);
+  // The customers (weights) of each distinct x: the terms of a customer that depend on x and the parameters alone are summed per x.
+  const weightX = new Float64Array(xs.values.length);
+  for (let i = 0; i < data.rows; i++) {
+    const k = xs.index[i] as number;
+    weightX[k] = (weightX[k] as number) + (data.weight[i] as number);
+  }
+  const total = data.customers;
+  const indices: DistinctIndices = { x: xs.index, T: ts.index, tx: txs.index };
+  const logs: SharedLogs = { alphaT: logAlphaT, betaT: logBetaT, base1: logBase1, base2: logBase2, a: logA };
 
   return (params: readonly number[]) => {
     const [r, alpha, s, beta] = params as [number, number, number, number];
@@ -260,23 +317,98 @@ export function paretoNbdLogLikelihood(data: CustomerSummary) {
     ratios.update(r);
     const logAlpha = Math.log(alpha);
     const logBetaParam = Math.log(beta);
-    let value = 0;
-    let dr = 0;
-    let dAlpha = 0;
-    let ds = 0;
-    let dBeta = 0;
-    for (let i = 0; i < data.rows; i++) {
-      const w = data.weight[i] as number;
-      const x = data.frequency[i] as number;
-      const bracket = logBracket(r, alpha, s, beta, x, data.recency[i] as number, data.T[i] as number, scratch, d);
-      value += w * (ratios.log(0, x) + r * logAlpha + s * logBetaParam + bracket.value);
-      dr += w * (ratios.psi(0, x) + logAlpha + (d[0] as number));
-      dAlpha += w * (r / alpha + (d[1] as number));
-      ds += w * (logBetaParam + (d[2] as number));
-      dBeta += w * (s / beta + (d[3] as number));
+    const m = alpha >= beta ? alpha : beta;
+    for (let j = 0; j < ts.values.length; j++) {
+      const T = ts.values[j] as number;
+      logAlphaT[j] = Math.log(alpha + T);
+      logBetaT[j] = Math.log(beta + T);
+      logBase2[j] = Math.log(m + T);
     }
+    for (let j = 0; j < txs.values.length; j++) logBase1[j] = Math.log(m + (txs.values[j] as number));
+    // ln Γ(r+x) − ln Γ(r) + r ln α + s ln β and its derivatives, which depend on the customer only through x.
+    let value = total * (r * logAlpha + s * logBetaParam);
+    let dr = total * logAlpha;
+    let dAlpha = (total * r) / alpha;
+    let ds = total * logBetaParam;
+    let dBeta = (total * s) / beta;
+    for (let j = 0; j < xs.values.length; j++) {
+      const x = xs.values[j] as number;
+      logA[j] = Math.log(r + s + x);
+      value += (weightX[j] as number) * ratios.log(0, x);
+      dr += (weightX[j] as number) * ratios.psi(0, x);
+    }
+    // Each customer's bracket.
+    bracketSums(data, indices, logs, r, alpha, s, beta, Math.log(s), scratch, d);
+    value += d[4] as number;
+    dr += d[0] as number;
+    dAlpha += d[1] as number;
+    ds += d[2] as number;
+    dBeta += d[3] as number;
     return { value, gradient: [dr, dAlpha, ds, dBeta] };
   };
+}
+
+/** For each customer (row), the index of its x, T and t_x among the distinct ones. */
+interface DistinctIndices {
+  x: Int32Array;
+  T: Int32Array;
+  tx: Int32Array;
+}
+
+/** The logarithms customers share at the parameters being evaluated (see {@link logBracket}), by distinct T, t_x or x. */
+interface SharedLogs {
+  alphaT: Float64Array;
+  betaT: Float64Array;
+  base1: Float64Array;
+  base2: Float64Array;
+  a: Float64Array;
+}
+
+/**
+ * Σ w ln(bracket) over the customers, and its gradient, into out[4] and out[0…3]. A
+ * function of its own, small and called with the same types every time, so that the engine
+ * compiles it to machine code early in the first fit; the per-customer work it calls
+ * (logBracket) is compiled apart.
+ */
+function bracketSums(data: CustomerSummary, indices: DistinctIndices, logs: SharedLogs, r: number, alpha: number, s: number, beta: number, logS: number, scratch: Float64Array, out: Float64Array): void {
+  const { weight, frequency, recency, T } = data;
+  const { alphaT, betaT, base1, base2, a } = logs;
+  let value = 0;
+  let dr = 0;
+  let dAlpha = 0;
+  let ds = 0;
+  let dBeta = 0;
+  for (let i = 0; i < data.rows; i++) {
+    const w = weight[i] as number;
+    const t = indices.T[i] as number;
+    const bracket = logBracket(
+      r,
+      alpha,
+      s,
+      beta,
+      frequency[i] as number,
+      recency[i] as number,
+      T[i] as number,
+      base1[indices.tx[i] as number] as number,
+      base2[t] as number,
+      alphaT[t] as number,
+      betaT[t] as number,
+      logS,
+      a[indices.x[i] as number] as number,
+      scratch,
+      out,
+    );
+    value += w * bracket;
+    dr += w * (out[0] as number);
+    dAlpha += w * (out[1] as number);
+    ds += w * (out[2] as number);
+    dBeta += w * (out[3] as number);
+  }
+  out[0] = dr;
+  out[1] = dAlpha;
+  out[2] = ds;
+  out[3] = dBeta;
+  out[4] = value;
 }
 
 export function fitParetoNbd(data: CustomerSummary, limits: FitLimits = {}): FitResult<(typeof PARETO_NBD_PARAMS)[number]> {
@@ -286,7 +418,7 @@ export function fitParetoNbd(data: CustomerSummary, limits: FitLimits = {}): Fit
   // Start with the mean purchase rate r/α at the observed rate, and dropout rates on the scale of T.
   return fitMaximumLikelihood(PARETO_NBD_PARAMS, paretoNbdLogLikelihood(data), [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 0.5, meanT / 2], {
     ...limits,
-    describe: `${formatCount(data.customers)} customers (${formatCount(data.rows)} distinct)`,
+    describe: () => `${formatCount(data.customers)} customers (${formatCount(data.rows)} distinct)`,
     totalWeight: data.customers,
   });
 }
@@ -312,7 +444,8 @@ export function paretoNbdExpectedPurchases({ r, alpha, s, beta }: ParetoNbdParam
 /** P(alive | x, t_x, T) = E / (E + s·J) (Fader & Hardie 2005 note, eq. 18, with the death integral J). */
 export function paretoNbdProbabilityAlive(params: ParetoNbdParams, frequency: number, recency: number, T: number): number {
   const { r, alpha, s, beta } = params;
-  return logBracket(r, alpha, s, beta, frequency, recency, T, ALIVE_SCRATCH, ALIVE_GRADIENT).probabilityAlive;
+  customerBracket(r, alpha, s, beta, frequency, recency, T, ALIVE_SCRATCH, ALIVE_GRADIENT);
+  return Math.exp(ALIVE_GRADIENT[4] as number);
 }
 
 /**

@@ -72,6 +72,36 @@ describe("minimizeNewton", () => {
     assert.ok(Math.abs(result.x[0]! - 1) < 1e-12 && Math.abs(result.x[1]!) < 1e-12);
   });
 
+  it("takes the step to the minimum where the value there is higher only in its last digits", () => {
+    // The value at the exact minimum x = 1 comes out 1e-14 high, as a long sum's rounding can make
+    // it; the gradient is exact. The Armijo test alone refuses that step and halves its way down.
+    const rounded = (x: readonly number[]) => ({
+      value: 1 + 0.5 * (x[0]! - 1) ** 2 + (x[0] === 1 ? 1e-14 : 0),
+      gradient: [x[0]! - 1],
+      hessian: [[1]],
+    });
+    const result = minimizeNewton(rounded, [1 + 1e-7], { gradientTolerance: 1e-12 });
+    assert.ok(result.converged, result.reason);
+    assert.equal(result.x[0], 1);
+    assert.equal(result.iterations, 1);
+    assert.equal(result.evaluations, 2);
+  });
+
+  it("polishes a converged point while full steps still shrink the gradient, and only then", () => {
+    // e^x − 2x, minimum at ln 2. With a loose tolerance Newton stops early; polishing goes on to the last digits.
+    const f = (x: readonly number[]) => ({ value: Math.exp(x[0]!) - 2 * x[0]!, gradient: [Math.exp(x[0]!) - 2], hessian: [[Math.exp(x[0]!)]] });
+    const loose = minimizeNewton(f, [1], { gradientTolerance: 1e-3 });
+    const polished = minimizeNewton(f, [1], { gradientTolerance: 1e-3, polishTolerance: 1e-15 });
+    assert.ok(loose.converged && polished.converged);
+    assert.ok(Math.abs(loose.x[0]! - Math.LN2) > 1e-9, `the loose fit stops early: ${loose.x[0]}`);
+    assert.ok(Math.abs(polished.x[0]! - Math.LN2) < 1e-15, `${polished.x[0]}`);
+    // A gradient that cannot shrink (rounding noise at the minimum) ends the polishing, still converged.
+    const noisy = (x: readonly number[]) => ({ value: (x[0]! - 3) ** 2, gradient: [2 * (x[0]! - 3) + 1e-9], hessian: [[2]] });
+    const stalled = minimizeNewton(noisy, [4], { gradientTolerance: 1e-8, polishTolerance: 1e-15 });
+    assert.ok(stalled.converged, stalled.reason);
+    assert.ok(stalled.evaluations <= 4, `${stalled.evaluations} evaluations`);
+  });
+
   it("hands a function without a minimum over to BFGS, which stops within the iteration limit", () => {
     const unbounded = (x: readonly number[]) => ({ value: -x[0]!, gradient: [-1], hessian: [[0]] });
     const result = minimizeNewton(unbounded, [0], { maxIterations: 40 });
