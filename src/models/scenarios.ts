@@ -55,6 +55,22 @@ export function scenariosSchema<S extends z.ZodRawShape>(overrides: z.ZodObject<
     });
 }
 
+/** A model's settings' scenario fields: its scenarios (the base first) and the one active. */
+export const scenarioFields = <S extends z.ZodRawShape>(overrides: z.ZodObject<S>) => ({
+  /** Named scenarios: the first is the base (the model's own inputs), each later one overrides some inputs. */
+  scenarios: scenariosSchema(overrides).optional(),
+  /** The scenario that drives the model sheet (ActiveScenario); the base when absent. */
+  activeScenario: scenarioNameSchema.optional(),
+});
+
+/** Refuses an active scenario that is not one of the settings' scenarios. */
+export function checkActiveScenario<O>(input: { scenarios?: Scenario<O>[]; activeScenario?: string }, ctx: z.RefinementCtx): void {
+  const scenarios = scenariosOf(input);
+  if (input.activeScenario !== undefined && !scenarios.some((s) => s.name.toLowerCase() === input.activeScenario!.toLowerCase())) {
+    ctx.addIssue({ code: "custom", path: ["activeScenario"], message: `the active scenario ${input.activeScenario} is not one of the scenarios (${scenarios.map((s) => s.name).join(", ")})` });
+  }
+}
+
 /** The scenarios as the settings give them, or the base alone. */
 export function scenariosOf<O>(settings: { scenarios?: Scenario<O>[] }): Scenario<O>[] {
   return settings.scenarios && settings.scenarios.length > 0 ? settings.scenarios : [{ name: BASE_SCENARIO, overrides: {} }];

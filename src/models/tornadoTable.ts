@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { SWING_DECIMALS, type TornadoRow } from "../core/sensitivity";
 import { FORMAT, INPUT_FILL } from "./inputs";
 import type { ChartPlan, DefinedName, RangeWrite, ValidationPlan } from "./plan";
@@ -10,6 +11,9 @@ import type { ChartPlan, DefinedName, RangeWrite, ValidationPlan } from "./plan"
  * column chart.
  */
 export const DEFAULT_TORNADO_STEP = 0.1;
+
+/** A model's setting of the step (TornadoStep); DEFAULT_TORNADO_STEP when absent. */
+export const tornadoStepSchema = z.number().min(0.01, "the sensitivity step must be at least 0.01 (1%)").max(0.9, "the sensitivity step must be at most 0.9 (90%); 10% is 0.1").optional();
 
 export interface TornadoInputRow<Name extends string> {
   input: Name;

@@ -5,8 +5,9 @@ import type { Cohort } from "../../core/retention/shiftedBetaGeometric";
 import { cohortBand, type CohortBand, type SbgFitSummary } from "../../core/retention/uncertainty";
 import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, positive, timing, whole, type Accepts } from "../inputs";
 import { DEFAULT_TORNADO_STEP, tornadoBlock } from "./tornado";
+import { tornadoStepSchema } from "../tornadoTable";
 import { defaultGrid, gridBlock, gridIssues, gridSettingsSchema } from "./grid";
-import { SCENARIO_COLUMN, activeScenarioIndex, comparisonSheet, linkedCell, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, withScenario, type Scenario, type ScenarioInput, scenarioInputCell } from "../scenarios";
+import { SCENARIO_COLUMN, activeScenarioIndex, comparisonSheet, linkedCell, scenarioSheetName, scenariosOf, checkActiveScenario, scenarioFields, scenarioTable, withScenario, type Scenario, type ScenarioInput, scenarioInputCell } from "../scenarios";
 import { addBlock, cellAddress, columnLetter, parseAddress, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan, quoteSheet } from "../plan";
 
 /**
@@ -46,7 +47,7 @@ const economicsShape = {
     horizon: z.number().int("horizon must be a whole number of periods").min(1, "horizon must be at least 1 period").max(600, "horizon must be at most 600 periods"),
     timing: z.enum(["start", "end"]),
     /** The share each input moves in the sensitivity table (TornadoStep); default 0.1. */
-    tornadoStep: z.number().min(0.01, "the sensitivity step must be at least 0.01 (1%)").max(0.9, "the sensitivity step must be at most 0.9 (90%); 10% is 0.1").optional(),
+    tornadoStep: tornadoStepSchema,
     /** The two-way sensitivity grid's inputs and values (./grid.ts); default: margin × annual discount rate around the model's. */
     grid: gridSettingsSchema.optional(),
 };
@@ -65,16 +66,11 @@ export type CohortOverrides = z.infer<typeof cohortOverridesSchema>;
 export const cohortInputSchema = z
   .object({
     ...economicsShape,
-    /** Named scenarios: the first is the base (the inputs above), each later one overrides some inputs. */
-    scenarios: scenariosSchema(cohortOverridesSchema).optional(),
-    /** The scenario that drives the model sheet (ActiveScenario); the base when absent. */
-    activeScenario: scenarioNameSchema.optional(),
+    ...scenarioFields(cohortOverridesSchema),
   })
   .superRefine((input, ctx) => {
     const scenarios = scenariosOf(input);
-    if (input.activeScenario !== undefined && !scenarios.some((s) => s.name.toLowerCase() === input.activeScenario!.toLowerCase())) {
-      ctx.addIssue({ code: "custom", path: ["activeScenario"], message: `the active scenario ${input.activeScenario} is not one of the scenarios (${scenarios.map((s) => s.name).join(", ")})` });
-    }
+    checkActiveScenario(input, ctx);
     const built = Math.max(input.horizon, ...scenarios.map((s) => s.overrides.horizon ?? 0));
     for (const issue of gridIssues(input.grid, built)) ctx.addIssue({ code: "custom", ...issue, path: ["grid", ...issue.path] });
     const periods = input.cohorts.reduce((m, c) => Math.max(m, c.survivors.length), 0) + built;

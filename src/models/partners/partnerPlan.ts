@@ -3,11 +3,11 @@ import { formatCount } from "../../core/errors";
 import { baseRetention, partnerRetention, programResults, type PartnerTerms, type ProgramResult, type RetentionCurve } from "../../core/partners/program";
 import { amount, annualRate, checkFormula, FORMAT, fraction, horizon, INPUT_FILL, numberWhere, positive, timing, whole, type Accepts } from "../inputs";
 import { PERIODS_PER_YEAR } from "../cohort/cohortPlan";
-import { DEFAULT_TORNADO_STEP } from "../tornadoTable";
+import { DEFAULT_TORNADO_STEP, tornadoStepSchema } from "../tornadoTable";
 import { partnerTornadoBlock } from "./tornado";
 import { partnerGridBlock } from "./grid";
 import { defaultPartnerGrid, partnerGridSchema } from "./gridSettings";
-import { activeScenarioIndex, comparisonSheet, scenarioNameSchema, scenarioSheetName, scenariosOf, scenariosSchema, scenarioTable, SCENARIO_COLUMN, withScenario, type Scenario, type ScenarioInput, scenarioInputCell } from "../scenarios";
+import { activeScenarioIndex, comparisonSheet, scenarioSheetName, scenariosOf, checkActiveScenario, scenarioFields, scenarioTable, SCENARIO_COLUMN, withScenario, type Scenario, type ScenarioInput, scenarioInputCell } from "../scenarios";
 import { addBlock, cellAddress, columnLetter, parseAddress, qualifyReferences, quoteSheet, type CellContent, type ChartPlan, type DefinedName, type RangeWrite, type SheetPlan, type ValidationPlan, type WorkbookPlan } from "../plan";
 
 /**
@@ -71,7 +71,7 @@ const economicsShape = {
     paidCac: z.number().nonnegative("the paid acquisition cost must be 0 or more"),
     timing: z.enum(["start", "end"]),
     /** The share each input moves in the sensitivity table (TornadoStep); default 0.1. */
-    tornadoStep: z.number().min(0.01, "the sensitivity step must be at least 0.01 (1%)").max(0.9, "the sensitivity step must be at most 0.9 (90%); 10% is 0.1").optional(),
+    tornadoStep: tornadoStepSchema,
     /** The two-way grid: one partner's flat commission rate × churn multiplier; a default when absent. */
     grid: partnerGridSchema.optional(),
 };
@@ -96,16 +96,11 @@ export type PartnerOverrides = z.infer<typeof partnerOverridesSchema>;
 export const partnerInputSchema = z
   .object({
     ...economicsShape,
-    /** Named scenarios: the first is the base (the inputs above), each later one overrides some inputs. */
-    scenarios: scenariosSchema(partnerOverridesSchema).optional(),
-    /** The scenario that drives the model sheet (ActiveScenario); the base when absent. */
-    activeScenario: scenarioNameSchema.optional(),
+    ...scenarioFields(partnerOverridesSchema),
   })
   .superRefine((input, ctx) => {
     const scenarios = scenariosOf(input);
-    if (input.activeScenario !== undefined && !scenarios.some((s) => s.name.toLowerCase() === input.activeScenario!.toLowerCase())) {
-      ctx.addIssue({ code: "custom", path: ["activeScenario"], message: `the active scenario ${input.activeScenario} is not one of the scenarios (${scenarios.map((s) => s.name).join(", ")})` });
-    }
+    checkActiveScenario(input, ctx);
     if (input.grid?.partner !== undefined && !input.partners.some((p) => p.name === input.grid!.partner)) {
       ctx.addIssue({ code: "custom", path: ["grid", "partner"], message: `the grid's partner ${input.grid.partner} is not one of the partners` });
     }
