@@ -291,8 +291,8 @@ export async function main(argv: string[], out: (line: string) => void = console
     }
     const settings = parsed.data;
     const fit = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
-    if (!fit.converged) throw new UsageError(`the sBG fit did not converge (${fit.reason})`);
     if (fit.degenerate) throw new UsageError(`the cohorts do not determine the sBG curve: ${fit.degenerate}; use more cohorts or more periods of each`);
+    if (!fit.converged) throw new UsageError(`the sBG fit did not converge (${fit.reason})`);
     const fittedOn = new Date().toISOString().slice(0, 10);
     // The fit's 90% band, written beside the point estimates (none for a fit without standard errors, or beyond double precision).
     const band = cohortFitBand(settings, fit);

@@ -25,10 +25,10 @@ export const SBG_REMEDY = "This happens with one small cohort, or cohorts that l
  * never a row of numbers.
  */
 export function fitTable<Name extends string>(fit: FitResult<Name>, names: readonly string[], details: boolean, remedy = FIT_REMEDY): (number | string)[][] {
+  if (fit.degenerate) throw notANumber(`the data do not determine the model: ${fit.degenerate}. ${remedy}`);
   if (!fit.converged) {
     throw notANumber(`the fit did not converge (${fit.reason} after ${fit.iterations} iterations; log-likelihood ${describeNumber(fit.logLikelihood)})`);
   }
-  if (fit.degenerate) throw notANumber(`the data do not determine the model: ${fit.degenerate}. ${remedy}`);
   const params = names.map((n) => fit.params[n as Name]);
   if (!details) return [params];
   const pad = (row: (number | string)[]) => [...row, ...new Array<string>(Math.max(0, names.length - row.length)).fill("")];

@@ -49,15 +49,19 @@ export const DIST = path.resolve(__dirname, "../../dist");
 /**
  * Loads the built dist/functions.js as Excel does: a script in a fresh context whose only
  * Office global is CustomFunctions. Returns the functions by the ids they registered.
+ * `prelude`, when given, runs in the context first (to take a global away, or watch one);
+ * `context` receives the context's global object.
  */
-export function loadBuiltFunctions(): Registered {
+export function loadBuiltFunctions(prelude?: string, context?: (sandbox: Record<string, unknown>) => void): Registered {
   const source = readFileSync(path.join(DIST, "functions.js"), "utf8");
   const registered: Registered = new Map();
   const sandbox: Record<string, unknown> = { CustomFunctions: customFunctionsStub(registered), console };
   sandbox.self = sandbox;
   sandbox.window = sandbox;
   vm.createContext(sandbox);
+  if (prelude) vm.runInContext(prelude, sandbox, { filename: "prelude.js" });
   vm.runInContext(source, sandbox, { filename: "functions.js" });
+  context?.(sandbox);
   return registered;
 }
 

@@ -172,7 +172,9 @@ export function fitMaximumLikelihood<Name extends string>(
     }
     standardErrors = standardErrorsFromInformation(information);
   } else if (result.converged) standardErrors = observedStandardErrors(timed, theta);
-  const degenerate = result.converged ? degeneracy(names, theta, standardErrors) : undefined;
+  // A search that stopped short with a parameter at an edge stopped because the likelihood
+  // rises that way without end (or too little to tell from rounding): that, not the stop, is the news.
+  const degenerate = result.converged ? degeneracy(names, theta, standardErrors) : atEdge(names, theta);
   return {
     degenerate,
     params: named(theta),
@@ -191,14 +193,21 @@ export const EDGE_LOG = 16;
 const FLAT_RATIO = 100;
 
 function degeneracy(names: readonly string[], theta: readonly number[], errors: readonly number[] | undefined): string | undefined {
-  for (let edge = 0; edge < theta.length; edge++) {
-    if (Math.abs(Math.log(theta[edge] as number)) > EDGE_LOG) return `${names[edge]} ran to ${theta[edge]! > 1 ? "infinity" : "zero"} (${theta[edge]!.toPrecision(3)})`;
-  }
+  const edge = atEdge(names, theta);
+  if (edge) return edge;
   if (!errors) return "the likelihood is flat along some direction (its curvature matrix is singular)";
   for (let flat = 0; flat < errors.length; flat++) {
     if ((errors[flat] as number) > FLAT_RATIO * (theta[flat] as number)) {
       return `the likelihood is flat in ${names[flat]} (standard error ${errors[flat]!.toPrecision(3)} for an estimate of ${theta[flat]!.toPrecision(3)})`;
     }
+  }
+  return undefined;
+}
+
+/** Which parameter, if any, has run to an edge (|ln θ| beyond EDGE_LOG), said as the messages say it. */
+function atEdge(names: readonly string[], theta: readonly number[]): string | undefined {
+  for (let edge = 0; edge < theta.length; edge++) {
+    if (Math.abs(Math.log(theta[edge] as number)) > EDGE_LOG) return `${names[edge]} ran to ${theta[edge]! > 1 ? "infinity" : "zero"} (${theta[edge]!.toPrecision(3)})`;
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { formatCount, describeNumber, invalidValue, notANumber } from "../errors
 import { positiveParams } from "../validate";
 import { checkDistinctRows, fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
 import { GammaRatios } from "../special/gammaRatios";
+import { workspace } from "../kernels";
 import { hyp2f1 } from "../special/hypergeometric";
 import { ChebyshevPanels } from "../special/chebyshev";
 import { customerMeans, distinctValues, groupedOrder, type CustomerSummary } from "./customers";
@@ -33,8 +34,10 @@ export const BGNBD_PARAMS = ["r", "alpha", "a", "b"] as const;
  * customers without repeat purchases (most of them, as a rule) cost nothing more per
  * evaluation. The repeat buyers are grouped by x, and a row only adds its share of a few
  * sums (of w ln(1 + e^Δ), w p, w p D, …) that the group then multiplies by its own r+x: a
- * row costs one exp, one log1p and a few additions, which matters most on the first fit
- * after a workbook opens, when the code still runs unoptimised.
+ * row costs one exp, one log1p and a few additions. Those sums, and ln(α+·) and 1/(α+·) of
+ * the distinct T and t_x, are the kernels' (src/core/kernels): WebAssembly where the runtime
+ * has it, which matters most on the first fit after a workbook opens, when the script still
+ * runs unoptimised.
  */
 export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly number[], withHessian?: boolean) => { value: number; gradient: number[]; hessian?: number[][] } {
   // Every customer's r ln α − (r+x) ln(α+T) comes from sums over the distinct T (of the weights w and of w·x).
@@ -54,9 +57,16 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
   const txs = distinctValues(data.recency);
   const nx = xs.values.length;
   const { start, order } = groupedOrder(xs.index, nx);
-  const weight = new Float64Array(data.rows); // in group order
-  const jT = new Int32Array(data.rows);
-  const jTx = new Int32Array(data.rows);
+  const nTx = txs.values.length;
+  // The arrays the kernels read and write: rows in group order, the distinct T and t_x, ln(α+·) and 1/(α+·) of each.
+  const ws = workspace(data.rows + 3 * nT + 3 * nTx + 11, 2 * data.rows);
+  const weight = ws.f64(data.rows);
+  const jT = ws.i32(data.rows);
+  const jTx = ws.i32(data.rows);
+  const tValues = ws.f64(nT);
+  tValues.set(ts.values);
+  const txValues = ws.f64(nTx);
+  txValues.set(txs.values);
   const groupWeight = new Float64Array(nx);
   for (let at = 0; at < data.rows; at++) {
     const i = order[at] as number;
@@ -67,12 +77,11 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
     groupWeight[k] = (groupWeight[k] as number) + (data.weight[i] as number);
   }
   const gammaRatios = new GammaRatios(xs.values, 3);
-  const logT = new Float64Array(nT);
-  const invT = new Float64Array(nT);
-  const logTx = new Float64Array(txs.values.length);
-  const invTx = new Float64Array(txs.values.length);
-  const rows: RepeatBuyers = { weight, jT, jTx, logT, invT, logTx, invTx };
-  const sums = new Float64Array(11);
+  const logT = ws.f64(nT);
+  const invT = ws.f64(nT);
+  const logTx = ws.f64(nTx);
+  const invTx = ws.f64(nTx);
+  const sums = ws.f64(11);
 
   return (params, withHessian) => {
     const [r, alpha, a, b] = params as [number, number, number, number];
@@ -98,12 +107,10 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
     let hAA = 0;
     let hAB = 0;
     let hBB = 0;
+    ws.shiftedLogs(tValues, nT, alpha, logT, invT);
     for (let j = 0; j < nT; j++) {
-      const age = alpha + (ts.values[j] as number);
-      const lT = Math.log(age);
-      const iT = 1 / age;
-      logT[j] = lT;
-      invT[j] = iT;
+      const lT = logT[j] as number;
+      const iT = invT[j] as number;
       const w = weightT[j] as number;
       const wrx = r * w + (weightXT[j] as number); // Σ w (r + x) over the customers of this T
       value -= wrx * lT;
@@ -114,11 +121,7 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
         haa += wrx * iT * iT;
       }
     }
-    for (let j = 0; j < txs.values.length; j++) {
-      const age = alpha + (txs.values[j] as number);
-      logTx[j] = Math.log(age);
-      invTx[j] = 1 / age;
-    }
+    ws.shiftedLogs(txValues, nTx, alpha, logTx, invTx);
     for (let k = 0; k < nx; k++) {
       const x = xs.values[k] as number;
       if (x === 0) continue; // no A2, no A4: their terms are all above
@@ -128,7 +131,7 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
       // sums of w ln(1 + e^Δ), w p, w p D, w p δ, w p (1/(α+t_x)² − 1/(α+T)²), and of w p(1−p) times 1, D, δ, D², D δ, δ².
       const logA4 = logAParam - Math.log(b + x - 1);
       const iB = 1 / (b + x - 1);
-      repeatBuyerSums(rows, start[k] as number, start[k + 1] as number, rx, logA4, sums);
+      ws.repeatBuyerSums(weight, jT, jTx, logT, invT, logTx, invTx, start[k] as number, start[k + 1] as number, rx, logA4, sums);
       const soft = sums[0] as number;
       const sP = sums[1] as number;
       const sPD = sums[2] as number;
@@ -173,77 +176,6 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
       ],
     };
   };
-}
-
-/** The repeat buyers' rows in group order, and ln(α+·) and 1/(α+·) of the distinct T and t_x at the parameters being evaluated. */
-interface RepeatBuyers {
-  weight: Float64Array;
-  jT: Int32Array;
-  jTx: Int32Array;
-  logT: Float64Array;
-  invT: Float64Array;
-  logTx: Float64Array;
-  invTx: Float64Array;
-}
-
-/**
- * The sums over rows from…end (one frequency x, rx = r + x) that the likelihood needs, into
- * `out`: of w ln(1 + e^Δ), w p, w p D, w p δ, and for the Hessian w p (1/(α+t_x)² − 1/(α+T)²)
- * and w p(1−p) times 1, D, δ, D², D δ, δ² (always: a fit by Newton's method asks for the
- * Hessian at every point, and a loop without a branch compiles sooner), where Δ = ln a − ln(b+x−1) − (r+x) D,
- * p = e^Δ/(1 + e^Δ), D = ln(α+t_x) − ln(α+T) and δ = 1/(α+t_x) − 1/(α+T). A function of its
- * own, small and called with the same types every time, so that the engine compiles it to
- * machine code early in the first fit instead of interpreting every row of every evaluation.
- */
-function repeatBuyerSums(rows: RepeatBuyers, from: number, end: number, rx: number, logA4: number, out: Float64Array): void {
-  const { weight, jT, jTx, logT, invT, logTx, invTx } = rows;
-  let soft = 0;
-  let sP = 0;
-  let sPD = 0;
-  let sPd = 0;
-  let sPd2 = 0;
-  let sQ = 0;
-  let sQD = 0;
-  let sQd = 0;
-  let sQDD = 0;
-  let sQDd = 0;
-  let sQdd = 0;
-  for (let at = from; at < end; at++) {
-    const wi = weight[at] as number;
-    const t = jT[at] as number;
-    const tx = jTx[at] as number;
-    const iT = invT[t] as number;
-    const iTx = invTx[tx] as number;
-    const D = (logTx[tx] as number) - (logT[t] as number);
-    const delta = logA4 - rx * D;
-    const e = Math.exp(-Math.abs(delta));
-    const p = delta >= 0 ? 1 / (1 + e) : e / (1 + e);
-    const wp = wi * p;
-    const d = iTx - iT;
-    const wpq = wp * (1 - p);
-    soft += wi * (Math.max(delta, 0) + Math.log1p(e));
-    sP += wp;
-    sPD += wp * D;
-    sPd += wp * d;
-    sPd2 += wp * (iTx * iTx - iT * iT);
-    sQ += wpq;
-    sQD += wpq * D;
-    sQd += wpq * d;
-    sQDD += wpq * D * D;
-    sQDd += wpq * D * d;
-    sQdd += wpq * d * d;
-  }
-  out[0] = soft;
-  out[1] = sP;
-  out[2] = sPD;
-  out[3] = sPd;
-  out[4] = sPd2;
-  out[5] = sQ;
-  out[6] = sQD;
-  out[7] = sQd;
-  out[8] = sQDD;
-  out[9] = sQDd;
-  out[10] = sQdd;
 }
 
 /** Fits BG/NBD by maximum likelihood. */

@@ -1,7 +1,7 @@
 import { formatCount, describeNumber, invalidValue, notANumber } from "../errors";
 import { positiveParams } from "../validate";
 import { fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
-import { digamma, logGamma, trigamma } from "../special/gamma";
+import { workspace } from "../kernels";
 import { distinctValues, groupedOrder } from "./customers";
 
 /**
@@ -72,8 +72,10 @@ export function spendData(input: SpendInput): SpendData {
  * Only ln B and 1/B depend on both the row and the parameters: the rows are grouped by x
  * once, each evaluation sums w ln B, w/B (and w/B²) over each group, and every other term
  * comes from sums made once (of w ln m, w x ln m, w x ln x) or from the groups' x. A row
- * then costs a log and a division, which matters most on the first fit after a workbook
- * opens, when the code still runs unoptimised.
+ * then costs a log and a division. Those sums, and ln Γ, ψ and ψ′ at px+q and px for each
+ * group, are the kernels' (src/core/kernels): WebAssembly where the runtime has it, which
+ * matters most on the first fit after a workbook opens, when the script still runs
+ * unoptimised.
  */
 export function gammaGammaLogLikelihood(data: SpendData) {
   return spendModel(data).logLikelihood;
@@ -94,8 +96,17 @@ function spendModel(data: SpendData) {
   const xs = distinctValues(data.x);
   const groups = xs.values.length;
   const { start, order } = groupedOrder(xs.index, groups);
-  const mx = new Float64Array(order.length); // m x, in group order
-  const weight = new Float64Array(order.length);
+  const n = order.length;
+  // The arrays the kernels read and write, and the gamma-family arguments: px+q and px per group, then q.
+  const arguments_ = 2 * groups + 1;
+  const ws = workspace(2 * n + 3 * groups + 4 * arguments_, groups + 1);
+  const mx = ws.f64(n); // m x, in group order
+  const weight = ws.f64(n);
+  const starts = ws.i32(groups + 1);
+  starts.set(start);
+  const sums = ws.f64(3 * groups); // per group Σ w ln B, Σ w/B, Σ w/B²
+  const args = ws.f64(arguments_);
+  const family = ws.f64(3 * arguments_); // ln Γ, ψ, ψ′ of each argument
   const groupWeight = new Float64Array(groups);
   const groupLog = new Float64Array(groups); // Σ w ln m
   const groupLog2 = new Float64Array(groups); // Σ w (ln m)²
@@ -127,44 +138,51 @@ function spendModel(data: SpendData) {
   }
   const total = data.customers;
   mean /= total;
-  const sums = new Float64Array(3);
   // Customers one to a row (no weights, or all 1): the rows' sums need no weights.
   let unit = true;
-  for (let i = 0; i < weight.length && unit; i++) unit = weight[i] === 1;
+  for (let i = 0; i < n && unit; i++) unit = weight[i] === 1;
+  const rowWeights = unit ? undefined : weight;
   const logLikelihood = (params: readonly number[], withHessian?: boolean) => {
     const [p, q, gamma] = params as [number, number, number];
+    for (let k = 0; k < groups; k++) {
+      const px = p * (xs.values[k] as number);
+      args[2 * k] = px + q;
+      args[2 * k + 1] = px;
+    }
+    args[2 * groups] = q;
+    ws.gammaFamily(args, arguments_, family);
+    ws.spendSums(mx, rowWeights, starts, groups, gamma, sums);
     const logGammaParam = Math.log(gamma);
-    let value = p * slopeP - constant + total * (q * logGammaParam - logGamma(q));
+    const ofQ = 6 * groups;
+    let value = p * slopeP - constant + total * (q * logGammaParam - (family[ofQ] as number));
     let dp = slopeP;
-    let dq = total * (logGammaParam - digamma(q));
+    let dq = total * (logGammaParam - (family[ofQ + 1] as number));
     let dg = (total * q) / gamma;
     let hpp = 0;
     let hpq = 0;
     let hpg = 0;
-    let hqq = withHessian ? -total * trigamma(q) : 0;
+    let hqq = withHessian ? -total * (family[ofQ + 2] as number) : 0;
     let hqg = total / gamma;
     let hgg = (-total * q) / (gamma * gamma);
     for (let k = 0; k < groups; k++) {
-      if (unit) unitSpendSums(mx, start[k] as number, start[k + 1] as number, gamma, sums);
-      else spendSums(mx, weight, start[k] as number, start[k + 1] as number, gamma, sums);
-      const lb = sums[0] as number;
-      const inv = sums[1] as number;
+      const lb = sums[3 * k] as number;
+      const inv = sums[3 * k + 1] as number;
       const x = xs.values[k] as number;
       const w = groupWeight[k] as number;
       const px = p * x;
-      const psiPxq = digamma(px + q);
-      value += w * (logGamma(px + q) - logGamma(px)) - (px + q) * lb;
-      dp += x * (w * (psiPxq - digamma(px)) - lb);
+      const psiPxq = family[6 * k + 1] as number;
+      value += w * ((family[6 * k] as number) - (family[6 * k + 3] as number)) - (px + q) * lb;
+      dp += x * (w * (psiPxq - (family[6 * k + 4] as number)) - lb);
       dq += w * psiPxq - lb;
       dg -= (px + q) * inv;
       if (withHessian) {
-        const tri = trigamma(px + q);
-        hpp += w * x * x * (tri - trigamma(px));
+        const tri = family[6 * k + 2] as number;
+        hpp += w * x * x * (tri - (family[6 * k + 5] as number));
         hpq += w * x * tri;
         hpg -= x * inv;
         hqq += w * tri;
         hqg -= inv;
-        hgg += (px + q) * (sums[2] as number);
+        hgg += (px + q) * (sums[3 * k + 2] as number);
       }
     }
     if (!withHessian) return { value, gradient: [dp, dq, dg] };
@@ -221,44 +239,6 @@ function spendStart(xs: Float64Array, groupWeight: Float64Array, groupLog: Float
     if (p > 1e-3 && p < 1e3 && q > 1e-3 && q < 1e3 && gamma > 0 && gamma < Number.POSITIVE_INFINITY) return [p, q, gamma];
   }
   return [1, 2, mean];
-}
-
-/**
- * Σ w ln B, Σ w/B and Σ w/B² over rows from…end, B = γ + m x, into `out`: all the work of an
- * evaluation that grows with the rows. A function of its own, small and called with the same
- * types every time, so that the engine compiles it to machine code early in the first fit.
- */
-function spendSums(mx: Float64Array, weight: Float64Array, from: number, end: number, gamma: number, out: Float64Array): void {
-  let lb = 0;
-  let inv = 0;
-  let inv2 = 0;
-  for (let i = from; i < end; i++) {
-    const b = gamma + (mx[i] as number);
-    const u = (weight[i] as number) / b;
-    lb += (weight[i] as number) * Math.log(b);
-    inv += u;
-    inv2 += u / b;
-  }
-  out[0] = lb;
-  out[1] = inv;
-  out[2] = inv2;
-}
-
-/** {@link spendSums} where every weight is 1. */
-function unitSpendSums(mx: Float64Array, from: number, end: number, gamma: number, out: Float64Array): void {
-  let lb = 0;
-  let inv = 0;
-  let inv2 = 0;
-  for (let i = from; i < end; i++) {
-    const b = gamma + (mx[i] as number);
-    const u = 1 / b;
-    lb += Math.log(b);
-    inv += u;
-    inv2 += u * u;
-  }
-  out[0] = lb;
-  out[1] = inv;
-  out[2] = inv2;
 }
 
 export function fitGammaGamma(input: SpendInput, limits: FitLimits = {}): FitResult<(typeof GAMMA_GAMMA_PARAMS)[number]> {

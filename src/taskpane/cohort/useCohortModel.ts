@@ -275,8 +275,8 @@ export async function buildCohortModel(
     if (assumptions) fit = { ...assumedParams(assumptions.curve), logLikelihood: undefined, fittedOn: `assumptions, ${today}` };
     else {
       const fitted = fitShiftedBetaGeometric(settings.cohorts.map((c) => ({ size: c.customers, survivors: c.survivors })));
-      if (!fitted.converged) throw new Error(`The sBG fit did not converge (${fitted.reason}).`);
       if (fitted.degenerate) throw new Error(`The cohorts do not determine the sBG curve: ${fitted.degenerate}. Use more cohorts or more periods of each, or build from assumptions.`);
+      if (!fitted.converged) throw new Error(`The sBG fit did not converge (${fitted.reason}).`);
       // The band beside the results is the active scenario's, as the model sheet shows it.
       const scenarios = scenariosOf<CohortOverrides>(settings);
       fit = { alpha: fitted.params.alpha, beta: fitted.params.beta, logLikelihood: fitted.logLikelihood, fittedOn: today, band: cohortFitBand(withScenario(settings, scenarios[activeScenarioIndex(scenarios, settings.activeScenario)]), fitted) };

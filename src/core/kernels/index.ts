@@ -1,0 +1,109 @@
+/**
+ * The likelihoods' inner loops (kernels.wat), compiled once to WebAssembly where the engine
+ * has it, and otherwise their twins in script (scriptKernels.ts), which give the same bits.
+ *
+ * Why: a workbook's first fit runs before the engine has compiled the script to machine
+ * code, so every row of every evaluation is interpreted and every intermediate double
+ * allocated; WebAssembly runs at machine speed from its first call. A model asks for a
+ * {@link Workspace} sized for its arrays, takes its arrays from it, and calls the kernels on
+ * them: in WebAssembly the arrays are views of the instance's memory (one instance per
+ * workspace, so no fit shares memory with another), otherwise ordinary typed arrays.
+ */
+import { KERNEL_WASM } from "./wasmBytes";
+import * as script from "./scriptKernels";
+
+export interface Workspace {
+  /** "wasm" or "script": which kernels this workspace runs. */
+  readonly engine: "wasm" | "script";
+  /** A new array of n doubles (zeros) from the workspace. */
+  f64(n: number): Float64Array;
+  /** A new array of n 32-bit integers (zeros) from the workspace. */
+  i32(n: number): Int32Array;
+  spendSums: typeof script.spendSums;
+  gammaFamily: typeof script.gammaFamily;
+  shiftedLogs: typeof script.shiftedLogs;
+  repeatBuyerSums: typeof script.repeatBuyerSums;
+}
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  spendSums(mx: number, weight: number, start: number, groups: number, gamma: number, out: number): void;
+  gammaFamily(args: number, n: number, out: number): void;
+  shiftedLogs(values: number, n: number, shift: number, logs: number, invs: number): void;
+  repeatBuyerSums(weight: number, jT: number, jTx: number, logT: number, invT: number, logTx: number, invTx: number, from: number, end: number, rx: number, logA4: number, out: number): void;
+}
+
+let mode: "auto" | "script" = "auto";
+/** The compiled module: undefined until first asked for, null where it cannot be made. */
+let compiled: WebAssembly.Module | null | undefined;
+
+/** "script" runs every workspace on the script kernels (for tests, and to compare); "auto" uses WebAssembly where it can. */
+export function setKernelMode(next: "auto" | "script"): void {
+  mode = next;
+}
+
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = typeof WebAssembly === "object" ? new WebAssembly.Module(new Uint8Array(KERNEL_WASM)) : null;
+    } catch {
+      compiled = null; // no WebAssembly here, or a policy that forbids compiling it
+    }
+  }
+  return compiled;
+}
+
+/** A workspace for arrays of `doubles` doubles and `ints` integers in all. */
+export function workspace(doubles: number, ints: number): Workspace {
+  const module = mode === "auto" ? kernelModule() : null;
+  if (module) {
+    const made = wasmWorkspace(module, doubles, ints);
+    if (made) return made;
+  }
+  return {
+    engine: "script",
+    f64: (n) => new Float64Array(n),
+    i32: (n) => new Int32Array(n),
+    spendSums: script.spendSums,
+    gammaFamily: script.gammaFamily,
+    shiftedLogs: script.shiftedLogs,
+    repeatBuyerSums: script.repeatBuyerSums,
+  };
+}
+
+const PAGE = 65536;
+
+function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number): Workspace | undefined {
+  const bytes = 8 * doubles + 4 * ints;
+  let exports: KernelExports;
+  try {
+    exports = new WebAssembly.Instance(module).exports as unknown as KernelExports;
+    const pages = Math.ceil(bytes / PAGE) - exports.memory.buffer.byteLength / PAGE;
+    if (pages > 0) exports.memory.grow(pages);
+  } catch {
+    return undefined; // too large for this engine's memory: the script kernels need no more than the arrays
+  }
+  const buffer = exports.memory.buffer; // final: the memory never grows again, so the views stay valid
+  let nextDouble = 0; // doubles from the start of memory, then integers
+  let nextInt = 2 * doubles;
+  return {
+    engine: "wasm",
+    f64(n) {
+      if (nextDouble + n > doubles) throw new RangeError("workspace: more doubles asked for than it was made for");
+      const view = new Float64Array(buffer, 8 * nextDouble, n);
+      nextDouble += n;
+      return view;
+    },
+    i32(n) {
+      if (nextInt + n > 2 * doubles + ints) throw new RangeError("workspace: more integers asked for than it was made for");
+      const view = new Int32Array(buffer, 4 * nextInt, n);
+      nextInt += n;
+      return view;
+    },
+    spendSums: (mx, weight, start, groups, gamma, out) => exports.spendSums(mx.byteOffset, weight ? weight.byteOffset : -1, start.byteOffset, groups, gamma, out.byteOffset),
+    gammaFamily: (args, n, out) => exports.gammaFamily(args.byteOffset, n, out.byteOffset),
+    shiftedLogs: (values, n, shift, logs, invs) => exports.shiftedLogs(values.byteOffset, n, shift, logs.byteOffset, invs.byteOffset),
+    repeatBuyerSums: (weight, jT, jTx, logT, invT, logTx, invTx, from, end, rx, logA4, out) =>
+      exports.repeatBuyerSums(weight.byteOffset, jT.byteOffset, jTx.byteOffset, logT.byteOffset, invT.byteOffset, logTx.byteOffset, invTx.byteOffset, from, end, rx, logA4, out.byteOffset),
+  };
+}

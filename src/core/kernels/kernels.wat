@@ -1,0 +1,263 @@
+;; The inner loops of the Gamma-Gamma and BG/NBD likelihoods, as WebAssembly.
+;;
+;; A first fit runs in an engine that has not yet compiled the script to machine code: each
+;; row of each evaluation is interpreted, and every intermediate double is a fresh heap
+;; object. These loops, compiled here ahead of time, run at machine speed from the first
+;; call and allocate nothing. src/core/kernels/scriptKernels.ts computes the same things in
+;; the same order of operations and is used where WebAssembly is not available. It takes
+;; Math.log, Math.exp and Math.log1p where this module has its own ($log, $exp, $log1p below:
+;; importing the script's would cost a compiled wrapper at the first fit), so the two agree to
+;; about an ulp, not to the bit. The bytes in wasmBytes.ts are this file assembled by
+;; `npm run kernels` (scripts/assembleKernels.mjs); a test checks that they match.
+;;
+;; Arrays are passed as byte offsets into the module's memory: f64 arrays 8-byte aligned,
+;; i32 arrays 4-byte aligned.
+(module
+  (memory (export "memory") 1)
+
+  ;; ln x, exact to about an ulp (test/core/kernels.test.ts measures it against Math.log):
+  ;; x = 2^k m with m in (√½, √2], f = m − 1, s = f/(2+f), and ln m = 2 atanh s = f − s (f − R)
+  ;; with R = Σ 2 s^(2j)/(2j+1) to j = 10 (|s| < 0.172, so the next term is below 1e-18 of f).
+  ;; k ln 2 is added as k·ln2_hi (exact) + k·ln2_lo. NaN and x < 0: NaN; 0: −∞; +∞: +∞.
+  (func $log (export "log") (param $x f64) (result f64)
+    (local $bits i64) (local $k i32) (local $m f64) (local $f f64) (local $s f64) (local $z f64) (local $dk f64)
+    (if (i32.eqz (f64.gt (local.get $x) (f64.const 0)))
+      (then (return (if (result f64) (f64.eq (local.get $x) (f64.const 0)) (then (f64.const -inf)) (else (f64.const nan))))))
+    (if (f64.eq (local.get $x) (f64.const inf)) (then (return (local.get $x))))
+    (local.set $k (i32.const -1023))
+    (if (f64.lt (local.get $x) (f64.const 0x1p-1022)) ;; subnormal: scale into the normal range first
+      (then
+        (local.set $x (f64.mul (local.get $x) (f64.const 0x1p54)))
+        (local.set $k (i32.const -1077))))
+    (local.set $bits (i64.reinterpret_f64 (local.get $x)))
+    (local.set $k (i32.add (local.get $k) (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 52)))))
+    (local.set $bits (i64.and (local.get $bits) (i64.const 0x000fffffffffffff)))
+    (if (i64.gt_u (local.get $bits) (i64.const 0x6a09e667f3bcd)) ;; m > √2: halve it
+      (then
+        (local.set $m (f64.reinterpret_i64 (i64.or (local.get $bits) (i64.const 0x3fe0000000000000))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1))))
+      (else (local.set $m (f64.reinterpret_i64 (i64.or (local.get $bits) (i64.const 0x3ff0000000000000))))))
+    (local.set $f (f64.sub (local.get $m) (f64.const 1)))
+    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
+    (local.set $z (f64.mul (local.get $s) (local.get $s)))
+    (local.set $dk (f64.convert_i32_s (local.get $k)))
+    (f64.add
+      (f64.mul (local.get $dk) (f64.const 0.6931467056274414))
+      (f64.sub (local.get $f)
+        (f64.sub
+          (f64.mul (local.get $s) (f64.sub (local.get $f) (f64.mul (local.get $z) (f64.add (f64.const 0.6666666666666666) (f64.mul (local.get $z) (f64.add (f64.const 0.4) (f64.mul (local.get $z) (f64.add (f64.const 0.2857142857142857) (f64.mul (local.get $z) (f64.add (f64.const 0.2222222222222222) (f64.mul (local.get $z) (f64.add (f64.const 0.18181818181818182) (f64.mul (local.get $z) (f64.add (f64.const 0.15384615384615385) (f64.mul (local.get $z) (f64.add (f64.const 0.13333333333333333) (f64.mul (local.get $z) (f64.add (f64.const 0.11764705882352941) (f64.mul (local.get $z) (f64.add (f64.const 0.10526315789473684) (f64.mul (local.get $z) (f64.const 0.09523809523809523))))))))))))))))))))))
+          (f64.mul (local.get $dk) (f64.const 4.7493250390316726e-07))))))
+
+  ;; e^x, exact to about an ulp: x = k ln 2 + r with |r| ≤ ½ ln 2 (r from ln2_hi and ln2_lo as in
+  ;; $log), e^r by its Taylor series to r¹⁴/14! (next term below 4e-18), times 2^k in one or two
+  ;; exact steps. NaN: NaN; above ln(max double): +∞; below ln(least subnormal) − ½ ln 2: 0.
+  (func $exp (export "exp") (param $x f64) (result f64)
+    (local $k i32) (local $dk f64) (local $r f64) (local $y f64)
+    (if (f64.ne (local.get $x) (local.get $x)) (then (return (local.get $x))))
+    (if (f64.gt (local.get $x) (f64.const 709.782712893384)) (then (return (f64.const inf))))
+    (if (f64.lt (local.get $x) (f64.const -745.1332191019412)) (then (return (f64.const 0))))
+    (local.set $dk (f64.nearest (f64.mul (local.get $x) (f64.const 1.4426950408889634))))
+    (local.set $k (i32.trunc_f64_s (local.get $dk)))
+    (local.set $r (f64.sub (f64.sub (local.get $x) (f64.mul (local.get $dk) (f64.const 0.6931467056274414))) (f64.mul (local.get $dk) (f64.const 4.7493250390316726e-07))))
+    (local.set $y (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 1.0)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.5)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.3333333333333333)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.25)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.2)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.16666666666666666)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.14285714285714285)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.125)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.1111111111111111)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.1)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.09090909090909091)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.08333333333333333)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.07692307692307693)) (f64.add (f64.const 1) (f64.mul (f64.mul (local.get $r) (f64.const 0.07142857142857142)) (f64.const 1))))))))))))))))))))))))))))))
+    (if (i32.lt_s (local.get $k) (i32.const -1021))
+      (then (return (f64.mul
+        (f64.mul (local.get $y) (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $k) (i32.const 2023))) (i64.const 52))))
+        (f64.const 0x1p-1000)))))
+    (if (i32.gt_s (local.get $k) (i32.const 1023))
+      (then (return (f64.mul
+        (f64.mul (local.get $y) (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $k) (i32.const 1022))) (i64.const 52))))
+        (f64.const 2)))))
+    (f64.mul (local.get $y) (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $k) (i32.const 1023))) (i64.const 52)))))
+
+  ;; ln(1 + x) for x ≥ 0 to a few ulps: with u = 1 + x rounded, ln u · x/(u − 1) corrects the
+  ;; rounding of u (Goldberg 1991, "What every computer scientist should know about
+  ;; floating-point arithmetic", theorem 4); x when u rounds to 1.
+  (func $log1p (export "log1p") (param $x f64) (result f64)
+    (local $u f64)
+    (local.set $u (f64.add (f64.const 1) (local.get $x)))
+    (if (result f64) (f64.eq (local.get $u) (f64.const 1))
+      (then (local.get $x))
+      (else (f64.div (f64.mul (call $log (local.get $u)) (local.get $x)) (f64.sub (local.get $u) (f64.const 1))))))
+
+  ;; Gamma-Gamma: for each group k of rows start[k] … start[k+1] − 1, with b = gamma + mx[i],
+  ;; out[3k] = Σ w ln b, out[3k+1] = Σ w/b, out[3k+2] = Σ w/b². With weight < 0 every w is 1
+  ;; (then u = 1/b and the last sum adds u·u; otherwise u = w/b and it adds u/b).
+  (func (export "spendSums") (param $mx i32) (param $weight i32) (param $start i32) (param $groups i32) (param $gamma f64) (param $out i32)
+    (local $k i32) (local $i i32) (local $end i32) (local $at i32)
+    (local $lb f64) (local $inv f64) (local $inv2 f64) (local $b f64) (local $u f64) (local $w f64)
+    (block $groupsDone
+      (loop $group
+        (br_if $groupsDone (i32.ge_s (local.get $k) (local.get $groups)))
+        (local.set $i (i32.load (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $end (i32.load offset=4 (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $lb (f64.const 0))
+        (local.set $inv (f64.const 0))
+        (local.set $inv2 (f64.const 0))
+        (block $rowsDone
+          (loop $row
+            (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $end)))
+            (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+            (local.set $b (f64.add (local.get $gamma) (f64.load (i32.add (local.get $mx) (local.get $at)))))
+            (if (i32.lt_s (local.get $weight) (i32.const 0))
+              (then
+                (local.set $u (f64.div (f64.const 1) (local.get $b)))
+                (local.set $lb (f64.add (local.get $lb) (call $log (local.get $b))))
+                (local.set $inv (f64.add (local.get $inv) (local.get $u)))
+                (local.set $inv2 (f64.add (local.get $inv2) (f64.mul (local.get $u) (local.get $u)))))
+              (else
+                (local.set $w (f64.load (i32.add (local.get $weight) (local.get $at))))
+                (local.set $u (f64.div (local.get $w) (local.get $b)))
+                (local.set $lb (f64.add (local.get $lb) (f64.mul (local.get $w) (call $log (local.get $b)))))
+                (local.set $inv (f64.add (local.get $inv) (local.get $u)))
+                (local.set $inv2 (f64.add (local.get $inv2) (f64.div (local.get $u) (local.get $b))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $row)))
+        (local.set $at (i32.add (local.get $out) (i32.mul (local.get $k) (i32.const 24))))
+        (f64.store (local.get $at) (local.get $lb))
+        (f64.store offset=8 (local.get $at) (local.get $inv))
+        (f64.store offset=16 (local.get $at) (local.get $inv2))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $group))))
+
+  ;; For each of n arguments x > 0: out[3i] = ln Γ(x), out[3i+1] = ψ(x), out[3i+2] = ψ′(x).
+  ;; The recurrences Γ(x+1) = x Γ(x), ψ(x+1) = ψ(x) + 1/x and ψ′(x+1) = ψ′(x) − 1/x² carry x
+  ;; to y ≥ 10, where Stirling's series and its derivatives to B₁₄ (Abramowitz & Stegun 6.1.40,
+  ;; 6.3.18, 6.4.12) leave a next term below 1e-16 of the value. Not x > 0: three NaN.
+  (func (export "gammaFamily") (param $args i32) (param $n i32) (param $out i32)
+    (local $i i32) (local $at i32) (local $x f64) (local $y f64) (local $prod f64) (local $s1 f64) (local $s2 f64) (local $z f64) (local $ly f64) (local $s f64)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $x (f64.load (i32.add (local.get $args) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $at (i32.add (local.get $out) (i32.mul (local.get $i) (i32.const 24))))
+        (if (f64.gt (local.get $x) (f64.const 0))
+          (then
+            (local.set $y (local.get $x))
+            (local.set $prod (f64.const 1))
+            (local.set $s1 (f64.const 0))
+            (local.set $s2 (f64.const 0))
+            (block $shifted
+              (loop $shift
+                (br_if $shifted (i32.eqz (f64.lt (local.get $y) (f64.const 10))))
+                (local.set $prod (f64.mul (local.get $prod) (local.get $y)))
+                (local.set $s1 (f64.add (local.get $s1) (f64.div (f64.const 1) (local.get $y))))
+                (local.set $s2 (f64.add (local.get $s2) (f64.div (f64.const 1) (f64.mul (local.get $y) (local.get $y)))))
+                (local.set $y (f64.add (local.get $y) (f64.const 1)))
+                (br $shift)))
+            (local.set $z (f64.div (f64.const 1) (f64.mul (local.get $y) (local.get $y))))
+            (local.set $ly (call $log (local.get $y)))
+            ;; ln Γ(x) = (y − ½) ln y − y + ln √(2π) + series/y − ln(x (x+1) … (y−1))
+            (local.set $s (f64.const 0.00641025641025641))
+            (local.set $s (f64.add (f64.const -0.0019175269175269176) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const 0.0008417508417508417) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const -0.0005952380952380953) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const 0.0007936507936507937) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const -0.002777777777777778) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const 0.08333333333333333) (f64.mul (local.get $z) (local.get $s))))
+            (f64.store (local.get $at)
+              (f64.sub
+                (f64.add
+                  (f64.add (f64.sub (f64.mul (f64.sub (local.get $y) (f64.const 0.5)) (local.get $ly)) (local.get $y)) (f64.const 0.9189385332046727))
+                  (f64.div (local.get $s) (local.get $y)))
+                (call $log (local.get $prod))))
+            ;; ψ(x) = ln y − 1/(2y) − z·series − Σ 1/(x+j)
+            (local.set $s (f64.const 0.08333333333333333))
+            (local.set $s (f64.add (f64.const -0.021092796092796094) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const 0.007575757575757576) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const -0.004166666666666667) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const 0.003968253968253968) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const -0.008333333333333333) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const 0.08333333333333333) (f64.mul (local.get $z) (local.get $s))))
+            (f64.store offset=8 (local.get $at)
+              (f64.sub
+                (f64.sub (f64.sub (local.get $ly) (f64.div (f64.const 0.5) (local.get $y))) (f64.mul (local.get $z) (local.get $s)))
+                (local.get $s1)))
+            ;; ψ′(x) = Σ 1/(x+j)² + (1 + (½ + series/y)/y)/y, as src/core/special/gamma.ts's trigamma
+            (local.set $s (f64.const 1.1666666666666667))
+            (local.set $s (f64.add (f64.const -0.2531135531135531) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const 0.07575757575757576) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const -0.03333333333333333) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const 0.023809523809523808) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const -0.03333333333333333) (f64.mul (local.get $z) (local.get $s))))
+            (local.set $s (f64.add (f64.const 0.16666666666666666) (f64.mul (local.get $z) (local.get $s))))
+            (f64.store offset=16 (local.get $at)
+              (f64.add (local.get $s2)
+                (f64.div
+                  (f64.add (f64.const 1) (f64.div (f64.add (f64.const 0.5) (f64.div (local.get $s) (local.get $y))) (local.get $y)))
+                  (local.get $y)))))
+          (else
+            (f64.store (local.get $at) (f64.const nan))
+            (f64.store offset=8 (local.get $at) (f64.const nan))
+            (f64.store offset=16 (local.get $at) (f64.const nan))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; logs[j] = ln(shift + values[j]), invs[j] = 1/(shift + values[j]) for j < n.
+  (func (export "shiftedLogs") (param $values i32) (param $n i32) (param $shift f64) (param $logs i32) (param $invs i32)
+    (local $j i32) (local $at i32) (local $age f64)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $at (i32.shl (local.get $j) (i32.const 3)))
+        (local.set $age (f64.add (local.get $shift) (f64.load (i32.add (local.get $values) (local.get $at)))))
+        (f64.store (i32.add (local.get $logs) (local.get $at)) (call $log (local.get $age)))
+        (f64.store (i32.add (local.get $invs) (local.get $at)) (f64.div (f64.const 1) (local.get $age)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $next))))
+
+  ;; BG/NBD: the sums over the repeat buyers' rows from … end − 1 of one frequency (rx = r + x)
+  ;; that src/core/purchase/bgnbd.ts describes, into out[0 … 10].
+  (func (export "repeatBuyerSums")
+    (param $weight i32) (param $jT i32) (param $jTx i32) (param $logT i32) (param $invT i32) (param $logTx i32) (param $invTx i32)
+    (param $from i32) (param $end i32) (param $rx f64) (param $logA4 f64) (param $out i32)
+    (local $at i32) (local $t i32) (local $tx i32)
+    (local $wi f64) (local $iT f64) (local $iTx f64) (local $D f64) (local $delta f64) (local $e f64) (local $p f64)
+    (local $wp f64) (local $d f64) (local $wpq f64)
+    (local $soft f64) (local $sP f64) (local $sPD f64) (local $sPd f64) (local $sPd2 f64)
+    (local $sQ f64) (local $sQD f64) (local $sQd f64) (local $sQDD f64) (local $sQDd f64) (local $sQdd f64)
+    (local.set $at (local.get $from))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $at) (local.get $end)))
+        (local.set $wi (f64.load (i32.add (local.get $weight) (i32.shl (local.get $at) (i32.const 3)))))
+        (local.set $t (i32.shl (i32.load (i32.add (local.get $jT) (i32.shl (local.get $at) (i32.const 2)))) (i32.const 3)))
+        (local.set $tx (i32.shl (i32.load (i32.add (local.get $jTx) (i32.shl (local.get $at) (i32.const 2)))) (i32.const 3)))
+        (local.set $iT (f64.load (i32.add (local.get $invT) (local.get $t))))
+        (local.set $iTx (f64.load (i32.add (local.get $invTx) (local.get $tx))))
+        (local.set $D (f64.sub (f64.load (i32.add (local.get $logTx) (local.get $tx))) (f64.load (i32.add (local.get $logT) (local.get $t)))))
+        (local.set $delta (f64.sub (local.get $logA4) (f64.mul (local.get $rx) (local.get $D))))
+        (local.set $e (call $exp (f64.neg (f64.abs (local.get $delta)))))
+        (local.set $p
+          (if (result f64) (f64.ge (local.get $delta) (f64.const 0))
+            (then (f64.div (f64.const 1) (f64.add (f64.const 1) (local.get $e))))
+            (else (f64.div (local.get $e) (f64.add (f64.const 1) (local.get $e))))))
+        (local.set $wp (f64.mul (local.get $wi) (local.get $p)))
+        (local.set $d (f64.sub (local.get $iTx) (local.get $iT)))
+        (local.set $wpq (f64.mul (local.get $wp) (f64.sub (f64.const 1) (local.get $p))))
+        (local.set $soft (f64.add (local.get $soft) (f64.mul (local.get $wi) (f64.add (f64.max (local.get $delta) (f64.const 0)) (call $log1p (local.get $e))))))
+        (local.set $sP (f64.add (local.get $sP) (local.get $wp)))
+        (local.set $sPD (f64.add (local.get $sPD) (f64.mul (local.get $wp) (local.get $D))))
+        (local.set $sPd (f64.add (local.get $sPd) (f64.mul (local.get $wp) (local.get $d))))
+        (local.set $sPd2 (f64.add (local.get $sPd2) (f64.mul (local.get $wp)
+          (f64.sub (f64.mul (local.get $iTx) (local.get $iTx)) (f64.mul (local.get $iT) (local.get $iT))))))
+        (local.set $sQ (f64.add (local.get $sQ) (local.get $wpq)))
+        (local.set $sQD (f64.add (local.get $sQD) (f64.mul (local.get $wpq) (local.get $D))))
+        (local.set $sQd (f64.add (local.get $sQd) (f64.mul (local.get $wpq) (local.get $d))))
+        (local.set $sQDD (f64.add (local.get $sQDD) (f64.mul (f64.mul (local.get $wpq) (local.get $D)) (local.get $D))))
+        (local.set $sQDd (f64.add (local.get $sQDd) (f64.mul (f64.mul (local.get $wpq) (local.get $D)) (local.get $d))))
+        (local.set $sQdd (f64.add (local.get $sQdd) (f64.mul (f64.mul (local.get $wpq) (local.get $d)) (local.get $d))))
+        (local.set $at (i32.add (local.get $at) (i32.const 1)))
+        (br $next)))
+    (f64.store (local.get $out) (local.get $soft))
+    (f64.store offset=8 (local.get $out) (local.get $sP))
+    (f64.store offset=16 (local.get $out) (local.get $sPD))
+    (f64.store offset=24 (local.get $out) (local.get $sPd))
+    (f64.store offset=32 (local.get $out) (local.get $sPd2))
+    (f64.store offset=40 (local.get $out) (local.get $sQ))
+    (f64.store offset=48 (local.get $out) (local.get $sQD))
+    (f64.store offset=56 (local.get $out) (local.get $sQd))
+    (f64.store offset=64 (local.get $out) (local.get $sQDD))
+    (f64.store offset=72 (local.get $out) (local.get $sQDd))
+    (f64.store offset=80 (local.get $out) (local.get $sQdd)))
+)

@@ -1,0 +1,152 @@
+/**
+ * The kernels of kernels.wat in script, for engines without WebAssembly (or where its module
+ * cannot be made). Each computes what its WebAssembly twin computes, in the same order of
+ * operations and with the same Math.log, Math.exp and Math.log1p, so both give the same bits
+ * (test/core/kernels.test.ts holds them to that). Arrays are ordinary typed arrays here.
+ */
+
+/** Gamma-Gamma: per group k of rows start[k]…start[k+1]−1, Σ w ln b, Σ w/b, Σ w/b² (b = γ + mx) into out[3k…3k+2]; no weights: every w is 1. */
+export function spendSums(mx: Float64Array, weight: Float64Array | undefined, start: Int32Array, groups: number, gamma: number, out: Float64Array): void {
+  for (let k = 0; k < groups; k++) {
+    let lb = 0;
+    let inv = 0;
+    let inv2 = 0;
+    const end = start[k + 1] as number;
+    if (weight === undefined) {
+      for (let i = start[k] as number; i < end; i++) {
+        const b = gamma + (mx[i] as number);
+        const u = 1 / b;
+        lb += Math.log(b);
+        inv += u;
+        inv2 += u * u;
+      }
+    } else {
+      for (let i = start[k] as number; i < end; i++) {
+        const b = gamma + (mx[i] as number);
+        const w = weight[i] as number;
+        const u = w / b;
+        lb += w * Math.log(b);
+        inv += u;
+        inv2 += u / b;
+      }
+    }
+    out[3 * k] = lb;
+    out[3 * k + 1] = inv;
+    out[3 * k + 2] = inv2;
+  }
+}
+
+/**
+ * ln Γ(x), ψ(x) and ψ′(x) of each of n arguments into out[3i…3i+2]; NaN for an argument not
+ * above 0. The recurrences carry x to y ≥ 10, where Stirling's series and its derivatives to
+ * B₁₄ (Abramowitz & Stegun 6.1.40, 6.3.18, 6.4.12) leave a next term below 1e-16 of the value.
+ * ln Γ is exact to about 1e-15 absolute (so near its zeros at 1 and 2, not relative: a
+ * likelihood sums it, and needs no more); ψ likewise; ψ′ to a few ulps.
+ */
+export function gammaFamily(args: Float64Array, n: number, out: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const x = args[i] as number;
+    if (!(x > 0)) {
+      out[3 * i] = Number.NaN;
+      out[3 * i + 1] = Number.NaN;
+      out[3 * i + 2] = Number.NaN;
+      continue;
+    }
+    let y = x;
+    let prod = 1;
+    let s1 = 0;
+    let s2 = 0;
+    while (y < 10) {
+      prod *= y;
+      s1 += 1 / y;
+      s2 += 1 / (y * y);
+      y += 1;
+    }
+    const z = 1 / (y * y);
+    const ly = Math.log(y);
+    const lg = 1 / 12 + z * (-1 / 360 + z * (1 / 1260 + z * (-1 / 1680 + z * (1 / 1188 + z * (-691 / 360360 + z * (1 / 156))))));
+    out[3 * i] = (y - 0.5) * ly - y + 0.9189385332046727 + lg / y - Math.log(prod);
+    const dg = 1 / 12 + z * (-1 / 120 + z * (1 / 252 + z * (-1 / 240 + z * (1 / 132 + z * (-691 / 32760 + z * (1 / 12))))));
+    out[3 * i + 1] = ly - 0.5 / y - z * dg - s1;
+    const tg = 1 / 6 + z * (-1 / 30 + z * (1 / 42 + z * (-1 / 30 + z * (5 / 66 + z * (-691 / 2730 + z * (7 / 6))))));
+    out[3 * i + 2] = s2 + (1 + (0.5 + tg / y) / y) / y;
+  }
+}
+
+/** logs[j] = ln(shift + values[j]) and invs[j] = 1/(shift + values[j]) for j < n. */
+export function shiftedLogs(values: Float64Array, n: number, shift: number, logs: Float64Array, invs: Float64Array): void {
+  for (let j = 0; j < n; j++) {
+    const age = shift + (values[j] as number);
+    logs[j] = Math.log(age);
+    invs[j] = 1 / age;
+  }
+}
+
+/**
+ * BG/NBD: the sums over the repeat buyers' rows from…end−1 of one frequency (rx = r + x) that
+ * src/core/purchase/bgnbd.ts describes, into out[0…10]: of w ln(1 + e^Δ), w p, w p D, w p δ,
+ * w p (1/(α+t_x)² − 1/(α+T)²), and w p(1−p) times 1, D, δ, D², D δ, δ², where
+ * Δ = logA4 − rx D, p = e^Δ/(1 + e^Δ), D = ln(α+t_x) − ln(α+T), δ = 1/(α+t_x) − 1/(α+T).
+ */
+export function repeatBuyerSums(
+  weight: Float64Array,
+  jT: Int32Array,
+  jTx: Int32Array,
+  logT: Float64Array,
+  invT: Float64Array,
+  logTx: Float64Array,
+  invTx: Float64Array,
+  from: number,
+  end: number,
+  rx: number,
+  logA4: number,
+  out: Float64Array,
+): void {
+  let soft = 0;
+  let sP = 0;
+  let sPD = 0;
+  let sPd = 0;
+  let sPd2 = 0;
+  let sQ = 0;
+  let sQD = 0;
+  let sQd = 0;
+  let sQDD = 0;
+  let sQDd = 0;
+  let sQdd = 0;
+  for (let at = from; at < end; at++) {
+    const wi = weight[at] as number;
+    const t = jT[at] as number;
+    const tx = jTx[at] as number;
+    const iT = invT[t] as number;
+    const iTx = invTx[tx] as number;
+    const D = (logTx[tx] as number) - (logT[t] as number);
+    const delta = logA4 - rx * D;
+    const e = Math.exp(-Math.abs(delta));
+    const p = delta >= 0 ? 1 / (1 + e) : e / (1 + e);
+    const wp = wi * p;
+    const d = iTx - iT;
+    const wpq = wp * (1 - p);
+    soft += wi * (Math.max(delta, 0) + Math.log1p(e));
+    sP += wp;
+    sPD += wp * D;
+    sPd += wp * d;
+    sPd2 += wp * (iTx * iTx - iT * iT);
+    sQ += wpq;
+    sQD += wpq * D;
+    sQd += wpq * d;
+    sQDD += wpq * D * D;
+    sQDd += wpq * D * d;
+    sQdd += wpq * d * d;
+  }
+  out[0] = soft;
+  out[1] = sP;
+  out[2] = sPD;
+  out[3] = sPd;
+  out[4] = sPd2;
+  out[5] = sQ;
+  out[6] = sQD;
+  out[7] = sQd;
+  out[8] = sQDD;
+  out[9] = sQDd;
+  out[10] = sQdd;
+}

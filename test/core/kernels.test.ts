@@ -1,0 +1,233 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import digammaStdlib from "@stdlib/math-base-special-digamma";
+import gammalnStdlib from "@stdlib/math-base-special-gammaln";
+import { setKernelMode, workspace, type Workspace } from "../../src/core/kernels";
+import * as script from "../../src/core/kernels/scriptKernels";
+import { KERNEL_WASM } from "../../src/core/kernels/wasmBytes";
+import { fitBgNbd } from "../../src/core/purchase/bgnbd";
+import { summarizeCustomers } from "../../src/core/purchase/customers";
+import { fitGammaGamma } from "../../src/core/purchase/gammaGamma";
+import { mulberry32 } from "../../src/core/random";
+import { trigamma } from "../../src/core/special/gamma";
+import { readCsvColumns } from "../support/fixtures";
+// @ts-expect-error a plain script module, without types
+import { assembleKernels, bytesModule } from "../../scripts/assembleKernels.mjs";
+
+const random = mulberry32(20261130);
+
+/** Asserts two arrays equal to `tolerance` of max(1, |value|) (NaN where the other is NaN); returns the worst difference. */
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): number {
+  assert.equal(actual.length, expected.length);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i] as number;
+    const b = expected[i] as number;
+    if (Number.isNaN(b) || !Number.isFinite(b)) {
+      assert.ok(Object.is(a, b), `${what}[${i}]: ${a}, expected ${b}`);
+      continue;
+    }
+    const difference = Math.abs(a - b) / Math.max(1, Math.abs(b));
+    assert.ok(difference <= tolerance, `${what}[${i}]: ${a}, expected ${b}`);
+    worst = Math.max(worst, difference);
+  }
+  return worst;
+}
+
+/** The distance in units in the last place between two doubles of the same sign. */
+function ulps(a: number, b: number): number {
+  if (Object.is(a, b)) return 0;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return Number.POSITIVE_INFINITY;
+  const view = new DataView(new ArrayBuffer(16));
+  view.setFloat64(0, a);
+  view.setFloat64(8, b);
+  return Math.abs(Number(view.getBigInt64(0) - view.getBigInt64(8)));
+}
+
+/** Two workspaces of the same size, one running WebAssembly and one the script twins. */
+function pair(doubles: number, ints: number): [Workspace, Workspace] {
+  setKernelMode("auto");
+  const wasm = workspace(doubles, ints);
+  setKernelMode("script");
+  const plain = workspace(doubles, ints);
+  setKernelMode("auto");
+  return [wasm, plain];
+}
+
+describe("likelihood kernels: WebAssembly and script", () => {
+  after(() => setKernelMode("auto"));
+
+  it("carry the bytes kernels.wat assembles to", async () => {
+    const file = readFileSync(path.resolve(__dirname, "../../src/core/kernels/wasmBytes.ts"), "utf8");
+    assert.equal(file, bytesModule(await assembleKernels()), "wasmBytes.ts is stale: run npm run kernels");
+  });
+
+  it("run as WebAssembly where the engine has it", () => {
+    const [wasm, plain] = pair(10, 2);
+    assert.equal(wasm.engine, "wasm");
+    assert.equal(plain.engine, "script");
+  });
+
+  it("agree to 1e-14 in both: Gamma-Gamma's sums, weighted and not", () => {
+    const groups = 7;
+    const n = 500;
+    const [a, b] = pair(2 * n + 3 * groups, groups + 1);
+    for (const ws of [a, b]) {
+      const seed = mulberry32(11);
+      const mx = ws.f64(n);
+      const weight = ws.f64(n);
+      const start = ws.i32(groups + 1);
+      for (let i = 0; i < n; i++) {
+        mx[i] = 10 ** (4 * seed() - 1);
+        weight[i] = 1 + Math.floor(5 * seed());
+      }
+      [0, 3, 3, 90, 200, 201, 420, n].forEach((v, k) => (start[k] = v)); // an empty group too
+      const out = ws.f64(3 * groups);
+      const results: number[] = [];
+      for (const gamma of [1e-3, 0.7, 15.4, 3e5]) {
+        ws.spendSums(mx, weight, start, groups, gamma, out);
+        results.push(...out);
+        ws.spendSums(mx, undefined, start, groups, gamma, out);
+        results.push(...out);
+      }
+      (ws as Workspace & { results?: number[] }).results = results;
+    }
+    assertClose((a as Workspace & { results: number[] }).results, (b as Workspace & { results: number[] }).results, 1e-14, "sums");
+  });
+
+  it("agree to 1e-14 of max(1, |value|) in both: ln Γ, ψ and ψ′, from 1e-300 to 1e300, and NaN off the domain", () => {
+    const args = [1e-300, 1e-9, 0.5, 1, 1.4616321449683622, 2, 9.999999999999998, 10, 33.3, 1e8, 1e300, 0, -1, Number.NaN, Number.POSITIVE_INFINITY];
+    for (let i = 0; i < 400; i++) args.push(10 ** (16 * random() - 8));
+    const n = args.length;
+    const [a, b] = pair(4 * n, 0);
+    const outs = [a, b].map((ws) => {
+      const x = ws.f64(n);
+      x.set(args);
+      const out = ws.f64(3 * n);
+      ws.gammaFamily(x, n, out);
+      return Array.from(out);
+    });
+    assertClose(outs[0]!, outs[1]!, 1e-14, "ln Γ, ψ, ψ′");
+    const out = new Float64Array(3 * n);
+    script.gammaFamily(Float64Array.from(args), n, out);
+    for (const at of [11, 12, 13]) assert.ok(Number.isNaN(out[3 * at]!) && Number.isNaN(out[3 * at + 1]!) && Number.isNaN(out[3 * at + 2]!), `argument ${args[at]}`);
+  });
+
+  it("agree to 1e-14 in both: BG/NBD's shifted logs and repeat buyers' sums", () => {
+    const rows = 800;
+    const nT = 40;
+    const nTx = 300;
+    const [a, b] = pair(rows + 3 * nT + 3 * nTx + 11, 2 * rows);
+    const outs = [a, b].map((ws) => {
+      const seed = mulberry32(7);
+      const weight = ws.f64(rows);
+      const jT = ws.i32(rows);
+      const jTx = ws.i32(rows);
+      const tValues = ws.f64(nT);
+      const txValues = ws.f64(nTx);
+      for (let i = 0; i < rows; i++) {
+        weight[i] = 1 + Math.floor(3 * seed());
+        jT[i] = Math.floor(nT * seed());
+        jTx[i] = Math.floor(nTx * seed());
+      }
+      for (let j = 0; j < nT; j++) tValues[j] = 20 + 20 * seed();
+      for (let j = 0; j < nTx; j++) txValues[j] = 20 * seed();
+      const logT = ws.f64(nT);
+      const invT = ws.f64(nT);
+      const logTx = ws.f64(nTx);
+      const invTx = ws.f64(nTx);
+      const out = ws.f64(11);
+      const results: number[] = [];
+      for (const [alpha, rx, logA4] of [[4.4, 1.2, -0.3], [0.01, 30, 2], [300, 0.5, -40], [4.4, 1.2, 40]] as const) {
+        ws.shiftedLogs(tValues, nT, alpha, logT, invT);
+        ws.shiftedLogs(txValues, nTx, alpha, logTx, invTx);
+        results.push(...logT, ...invT, ...logTx, ...invTx);
+        ws.repeatBuyerSums(weight, jT, jTx, logT, invT, logTx, invTx, 13, 700, rx, logA4, out);
+        results.push(...out);
+      }
+      return results;
+    });
+    assertClose(outs[0]!, outs[1]!, 1e-14, "BG/NBD sums");
+  });
+
+  it("compute ln x, e^x and ln(1 + x) within 1, 1 and 2 ulps of Math.log, Math.exp and Math.log1p, and their edge cases as they do", () => {
+    const kernels = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(KERNEL_WASM))).exports as unknown as Record<"log" | "exp" | "log1p", (x: number) => number>;
+    const cases: [string, (x: number) => number, (x: number) => number, () => number, number][] = [
+      ["ln, 1e-308 to 1e308", kernels.log, Math.log, () => 10 ** (616 * random() - 308), 1],
+      ["ln near 1", kernels.log, Math.log, () => 1 + 0.8 * (random() - 0.5), 1],
+      ["ln of subnormals", kernels.log, Math.log, () => 1e-310 * random(), 1],
+      ["exp, −745 to 745", kernels.exp, Math.exp, () => 1490 * random() - 745, 1],
+      ["exp near 0", kernels.exp, Math.exp, () => 2 * random() - 1, 1],
+      ["ln(1 + x), 0 to 1", kernels.log1p, Math.log1p, () => random(), 2],
+      ["ln(1 + x), 1e-20 to 1", kernels.log1p, Math.log1p, () => 10 ** (-20 * random()), 2],
+    ];
+    for (const [what, ours, theirs, draw, bound] of cases) {
+      let worst = 0;
+      for (let i = 0; i < 200_000; i++) {
+        const x = draw();
+        worst = Math.max(worst, ulps(ours(x), theirs(x)));
+      }
+      assert.ok(worst <= bound, `${what}: ${worst} ulps`);
+    }
+    for (const x of [0, -0, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 5e-324, Number.MAX_VALUE, 1, 2, 0.5]) {
+      assert.ok(Object.is(kernels.log(x), Math.log(x)), `ln ${x}`);
+    }
+    for (const x of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0, 709.79, 709.782712893384, -745.13, -745.2, -720, 1e-300]) {
+      assert.ok(ulps(kernels.exp(x), Math.exp(x)) <= 1, `exp ${x}: ${kernels.exp(x)}, Math.exp ${Math.exp(x)}`);
+    }
+    assert.ok(Object.is(kernels.log1p(0), 0) && kernels.log1p(1e-300) === 1e-300);
+  });
+
+  it("compute ln Γ and ψ as stdlib (Boost) does, to 1e-14 of max(1, |value|), and ψ′ as trigamma does, from 1e-8 to 1e8", () => {
+    const args: number[] = [];
+    for (let e = -8; e <= 8; e += 0.005) args.push(10 ** e);
+    const n = args.length;
+    const out = new Float64Array(3 * n);
+    script.gammaFamily(Float64Array.from(args), n, out);
+    let worstLog = 0;
+    let worstPsi = 0;
+    args.forEach((x, i) => {
+      const lg = gammalnStdlib(x);
+      const psi = digammaStdlib(x);
+      worstLog = Math.max(worstLog, Math.abs(out[3 * i]! - lg) / Math.max(1, Math.abs(lg)));
+      worstPsi = Math.max(worstPsi, Math.abs(out[3 * i + 1]! - psi) / Math.max(1, Math.abs(psi)));
+      assert.equal(out[3 * i + 2], trigamma(x), `ψ′(${x})`);
+    });
+    assert.ok(worstLog < 1e-14, `ln Γ: worst ${worstLog}`);
+    assert.ok(worstPsi < 1e-14, `ψ: worst ${worstPsi}`);
+    // Closed forms: ln Γ(1/2) = ln √π, ψ(1) = −γ (Euler), ψ(1/2) = −γ − 2 ln 2.
+    const closed = new Float64Array(6);
+    script.gammaFamily(Float64Array.from([0.5, 1]), 2, closed);
+    const euler = 0.5772156649015329;
+    assert.ok(Math.abs(closed[0]! - 0.5 * Math.log(Math.PI)) < 2e-15);
+    assert.ok(Math.abs(closed[1]! - (-euler - 2 * Math.LN2)) < 2e-15);
+    assert.ok(Math.abs(closed[4]! + euler) < 2e-15);
+  });
+
+  it("fit CDNOW alike with either, to 1e-12 in the log-likelihood and 1e-9 in the parameters", () => {
+    const cdnow = readCsvColumns("cdnow_customers_summary.csv");
+    const spend = readCsvColumns("cdnow_customers_summary_with_transactions.csv");
+    const fits = (["auto", "script"] as const).map((mode) => {
+      setKernelMode(mode);
+      const bg = fitBgNbd(summarizeCustomers({ frequency: cdnow.frequency!, recency: cdnow.recency!, T: cdnow.T! }));
+      const gg = fitGammaGamma({ frequency: spend.x!, monetaryValue: spend.zbar! });
+      return [Object.values(bg.params), [bg.logLikelihood], Object.values(gg.params), [gg.logLikelihood]].map((v) => Array.from(v, Number));
+    });
+    setKernelMode("auto");
+    for (const [k, tolerance] of [[0, 1e-9], [1, 1e-12], [2, 1e-9], [3, 1e-12]] as const) {
+      const relative = fits[0]![k]!.map((v, i) => v / Math.abs(fits[1]![k]![i]!));
+      assertClose(relative, fits[1]![k]!.map((v) => v / Math.abs(v)), tolerance, "fit");
+    }
+  });
+
+  it("keep to the arrays a workspace was made for, and run in script where the memory would be too large", () => {
+    const [wasm] = pair(4, 2);
+    wasm.f64(3);
+    assert.throws(() => wasm.f64(2), RangeError);
+    wasm.i32(2);
+    assert.throws(() => wasm.i32(1), RangeError);
+    assert.equal(workspace(2 ** 29 + 1, 0).engine, "script"); // more than 4 GiB: beyond a WebAssembly memory
+  });
+});

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { call, CustomFunctionError, loadBuiltFunctions } from "../support/customFunctions";
+import { readCsvColumns } from "../support/fixtures";
+
+/**
+ * The built bundle runs the likelihoods' inner loops as WebAssembly where the runtime has it,
+ * and as script where it has not (an older runtime, or a policy against compiling it): the
+ * fits must be the same either way.
+ */
+const cdnow = readCsvColumns("cdnow_customers_summary.csv");
+const spend = readCsvColumns("cdnow_customers_summary_with_transactions.csv");
+const asColumn = (values: ArrayLike<unknown>) => Array.from(values, (v) => [v]);
+const fits: [string, unknown[]][] = [
+  ["GG_FIT", [asColumn(spend.x!), asColumn(spend.zbar!), null, true]],
+  ["BGNBD_FIT", [asColumn(cdnow.frequency!), asColumn(cdnow.recency!), asColumn(cdnow.T!), null, true]],
+  ["PNBD_FIT", [asColumn(cdnow.frequency!), asColumn(cdnow.recency!), asColumn(cdnow.T!), null, true]],
+];
+
+describe("the functions bundle with and without WebAssembly", () => {
+  it("makes one WebAssembly instance per Gamma-Gamma or BG/NBD fit where the runtime has WebAssembly", () => {
+    let sandbox: Record<string, unknown> = {};
+    const watch = "const Made = WebAssembly.Instance; globalThis.instances = 0; WebAssembly.Instance = function (m, i) { globalThis.instances++; return new Made(m, i); };";
+    const fns = loadBuiltFunctions(watch, (s) => (sandbox = s));
+    for (const [id, args] of fits) assert.ok(Array.isArray(call(fns, id, ...args)), id);
+    assert.equal(sandbox.instances, 2);
+  });
+
+  it("fits CDNOW without WebAssembly to 1e-9 of the fits with it, standard errors and log-likelihood too", () => {
+    const withKernels = loadBuiltFunctions();
+    const without = loadBuiltFunctions("delete globalThis.WebAssembly;");
+    for (const [id, args] of fits) {
+      const a = call(withKernels, id, ...args) as (number | string)[][];
+      const b = call(without, id, ...args) as (number | string)[][];
+      assert.equal(a.length, 3, id);
+      a.flat().forEach((v, i) => {
+        const w = b.flat()[i];
+        if (typeof v === "number") assert.ok(Math.abs(v - (w as number)) <= 1e-9 * Math.abs(v), `${id}[${i}]: ${v} and ${w}`);
+        else assert.equal(w, v, `${id}[${i}]`);
+      });
+    }
+  });
+
+  it("answers bad rows and degenerate data with the same errors without WebAssembly", () => {
+    const withKernels = loadBuiltFunctions();
+    const without = loadBuiltFunctions("delete globalThis.WebAssembly;");
+    const cases: [string, unknown[]][] = [
+      ["GG_FIT", [[[1], [1], [1]], [[5], [5], [5]]]],
+      ["BGNBD_FIT", [[[1], [1], [1]], [[5], [5], [5]], [[10], [10], [10]]]],
+      ["BGNBD_FIT", [[[1], [2], [3]], [[1], [50], [2]], [[10], [39], [10]]]],
+    ];
+    for (const [id, args] of cases) {
+      const a = call(withKernels, id, ...args);
+      const b = call(without, id, ...args);
+      assert.ok(a instanceof CustomFunctionError && b instanceof CustomFunctionError, `${id}: ${JSON.stringify(a)}`);
+      assert.equal(b.code, a.code);
+      assert.equal(b.message, a.message);
+    }
+  });
+});
