@@ -12,6 +12,9 @@
  * `--arguments-only` keeps alive only the columns the call takes (by default both CDNOW
  * files, every column, stay alive, as they always have here): the young objects a
  * collection must copy are then the arguments alone, as in Excel's runtime.
+ *
+ * `--without-webassembly` takes WebAssembly away before the bundle loads, as in a runtime
+ * without it: the likelihoods' kernels then run as script (src/core/kernels).
  */
 const { readFileSync } = require("node:fs");
 const path = require("node:path");
@@ -20,6 +23,7 @@ const { PerformanceObserver } = require("node:perf_hooks");
 
 const id = process.argv[2] || "BGNBD_FIT";
 const argumentsOnly = process.argv.includes("--arguments-only");
+if (process.argv.includes("--without-webassembly")) delete globalThis.WebAssembly;
 const collections = [];
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) collections.push([entry.startTime, entry.duration]);
