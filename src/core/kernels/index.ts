@@ -23,6 +23,7 @@ export interface Workspace {
   gammaFamily: typeof script.gammaFamily;
   shiftedLogs: typeof script.shiftedLogs;
   repeatBuyerSums: typeof script.repeatBuyerSums;
+  bgnbdTerms: typeof script.bgnbdTerms;
 }
 
 interface KernelExports {
@@ -31,6 +32,7 @@ interface KernelExports {
   gammaFamily(args: number, n: number, out: number): void;
   shiftedLogs(values: number, n: number, shift: number, logs: number, invs: number): void;
   repeatBuyerSums(weight: number, jT: number, jTx: number, logT: number, invT: number, logTx: number, invTx: number, from: number, end: number, rx: number, logA4: number, out: number): void;
+  bgnbdTerms(...args: number[]): void;
 }
 
 let mode: "auto" | "script" = "auto";
@@ -79,6 +81,7 @@ export function workspace(doubles: number, ints: number): Workspace {
     gammaFamily: script.gammaFamily,
     shiftedLogs: script.shiftedLogs,
     repeatBuyerSums: script.repeatBuyerSums,
+    bgnbdTerms: script.bgnbdTerms,
   };
 }
 
@@ -116,5 +119,35 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
     shiftedLogs: (values, n, shift, logs, invs) => exports.shiftedLogs(values.byteOffset, n, shift, logs.byteOffset, invs.byteOffset),
     repeatBuyerSums: (weight, jT, jTx, logT, invT, logTx, invTx, from, end, rx, logA4, out) =>
       exports.repeatBuyerSums(weight.byteOffset, jT.byteOffset, jTx.byteOffset, logT.byteOffset, invT.byteOffset, logTx.byteOffset, invTx.byteOffset, from, end, rx, logA4, out.byteOffset),
+    bgnbdTerms: (r, alpha, a, b, total, nT, tValues, weightT, weightXT, logT, invT, nTx, txValues, logTx, invTx, groups, xs, groupWeight, start, weight, jT, jTx, largest, direct, tables, scratch, out) =>
+      exports.bgnbdTerms(
+        r,
+        alpha,
+        a,
+        b,
+        total,
+        nT,
+        tValues.byteOffset,
+        weightT.byteOffset,
+        weightXT.byteOffset,
+        logT.byteOffset,
+        invT.byteOffset,
+        nTx,
+        txValues.byteOffset,
+        logTx.byteOffset,
+        invTx.byteOffset,
+        groups,
+        xs.byteOffset,
+        groupWeight.byteOffset,
+        start.byteOffset,
+        weight.byteOffset,
+        jT.byteOffset,
+        jTx.byteOffset,
+        largest,
+        direct,
+        tables.byteOffset,
+        scratch.byteOffset,
+        out.byteOffset,
+      ),
   };
 }

@@ -150,3 +150,137 @@ export function repeatBuyerSums(
   out[9] = sQDd;
   out[10] = sQdd;
 }
+
+/**
+ * BG/NBD: the whole log-likelihood, its gradient in (r, α, a, b) and its Hessian, as
+ * src/core/purchase/bgnbd.ts describes them, into out[0…14]: value; ∂r, ∂α, ∂a, ∂b; then
+ * rr, rα, αα, ra, rb, αa, αb, aa, ab, bb. ln Γ(s+x) − ln Γ(s) and its ψ, ψ′ differences for the
+ * shapes s = r, b, a+b come from the recurrences summed to the largest x into `tables`
+ * (9 × (largest+1) doubles), or with `direct` from {@link gammaFamily} at s+x and s. `scratch`
+ * holds 32 doubles.
+ */
+export function bgnbdTerms(
+  r: number,
+  alpha: number,
+  a: number,
+  b: number,
+  total: number,
+  nT: number,
+  tValues: Float64Array,
+  weightT: Float64Array,
+  weightXT: Float64Array,
+  logT: Float64Array,
+  invT: Float64Array,
+  nTx: number,
+  txValues: Float64Array,
+  logTx: Float64Array,
+  invTx: Float64Array,
+  groups: number,
+  xs: Float64Array,
+  groupWeight: Float64Array,
+  start: Int32Array,
+  weight: Float64Array,
+  jT: Int32Array,
+  jTx: Int32Array,
+  largest: number,
+  direct: number,
+  tables: Float64Array,
+  scratch: Float64Array,
+  out: Float64Array,
+): void {
+  const logAlpha = Math.log(alpha);
+  const logAParam = Math.log(a);
+  const width = largest + 1;
+  const shapes = [r, b, a + b];
+  const at = new Float64Array(1);
+  const three = new Float64Array(3);
+  for (let shape = 0; shape < 3; shape++) {
+    const s = shapes[shape] as number;
+    if (direct) {
+      at[0] = s;
+      gammaFamily(at, 1, three);
+      scratch.set(three, 11 + 3 * shape);
+      continue;
+    }
+    let log = 0;
+    let psi = 0;
+    let tri = 0;
+    for (let x = 1; x <= largest; x++) {
+      const term = s + x - 1;
+      log += Math.log(term);
+      psi += 1 / term;
+      tri -= 1 / (term * term);
+      tables[(shape * 3) * width + x] = log;
+      tables[(shape * 3 + 1) * width + x] = psi;
+      tables[(shape * 3 + 2) * width + x] = tri;
+    }
+  }
+  // A1's r ln α and A3's −(r+x) ln(α+T) over every customer, from the sums per distinct T.
+  let value = total * r * logAlpha;
+  let dr = total * logAlpha;
+  let dalpha = (total * r) / alpha;
+  let da = 0;
+  let db = 0;
+  let hrr = 0;
+  let hra = total / alpha;
+  let haa = (-total * r) / (alpha * alpha);
+  let hrA = 0;
+  let hrB = 0;
+  let haA = 0;
+  let haB = 0;
+  let hAA = 0;
+  let hAB = 0;
+  let hBB = 0;
+  shiftedLogs(tValues, nT, alpha, logT, invT);
+  for (let j = 0; j < nT; j++) {
+    const lT = logT[j] as number;
+    const iT = invT[j] as number;
+    const w = weightT[j] as number;
+    const wrx = r * w + (weightXT[j] as number);
+    value -= wrx * lT;
+    dr -= w * lT;
+    dalpha -= wrx * iT;
+    hra -= w * iT;
+    haa += wrx * iT * iT;
+  }
+  shiftedLogs(txValues, nTx, alpha, logTx, invTx);
+  const ratio = new Float64Array(9);
+  for (let k = 0; k < groups; k++) {
+    const x = xs[k] as number;
+    if (!(x > 0)) continue; // no A2, no A4: their terms are all above
+    const w = groupWeight[k] as number;
+    const rx = r + x;
+    const logA4 = logAParam - Math.log(b + x - 1);
+    const iB = 1 / (b + x - 1);
+    repeatBuyerSums(weight, jT, jTx, logT, invT, logTx, invTx, start[k] as number, start[k + 1] as number, rx, logA4, scratch);
+    const [soft, sP, sPD, sPd, sPd2, sQ, sQD, sQd, sQDD, sQDd, sQdd] = scratch as unknown as number[];
+    for (let shape = 0; shape < 3; shape++) {
+      if (direct) {
+        at[0] = (shapes[shape] as number) + x;
+        gammaFamily(at, 1, three);
+        for (let kind = 0; kind < 3; kind++) ratio[shape + 3 * kind] = (three[kind] as number) - (scratch[11 + 3 * shape + kind] as number);
+      } else {
+        for (let kind = 0; kind < 3; kind++) ratio[shape + 3 * kind] = tables[(shape * 3 + kind) * width + x] as number;
+      }
+    }
+    const [l0, l1, l2, p0, p1, p2, t0, t1, t2] = ratio as unknown as number[];
+    const psiABx = p2 as number;
+    value += w * ((l0 as number) + (l1 as number) - (l2 as number)) + (soft as number);
+    dr += w * (p0 as number) - (sPD as number);
+    dalpha -= rx * (sPd as number);
+    da += (sP as number) / a - w * psiABx;
+    db += w * ((p1 as number) - psiABx) - (sP as number) * iB;
+    const triABx = t2 as number;
+    hrr += w * (t0 as number) + (sQDD as number);
+    hra -= (sPd as number) - rx * (sQDd as number);
+    haa += rx * (sPd2 as number) + rx * rx * (sQdd as number);
+    hrA -= (sQD as number) / a;
+    hrB += (sQD as number) * iB;
+    haA -= (rx * (sQd as number)) / a;
+    haB += rx * (sQd as number) * iB;
+    hAA += ((sQ as number) - (sP as number)) / (a * a) - w * triABx;
+    hAB -= ((sQ as number) * iB) / a + w * triABx;
+    hBB += ((sP as number) + (sQ as number)) * iB * iB + w * ((t1 as number) - triABx);
+  }
+  out.set([value, dr, dalpha, da, db, hrr, hra, haa, hrA, hrB, haA, haB, hAA, hAB, hBB]);
+}

@@ -1,7 +1,6 @@
 import { formatCount, describeNumber, invalidValue, notANumber } from "../errors";
 import { positiveParams } from "../validate";
 import { checkDistinctRows, fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
-import { GammaRatios } from "../special/gammaRatios";
 import { workspace } from "../kernels";
 import { hyp2f1 } from "../special/hypergeometric";
 import { ChebyshevPanels } from "../special/chebyshev";
@@ -43,14 +42,6 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
   // Every customer's r ln α − (r+x) ln(α+T) comes from sums over the distinct T (of the weights w and of w·x).
   const ts = distinctValues(data.T);
   const nT = ts.values.length;
-  const weightT = new Float64Array(nT);
-  const weightXT = new Float64Array(nT);
-  for (let i = 0; i < data.rows; i++) {
-    const j = ts.index[i] as number;
-    const w = data.weight[i] as number;
-    weightT[j] = (weightT[j] as number) + w;
-    weightXT[j] = (weightXT[j] as number) + w * (data.frequency[i] as number);
-  }
   const total = data.customers;
   // The repeat buyers (x > 0), grouped by x: each group's Beta and Gamma ratios, and per row the term ln(1 + e^Δ).
   const xs = distinctValues(data.frequency);
@@ -58,8 +49,13 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
   const nx = xs.values.length;
   const { start, order } = groupedOrder(xs.index, nx);
   const nTx = txs.values.length;
-  // The arrays the kernels read and write: rows in group order, the distinct T and t_x, ln(α+·) and 1/(α+·) of each.
-  const ws = workspace(data.rows + 3 * nT + 3 * nTx + 11, 2 * data.rows);
+  // ln Γ(s+x) − ln Γ(s) and its derivatives by recurrence to the largest x, or directly where that is far larger than the number of distinct x.
+  let largest = 0;
+  for (let k = 0; k < nx; k++) largest = Math.max(largest, xs.values[k] as number);
+  const direct = largest > 64 && largest > 8 * nx;
+  const tableSize = direct ? 0 : 9 * (largest + 1);
+  // The arrays the kernels read and write: rows in group order, the distinct T, t_x and x, ln(α+·) and 1/(α+·) of each.
+  const ws = workspace(data.rows + 5 * nT + 3 * nTx + 2 * nx + tableSize + 32 + 15, 2 * data.rows + nx + 1);
   const weight = ws.f64(data.rows);
   const jT = ws.i32(data.rows);
   const jTx = ws.i32(data.rows);
@@ -67,112 +63,49 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
   tValues.set(ts.values);
   const txValues = ws.f64(nTx);
   txValues.set(txs.values);
-  const groupWeight = new Float64Array(nx);
+  const xValues = ws.f64(nx);
+  xValues.set(xs.values);
+  const starts = ws.i32(nx + 1);
+  starts.set(start);
+  const weightT = ws.f64(nT);
+  const weightXT = ws.f64(nT);
+  const groupWeight = ws.f64(nx);
   for (let at = 0; at < data.rows; at++) {
     const i = order[at] as number;
-    weight[at] = data.weight[i] as number;
-    jT[at] = ts.index[i] as number;
+    const w = data.weight[i] as number;
+    const j = ts.index[i] as number;
+    weight[at] = w;
+    jT[at] = j;
     jTx[at] = txs.index[i] as number;
+    weightT[j] = (weightT[j] as number) + w;
+    weightXT[j] = (weightXT[j] as number) + w * (data.frequency[i] as number);
     const k = xs.index[i] as number;
-    groupWeight[k] = (groupWeight[k] as number) + (data.weight[i] as number);
+    groupWeight[k] = (groupWeight[k] as number) + w;
   }
-  const gammaRatios = new GammaRatios(xs.values, 3);
   const logT = ws.f64(nT);
   const invT = ws.f64(nT);
   const logTx = ws.f64(nTx);
   const invTx = ws.f64(nTx);
-  const sums = ws.f64(11);
+  const tables = ws.f64(tableSize);
+  const scratch = ws.f64(32);
+  const out = ws.f64(15);
 
   return (params, withHessian) => {
     const [r, alpha, a, b] = params as [number, number, number, number];
     if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return { value: Number.NaN, gradient: [Number.NaN, Number.NaN, Number.NaN, Number.NaN] };
-    const logAlpha = Math.log(alpha);
-    const logAParam = Math.log(a);
-    const ratios = gammaRatios.update(r, b, a + b);
-    if (withHessian) ratios.curvature();
-    // A1's r ln α and A3's −(r+x) ln(α+T), with their derivatives, over every customer.
-    let value = total * r * logAlpha;
-    let dr = total * logAlpha;
-    let dalpha = (total * r) / alpha;
-    let da = 0;
-    let db = 0;
-    // The Hessian's entries in (r, α, a, b).
-    let hrr = 0;
-    let hra = total / alpha;
-    let haa = (-total * r) / (alpha * alpha);
-    let hrA = 0;
-    let hrB = 0;
-    let haA = 0;
-    let haB = 0;
-    let hAA = 0;
-    let hAB = 0;
-    let hBB = 0;
-    ws.shiftedLogs(tValues, nT, alpha, logT, invT);
-    for (let j = 0; j < nT; j++) {
-      const lT = logT[j] as number;
-      const iT = invT[j] as number;
-      const w = weightT[j] as number;
-      const wrx = r * w + (weightXT[j] as number); // Σ w (r + x) over the customers of this T
-      value -= wrx * lT;
-      dr -= w * lT;
-      dalpha -= wrx * iT;
-      if (withHessian) {
-        hra -= w * iT;
-        haa += wrx * iT * iT;
-      }
-    }
-    ws.shiftedLogs(txValues, nTx, alpha, logTx, invTx);
-    for (let k = 0; k < nx; k++) {
-      const x = xs.values[k] as number;
-      if (x === 0) continue; // no A2, no A4: their terms are all above
-      const w = groupWeight[k] as number;
-      const rx = r + x;
-      // Over the group's rows, with p = e^Δ/(1 + e^Δ), D = ln(α+t_x) − ln(α+T), δ = 1/(α+t_x) − 1/(α+T):
-      // sums of w ln(1 + e^Δ), w p, w p D, w p δ, w p (1/(α+t_x)² − 1/(α+T)²), and of w p(1−p) times 1, D, δ, D², D δ, δ².
-      const logA4 = logAParam - Math.log(b + x - 1);
-      const iB = 1 / (b + x - 1);
-      ws.repeatBuyerSums(weight, jT, jTx, logT, invT, logTx, invTx, start[k] as number, start[k + 1] as number, rx, logA4, sums);
-      const soft = sums[0] as number;
-      const sP = sums[1] as number;
-      const sPD = sums[2] as number;
-      const sPd = sums[3] as number;
-      const sPd2 = sums[4] as number;
-      const sQ = sums[5] as number;
-      const sQD = sums[6] as number;
-      const sQd = sums[7] as number;
-      const sQDD = sums[8] as number;
-      const sQDd = sums[9] as number;
-      const sQdd = sums[10] as number;
-      // ln Γ(r+x) − ln Γ(r) + ln Γ(b+x) − ln Γ(b) − (ln Γ(a+b+x) − ln Γ(a+b)), and its ψ-derivatives.
-      const psiABx = ratios.psi(2, x);
-      value += w * (ratios.log(0, x) + ratios.log(1, x) - ratios.log(2, x)) + soft;
-      dr += w * ratios.psi(0, x) - sPD;
-      dalpha -= rx * sPd;
-      da += sP / a - w * psiABx;
-      db += w * (ratios.psi(1, x) - psiABx) - sP * iB;
-      if (withHessian) {
-        const triABx = ratios.tri(2, x);
-        hrr += w * ratios.tri(0, x) + sQDD;
-        hra -= sPd - rx * sQDd;
-        haa += rx * sPd2 + rx * rx * sQdd;
-        hrA -= sQD / a;
-        hrB += sQD * iB;
-        haA -= (rx * sQd) / a;
-        haB += rx * sQd * iB;
-        hAA += (sQ - sP) / (a * a) - w * triABx;
-        hAB -= (sQ * iB) / a + w * triABx;
-        hBB += (sP + sQ) * iB * iB + w * (ratios.tri(1, x) - triABx);
-      }
-    }
-    if (!withHessian) return { value, gradient: [dr, dalpha, da, db] };
+    ws.bgnbdTerms(r, alpha, a, b, total, nT, tValues, weightT, weightXT, logT, invT, nTx, txValues, logTx, invTx, nx, xValues, groupWeight, starts, weight, jT, jTx, largest, direct ? 1 : 0, tables, scratch, out);
+    const gradient = [out[1] as number, out[2] as number, out[3] as number, out[4] as number];
+    if (!withHessian) return { value: out[0] as number, gradient };
+    // out[5…14]: rr, rα, αα, ra, rb, αa, αb, aa, ab, bb
+    const h = (i: number) => out[5 + i] as number;
     return {
-      value,
-      gradient: [dr, dalpha, da, db],
+      value: out[0] as number,
+      gradient,
       hessian: [
-        [hrr, hra, hrA, hrB],
-        [hra, haa, haA, haB],
-        [hrA, haA, hAA, hAB],
-        [hrB, haB, hAB, hBB],
+        [h(0), h(1), h(3), h(4)],
+        [h(1), h(2), h(5), h(6)],
+        [h(3), h(5), h(7), h(8)],
+        [h(4), h(6), h(8), h(9)],
       ],
     };
   };
