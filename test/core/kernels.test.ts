@@ -97,6 +97,37 @@ describe("likelihood kernels: WebAssembly and script", () => {
     assertClose((a as Workspace & { results: number[] }).results, (b as Workspace & { results: number[] }).results, 1e-14, "sums");
   });
 
+  it("group Gamma-Gamma's rows in both as a plain sort and sums do", () => {
+    const n = 700;
+    const groups = 9;
+    const seed = mulberry32(3);
+    const m = Array.from({ length: n }, () => 10 ** (3 * seed()));
+    const weight = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 2.5 : 1));
+    const group = Array.from({ length: n }, () => Math.floor(groups * seed() ** 2)); // uneven groups
+    const xs = Array.from({ length: groups }, (_, k) => k + 1);
+    // Expected: rows sorted by group (stable), and the sums per group.
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => group[a]! - group[b]! || a - b);
+    const expectedStart = Array.from({ length: groups + 1 }, (_, k) => group.filter((g) => g < k).length);
+    const expectedSums = Array.from({ length: groups }, (_, k) => {
+      const rows = order.filter((i) => group[i] === k);
+      return [rows.reduce((t, i) => t + weight[i]!, 0), rows.reduce((t, i) => t + weight[i]! * Math.log(m[i]!), 0), rows.reduce((t, i) => t + weight[i]! * Math.log(m[i]!) ** 2, 0), rows.reduce((t, i) => t + weight[i]! * m[i]!, 0)];
+    }).flat();
+    for (const ws of pair(6 * n + 5 * groups, n + groups + 1)) {
+      const [mIn, wIn, xIn] = [ws.f64(n), ws.f64(n), ws.f64(groups)];
+      const gIn = ws.i32(n);
+      mIn.set(m);
+      wIn.set(weight);
+      gIn.set(group);
+      xIn.set(xs);
+      const [start, mx, w, sums] = [ws.i32(groups + 1), ws.f64(n), ws.f64(n), ws.f64(4 * groups)];
+      assert.equal(ws.spendPrepare(mIn, wIn, gIn, n, groups, xIn, start, mx, w, sums), 0, ws.engine);
+      assert.deepEqual(Array.from(start), expectedStart, ws.engine);
+      assert.deepEqual(Array.from(w), order.map((i) => weight[i]), ws.engine);
+      assertClose(mx, order.map((i) => m[i]! * xs[group[i]!]!), 0, `${ws.engine} m·x`);
+      assertClose(sums, expectedSums, 1e-13, `${ws.engine} sums`);
+    }
+  });
+
   it("agree to 1e-14 of max(1, |value|) in both: ln Γ, ψ and ψ′, from 1e-300 to 1e300, and NaN off the domain", () => {
     const args = [1e-300, 1e-9, 0.5, 1, 1.4616321449683622, 2, 9.999999999999998, 10, 33.3, 1e8, 1e300, 0, -1, Number.NaN, Number.POSITIVE_INFINITY];
     for (let i = 0; i < 400; i++) args.push(10 ** (16 * random() - 8));

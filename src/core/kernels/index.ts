@@ -20,6 +20,7 @@ export interface Workspace {
   /** A new array of n 32-bit integers (zeros) from the workspace. */
   i32(n: number): Int32Array;
   spendSums: typeof script.spendSums;
+  spendPrepare: typeof script.spendPrepare;
   gammaFamily: typeof script.gammaFamily;
   shiftedLogs: typeof script.shiftedLogs;
   repeatBuyerSums: typeof script.repeatBuyerSums;
@@ -29,6 +30,7 @@ export interface Workspace {
 interface KernelExports {
   memory: WebAssembly.Memory;
   spendSums(mx: number, weight: number, start: number, groups: number, gamma: number, out: number): void;
+  spendPrepare(m: number, weight: number, group: number, n: number, groups: number, xs: number, start: number, mx: number, w: number, sums: number): number;
   gammaFamily(args: number, n: number, out: number): void;
   shiftedLogs(values: number, n: number, shift: number, logs: number, invs: number): void;
   repeatBuyerSums(weight: number, jT: number, jTx: number, logT: number, invT: number, logTx: number, invTx: number, from: number, end: number, rx: number, logA4: number, out: number): void;
@@ -78,6 +80,7 @@ export function workspace(doubles: number, ints: number): Workspace {
     f64: (n) => new Float64Array(n),
     i32: (n) => new Int32Array(n),
     spendSums: script.spendSums,
+    spendPrepare: script.spendPrepare,
     gammaFamily: script.gammaFamily,
     shiftedLogs: script.shiftedLogs,
     repeatBuyerSums: script.repeatBuyerSums,
@@ -115,6 +118,8 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
       return view;
     },
     spendSums: (mx, weight, start, groups, gamma, out) => exports.spendSums(mx.byteOffset, weight ? weight.byteOffset : -1, start.byteOffset, groups, gamma, out.byteOffset),
+    spendPrepare: (m, weight, group, n, groups, xs, start, mx, w, sums) =>
+      exports.spendPrepare(m.byteOffset, weight.byteOffset, group.byteOffset, n, groups, xs.byteOffset, start.byteOffset, mx.byteOffset, w.byteOffset, sums.byteOffset),
     gammaFamily: (args, n, out) => exports.gammaFamily(args.byteOffset, n, out.byteOffset),
     shiftedLogs: (values, n, shift, logs, invs) => exports.shiftedLogs(values.byteOffset, n, shift, logs.byteOffset, invs.byteOffset),
     repeatBuyerSums: (weight, jT, jTx, logT, invT, logTx, invTx, from, end, rx, logA4, out) =>

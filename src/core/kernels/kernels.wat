@@ -122,6 +122,64 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $group))))
 
+  ;; Gamma-Gamma's rows, grouped: row i (mean spend m[i], weight[i]) is in group group[i] of n
+  ;; groups with frequencies xs. Sorts the rows by group (counting them into start[0 … groups],
+  ;; then placing each), writing m·x into mx and the weights into w in group order, and per
+  ;; group k into sums[4k … 4k+3]: Σ w, Σ w ln m, Σ w (ln m)², Σ w m. Returns 1 when every
+  ;; weight is 1.
+  (func (export "spendPrepare") (param $m i32) (param $weight i32) (param $group i32) (param $n i32) (param $groups i32) (param $xs i32)
+    (param $start i32) (param $mx i32) (param $w i32) (param $sums i32) (result i32)
+    (local $i i32) (local $k i32) (local $at i32) (local $g i32) (local $unit i32) (local $mi f64) (local $wi f64) (local $lm f64) (local $s i32)
+    (local.set $unit (i32.const 1))
+    ;; start[k+1] = the rows of group k, then the running sums: start[k] is group k's first place
+    (block $counted
+      (loop $count
+        (br_if $counted (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $at (i32.add (local.get $start) (i32.shl (i32.add (i32.load (i32.add (local.get $group) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 1)) (i32.const 2))))
+        (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $count)))
+    (block $summed
+      (loop $sum
+        (br_if $summed (i32.ge_s (local.get $k) (local.get $groups)))
+        (local.set $at (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2))))
+        (i32.store offset=4 (local.get $at) (i32.add (i32.load offset=4 (local.get $at)) (i32.load (local.get $at))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $sum)))
+    ;; place each row after those of its group already placed (start[g] counts them up, then is set back)
+    (local.set $i (i32.const 0))
+    (block $placed
+      (loop $place
+        (br_if $placed (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $g (i32.load (i32.add (local.get $group) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $at (i32.add (local.get $start) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $s (i32.shl (i32.load (local.get $at)) (i32.const 3)))
+        (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+        (local.set $mi (f64.load (i32.add (local.get $m) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $wi (f64.load (i32.add (local.get $weight) (i32.shl (local.get $i) (i32.const 3)))))
+        (if (f64.ne (local.get $wi) (f64.const 1)) (then (local.set $unit (i32.const 0))))
+        (local.set $lm (call $log (local.get $mi)))
+        (f64.store (i32.add (local.get $mx) (local.get $s)) (f64.mul (local.get $mi) (f64.load (i32.add (local.get $xs) (i32.shl (local.get $g) (i32.const 3))))))
+        (f64.store (i32.add (local.get $w) (local.get $s)) (local.get $wi))
+        (local.set $at (i32.add (local.get $sums) (i32.shl (local.get $g) (i32.const 5))))
+        (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $wi)))
+        (f64.store offset=8 (local.get $at) (f64.add (f64.load offset=8 (local.get $at)) (f64.mul (local.get $wi) (local.get $lm))))
+        (f64.store offset=16 (local.get $at) (f64.add (f64.load offset=16 (local.get $at)) (f64.mul (f64.mul (local.get $wi) (local.get $lm)) (local.get $lm))))
+        (f64.store offset=24 (local.get $at) (f64.add (f64.load offset=24 (local.get $at)) (f64.mul (local.get $wi) (local.get $mi))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $place)))
+    ;; each start[g] now holds group g's end, the next group's start: shift them back by one
+    (local.set $k (local.get $groups))
+    (block $shifted
+      (loop $shift
+        (br_if $shifted (i32.le_s (local.get $k) (i32.const 0)))
+        (local.set $at (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2))))
+        (i32.store (local.get $at) (i32.load offset=0 (i32.sub (local.get $at) (i32.const 4))))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br $shift)))
+    (i32.store (local.get $start) (i32.const 0))
+    (local.get $unit))
+
   ;; For each of n arguments x > 0: out[3i] = ln Γ(x), out[3i+1] = ψ(x), out[3i+2] = ψ′(x).
   ;; The recurrences Γ(x+1) = x Γ(x), ψ(x+1) = ψ(x) + 1/x and ψ′(x+1) = ψ′(x) − 1/x² carry x
   ;; to y ≥ 10, where Stirling's series and its derivatives to B₁₄ (Abramowitz & Stegun 6.1.40,

@@ -37,6 +37,51 @@ export function spendSums(mx: Float64Array, weight: Float64Array | undefined, st
 }
 
 /**
+ * Gamma-Gamma's rows, grouped: row i (mean spend m[i], weight[i]) is in group group[i] of
+ * `groups`, whose frequencies are xs. Sorts the rows by group (start[0…groups] gets each group's
+ * first place, then the end), writing m·x into mx and the weights into w in group order, and
+ * per group k into sums[4k…4k+3]: Σ w, Σ w ln m, Σ w (ln m)², Σ w m. `start` and `sums` come in
+ * zeroed. Returns 1 when every weight is 1.
+ */
+export function spendPrepare(
+  m: Float64Array,
+  weight: Float64Array,
+  group: Int32Array,
+  n: number,
+  groups: number,
+  xs: Float64Array,
+  start: Int32Array,
+  mx: Float64Array,
+  w: Float64Array,
+  sums: Float64Array,
+): number {
+  let unit = 1;
+  for (let i = 0; i < n; i++) {
+    const k = (group[i] as number) + 1;
+    start[k] = (start[k] as number) + 1;
+  }
+  for (let k = 0; k < groups; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
+  for (let i = 0; i < n; i++) {
+    const g = group[i] as number;
+    const at = start[g] as number;
+    start[g] = at + 1;
+    const mi = m[i] as number;
+    const wi = weight[i] as number;
+    if (wi !== 1) unit = 0;
+    const lm = Math.log(mi);
+    mx[at] = mi * (xs[g] as number);
+    w[at] = wi;
+    sums[4 * g] = (sums[4 * g] as number) + wi;
+    sums[4 * g + 1] = (sums[4 * g + 1] as number) + wi * lm;
+    sums[4 * g + 2] = (sums[4 * g + 2] as number) + wi * lm * lm;
+    sums[4 * g + 3] = (sums[4 * g + 3] as number) + wi * mi;
+  }
+  for (let k = groups; k > 0; k--) start[k] = start[k - 1] as number;
+  start[0] = 0;
+  return unit;
+}
+
+/**
  * ln Γ(x), ψ(x) and ψ′(x) of each of n arguments into out[3i…3i+2]; NaN for an argument not
  * above 0. The recurrences carry x to y ≥ 10, where Stirling's series and its derivatives to
  * B₁₄ (Abramowitz & Stegun 6.1.40, 6.3.18, 6.4.12) leave a next term below 1e-16 of the value.

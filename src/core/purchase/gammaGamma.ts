@@ -2,7 +2,7 @@ import { formatCount, describeNumber, invalidValue, notANumber } from "../errors
 import { positiveParams } from "../validate";
 import { fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
 import { workspace } from "../kernels";
-import { distinctValues, groupedOrder } from "./customers";
+import { distinctValues } from "./customers";
 
 /**
  * The Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005, "RFM and CLV:
@@ -95,15 +95,23 @@ export function gammaGammaLogLikelihood(data: SpendData) {
 function spendModel(data: SpendData) {
   const xs = distinctValues(data.x);
   const groups = xs.values.length;
-  const { start, order } = groupedOrder(xs.index, groups);
-  const n = order.length;
+  const n = data.x.length;
   // The arrays the kernels read and write, and the gamma-family arguments: px+q and px per group, then q.
   const arguments_ = 2 * groups + 1;
-  const ws = workspace(2 * n + 3 * groups + 4 * arguments_, groups + 1);
-  const mx = ws.f64(n); // m x, in group order
-  const weight = ws.f64(n);
+  const ws = workspace(4 * n + 8 * groups + 4 * arguments_, n + groups + 1);
+  const m = ws.f64(n);
+  m.set(data.m);
+  const rowWeight = ws.f64(n);
+  rowWeight.set(data.weight);
+  const rowGroup = ws.i32(n);
+  rowGroup.set(xs.index);
+  const xValues = ws.f64(groups);
+  xValues.set(xs.values);
   const starts = ws.i32(groups + 1);
-  starts.set(start);
+  const mx = ws.f64(n); // m x, in group order
+  const weight = ws.f64(n); // in group order
+  const groupSums = ws.f64(4 * groups); // per group Σ w, Σ w ln m, Σ w (ln m)², Σ w m
+  const unit = ws.spendPrepare(m, rowWeight, rowGroup, n, groups, xValues, starts, mx, weight, groupSums) === 1;
   const sums = ws.f64(3 * groups); // per group Σ w ln B, Σ w/B, Σ w/B²
   const args = ws.f64(arguments_);
   const family = ws.f64(3 * arguments_); // ln Γ, ψ, ψ′ of each argument
@@ -114,33 +122,19 @@ function spendModel(data: SpendData) {
   let slopeP = 0; // Σ w x (ln m + ln x), the coefficient of p
   let mean = 0; // Σ w m
   for (let k = 0; k < groups; k++) {
-    let w = 0;
-    let sum = 0;
-    let sum2 = 0;
-    for (let at = start[k] as number, end = start[k + 1] as number; at < end; at++) {
-      const i = order[at] as number;
-      const m = data.m[i] as number;
-      const wi = data.weight[i] as number;
-      const logM = Math.log(m);
-      mx[at] = m * (data.x[i] as number);
-      weight[at] = wi;
-      w += wi;
-      sum += wi * logM;
-      sum2 += wi * logM * logM;
-      mean += wi * m;
-    }
+    const w = groupSums[4 * k] as number;
+    const sum = groupSums[4 * k + 1] as number;
     const x = xs.values[k] as number;
     groupWeight[k] = w;
     groupLog[k] = sum;
-    groupLog2[k] = sum2;
+    groupLog2[k] = groupSums[4 * k + 2] as number;
     constant += sum;
     slopeP += x * (sum + w * Math.log(x));
+    mean += groupSums[4 * k + 3] as number;
   }
   const total = data.customers;
   mean /= total;
   // Customers one to a row (no weights, or all 1): the rows' sums need no weights.
-  let unit = true;
-  for (let i = 0; i < n && unit; i++) unit = weight[i] === 1;
   const rowWeights = unit ? undefined : weight;
   const logLikelihood = (params: readonly number[], withHessian?: boolean) => {
     const [p, q, gamma] = params as [number, number, number];
