@@ -19,6 +19,10 @@ export interface Workspace {
   f64(n: number): Float64Array;
   /** A new array of n 32-bit integers (zeros) from the workspace. */
   i32(n: number): Int32Array;
+  /** `source` where the kernels can read it: a copy in the workspace, or in script `source` itself (the kernels only read it). */
+  readF64(source: Float64Array): Float64Array;
+  /** As readF64, for integers. */
+  readI32(source: Int32Array): Int32Array;
   spendSums: typeof script.spendSums;
   spendPrepare: typeof script.spendPrepare;
   gammaFamily: typeof script.gammaFamily;
@@ -79,6 +83,8 @@ export function workspace(doubles: number, ints: number): Workspace {
     engine: "script",
     f64: (n) => new Float64Array(n),
     i32: (n) => new Int32Array(n),
+    readF64: (source) => source,
+    readI32: (source) => source,
     spendSums: script.spendSums,
     spendPrepare: script.spendPrepare,
     gammaFamily: script.gammaFamily,
@@ -115,6 +121,16 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
       if (nextInt + n > 2 * doubles + ints) throw new RangeError("workspace: more integers asked for than it was made for");
       const view = new Int32Array(buffer, 4 * nextInt, n);
       nextInt += n;
+      return view;
+    },
+    readF64(source) {
+      const view = this.f64(source.length);
+      view.set(source);
+      return view;
+    },
+    readI32(source) {
+      const view = this.i32(source.length);
+      view.set(source);
       return view;
     },
     spendSums: (mx, weight, start, groups, gamma, out) => exports.spendSums(mx.byteOffset, weight ? weight.byteOffset : -1, start.byteOffset, groups, gamma, out.byteOffset),

@@ -59,14 +59,10 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
   const weight = ws.f64(data.rows);
   const jT = ws.i32(data.rows);
   const jTx = ws.i32(data.rows);
-  const tValues = ws.f64(nT);
-  tValues.set(ts.values);
-  const txValues = ws.f64(nTx);
-  txValues.set(txs.values);
-  const xValues = ws.f64(nx);
-  xValues.set(xs.values);
-  const starts = ws.i32(nx + 1);
-  starts.set(start);
+  const tValues = ws.readF64(ts.values);
+  const txValues = ws.readF64(txs.values);
+  const xValues = ws.readF64(xs.values);
+  const starts = ws.readI32(start);
   const weightT = ws.f64(nT);
   const weightXT = ws.f64(nT);
   const groupWeight = ws.f64(nx);

@@ -99,14 +99,10 @@ function spendModel(data: SpendData) {
   // The arrays the kernels read and write, and the gamma-family arguments: px+q and px per group, then q.
   const arguments_ = 2 * groups + 1;
   const ws = workspace(4 * n + 8 * groups + 4 * arguments_, n + groups + 1);
-  const m = ws.f64(n);
-  m.set(data.m);
-  const rowWeight = ws.f64(n);
-  rowWeight.set(data.weight);
-  const rowGroup = ws.i32(n);
-  rowGroup.set(xs.index);
-  const xValues = ws.f64(groups);
-  xValues.set(xs.values);
+  const m = ws.readF64(data.m);
+  const rowWeight = ws.readF64(data.weight);
+  const rowGroup = ws.readI32(xs.index);
+  const xValues = ws.readF64(xs.values);
   const starts = ws.i32(groups + 1);
   const mx = ws.f64(n); // m x, in group order
   const weight = ws.f64(n); // in group order
