@@ -29,6 +29,7 @@ export interface Workspace {
   shiftedLogs: typeof script.shiftedLogs;
   repeatBuyerSums: typeof script.repeatBuyerSums;
   bgnbdTerms: typeof script.bgnbdTerms;
+  bgnbdPrepare: typeof script.bgnbdPrepare;
 }
 
 interface KernelExports {
@@ -39,6 +40,7 @@ interface KernelExports {
   shiftedLogs(values: number, n: number, shift: number, logs: number, invs: number): void;
   repeatBuyerSums(weight: number, jT: number, jTx: number, logT: number, invT: number, logTx: number, invTx: number, from: number, end: number, rx: number, logA4: number, out: number): void;
   bgnbdTerms(...args: number[]): void;
+  bgnbdPrepare(...args: number[]): void;
 }
 
 let mode: "auto" | "script" = "auto";
@@ -91,6 +93,7 @@ export function workspace(doubles: number, ints: number): Workspace {
     shiftedLogs: script.shiftedLogs,
     repeatBuyerSums: script.repeatBuyerSums,
     bgnbdTerms: script.bgnbdTerms,
+    bgnbdPrepare: script.bgnbdPrepare,
   };
 }
 
@@ -140,6 +143,25 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
     shiftedLogs: (values, n, shift, logs, invs) => exports.shiftedLogs(values.byteOffset, n, shift, logs.byteOffset, invs.byteOffset),
     repeatBuyerSums: (weight, jT, jTx, logT, invT, logTx, invTx, from, end, rx, logA4, out) =>
       exports.repeatBuyerSums(weight.byteOffset, jT.byteOffset, jTx.byteOffset, logT.byteOffset, invT.byteOffset, logTx.byteOffset, invTx.byteOffset, from, end, rx, logA4, out.byteOffset),
+    bgnbdPrepare: (weight, frequency, T, xIndex, tIndex, txIndex, n, groups, start, w, jT, jTx, weightT, weightXT, groupWeight, totals) =>
+      exports.bgnbdPrepare(
+        weight.byteOffset,
+        frequency.byteOffset,
+        T.byteOffset,
+        xIndex.byteOffset,
+        tIndex.byteOffset,
+        txIndex.byteOffset,
+        n,
+        groups,
+        start.byteOffset,
+        w.byteOffset,
+        jT.byteOffset,
+        jTx.byteOffset,
+        weightT.byteOffset,
+        weightXT.byteOffset,
+        groupWeight.byteOffset,
+        totals.byteOffset,
+      ),
     bgnbdTerms: (r, alpha, a, b, total, nT, tValues, weightT, weightXT, logT, invT, nTx, txValues, logTx, invTx, groups, xs, groupWeight, start, weight, jT, jTx, largest, direct, tables, scratch, out) =>
       exports.bgnbdTerms(
         r,

@@ -129,25 +129,10 @@
   ;; weight is 1.
   (func (export "spendPrepare") (param $m i32) (param $weight i32) (param $group i32) (param $n i32) (param $groups i32) (param $xs i32)
     (param $start i32) (param $mx i32) (param $w i32) (param $sums i32) (result i32)
-    (local $i i32) (local $k i32) (local $at i32) (local $g i32) (local $unit i32) (local $mi f64) (local $wi f64) (local $lm f64) (local $s i32)
+    (local $i i32) (local $at i32) (local $g i32) (local $unit i32) (local $mi f64) (local $wi f64) (local $lm f64) (local $s i32)
     (local.set $unit (i32.const 1))
-    ;; start[k+1] = the rows of group k, then the running sums: start[k] is group k's first place
-    (block $counted
-      (loop $count
-        (br_if $counted (i32.ge_s (local.get $i) (local.get $n)))
-        (local.set $at (i32.add (local.get $start) (i32.shl (i32.add (i32.load (i32.add (local.get $group) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 1)) (i32.const 2))))
-        (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $count)))
-    (block $summed
-      (loop $sum
-        (br_if $summed (i32.ge_s (local.get $k) (local.get $groups)))
-        (local.set $at (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2))))
-        (i32.store offset=4 (local.get $at) (i32.add (i32.load offset=4 (local.get $at)) (i32.load (local.get $at))))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $sum)))
+    (call $countSort (local.get $group) (local.get $n) (local.get $groups) (local.get $start))
     ;; place each row after those of its group already placed (start[g] counts them up, then is set back)
-    (local.set $i (i32.const 0))
     (block $placed
       (loop $place
         (br_if $placed (i32.ge_s (local.get $i) (local.get $n)))
@@ -168,17 +153,77 @@
         (f64.store offset=24 (local.get $at) (f64.add (f64.load offset=24 (local.get $at)) (f64.mul (local.get $wi) (local.get $mi))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $place)))
-    ;; each start[g] now holds group g's end, the next group's start: shift them back by one
+    (call $countSortDone (local.get $groups) (local.get $start))
+    (local.get $unit))
+
+  ;; BG/NBD's rows, grouped: row i (weight[i], frequency[i], T[i]) has frequency number xIndex[i]
+  ;; of `groups`, T number tIndex[i] and t_x number txIndex[i]. Sorts the rows by frequency
+  ;; (start[0 … groups] as in spendPrepare), writing in group order their weights into w and
+  ;; their T and t_x numbers into jT and jTx; sums per distinct T into weightT (Σ w) and
+  ;; weightXT (Σ w x), per group into groupWeight (Σ w), and into totals[0], totals[1] Σ w T and
+  ;; Σ w x. Every output comes in zeroed.
+  (func (export "bgnbdPrepare")
+    (param $weight i32) (param $frequency i32) (param $T i32) (param $xIndex i32) (param $tIndex i32) (param $txIndex i32) (param $n i32) (param $groups i32)
+    (param $start i32) (param $w i32) (param $jT i32) (param $jTx i32) (param $weightT i32) (param $weightXT i32) (param $groupWeight i32) (param $totals i32)
+    (local $i i32) (local $g i32) (local $j i32) (local $at i32) (local $pos i32) (local $wi f64) (local $xi f64)
+    (call $countSort (local.get $xIndex) (local.get $n) (local.get $groups) (local.get $start))
+    (block $placed
+      (loop $place
+        (br_if $placed (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $g (i32.load (i32.add (local.get $xIndex) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $at (i32.add (local.get $start) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $pos (i32.load (local.get $at)))
+        (i32.store (local.get $at) (i32.add (local.get $pos) (i32.const 1)))
+        (local.set $wi (f64.load (i32.add (local.get $weight) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $xi (f64.load (i32.add (local.get $frequency) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $j (i32.load (i32.add (local.get $tIndex) (i32.shl (local.get $i) (i32.const 2)))))
+        (f64.store (i32.add (local.get $w) (i32.shl (local.get $pos) (i32.const 3))) (local.get $wi))
+        (i32.store (i32.add (local.get $jT) (i32.shl (local.get $pos) (i32.const 2))) (local.get $j))
+        (i32.store (i32.add (local.get $jTx) (i32.shl (local.get $pos) (i32.const 2))) (i32.load (i32.add (local.get $txIndex) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $at (i32.add (local.get $weightT) (i32.shl (local.get $j) (i32.const 3))))
+        (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $wi)))
+        (local.set $at (i32.add (local.get $weightXT) (i32.shl (local.get $j) (i32.const 3))))
+        (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (f64.mul (local.get $wi) (local.get $xi))))
+        (local.set $at (i32.add (local.get $groupWeight) (i32.shl (local.get $g) (i32.const 3))))
+        (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $wi)))
+        (f64.store (local.get $totals) (f64.add (f64.load (local.get $totals)) (f64.mul (local.get $wi) (f64.load (i32.add (local.get $T) (i32.shl (local.get $i) (i32.const 3)))))))
+        (f64.store offset=8 (local.get $totals) (f64.add (f64.load offset=8 (local.get $totals)) (f64.mul (local.get $wi) (local.get $xi))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $place)))
+    (call $countSortDone (local.get $groups) (local.get $start)))
+
+  ;; The first half of a counting sort of n rows into `groups` by group[i]: start[g] becomes the
+  ;; first place of group g (start comes in zeroed). Placing a row counts start[g] up by one;
+  ;; $countSortDone then sets start[0 … groups] back to the groups' first places and the end.
+  (func $countSort (param $group i32) (param $n i32) (param $groups i32) (param $start i32)
+    (local $i i32) (local $k i32) (local $at i32)
+    (block $counted
+      (loop $count
+        (br_if $counted (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $at (i32.add (local.get $start) (i32.shl (i32.add (i32.load (i32.add (local.get $group) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 1)) (i32.const 2))))
+        (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $count)))
+    (block $summed
+      (loop $sum
+        (br_if $summed (i32.ge_s (local.get $k) (local.get $groups)))
+        (local.set $at (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2))))
+        (i32.store offset=4 (local.get $at) (i32.add (i32.load offset=4 (local.get $at)) (i32.load (local.get $at))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $sum))))
+
+  ;; See $countSort: after placing, start[g] holds group g's end, the next group's start.
+  (func $countSortDone (param $groups i32) (param $start i32)
+    (local $k i32) (local $at i32)
     (local.set $k (local.get $groups))
     (block $shifted
       (loop $shift
         (br_if $shifted (i32.le_s (local.get $k) (i32.const 0)))
         (local.set $at (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2))))
-        (i32.store (local.get $at) (i32.load offset=0 (i32.sub (local.get $at) (i32.const 4))))
+        (i32.store (local.get $at) (i32.load (i32.sub (local.get $at) (i32.const 4))))
         (local.set $k (i32.sub (local.get $k) (i32.const 1)))
         (br $shift)))
-    (i32.store (local.get $start) (i32.const 0))
-    (local.get $unit))
+    (i32.store (local.get $start) (i32.const 0)))
 
   ;; For each of n arguments x > 0: out[3i] = ln Γ(x), out[3i+1] = ψ(x), out[3i+2] = ψ′(x).
   ;; The recurrences Γ(x+1) = x Γ(x), ψ(x+1) = ψ(x) + 1/x and ψ′(x+1) = ψ′(x) − 1/x² carry x

@@ -56,11 +56,7 @@ export function spendPrepare(
   sums: Float64Array,
 ): number {
   let unit = 1;
-  for (let i = 0; i < n; i++) {
-    const k = (group[i] as number) + 1;
-    start[k] = (start[k] as number) + 1;
-  }
-  for (let k = 0; k < groups; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
+  countSort(group, n, groups, start);
   for (let i = 0; i < n; i++) {
     const g = group[i] as number;
     const at = start[g] as number;
@@ -76,9 +72,73 @@ export function spendPrepare(
     sums[4 * g + 2] = (sums[4 * g + 2] as number) + wi * lm * lm;
     sums[4 * g + 3] = (sums[4 * g + 3] as number) + wi * mi;
   }
+  countSortDone(groups, start);
+  return unit;
+}
+
+/**
+ * BG/NBD's rows, grouped: row i (weight[i], frequency[i], T[i]) has frequency number xIndex[i]
+ * of `groups`, T number tIndex[i] and t_x number txIndex[i]. Sorts the rows by frequency
+ * (start[0…groups] as in spendPrepare), writing in group order their weights into w and their T
+ * and t_x numbers into jT and jTx; sums per distinct T into weightT (Σ w) and weightXT (Σ w x),
+ * per group into groupWeight (Σ w), and into totals[0], totals[1] Σ w T and Σ w x. Every output
+ * comes in zeroed.
+ */
+export function bgnbdPrepare(
+  weight: Float64Array,
+  frequency: Float64Array,
+  T: Float64Array,
+  xIndex: Int32Array,
+  tIndex: Int32Array,
+  txIndex: Int32Array,
+  n: number,
+  groups: number,
+  start: Int32Array,
+  w: Float64Array,
+  jT: Int32Array,
+  jTx: Int32Array,
+  weightT: Float64Array,
+  weightXT: Float64Array,
+  groupWeight: Float64Array,
+  totals: Float64Array,
+): void {
+  countSort(xIndex, n, groups, start);
+  for (let i = 0; i < n; i++) {
+    const g = xIndex[i] as number;
+    const pos = start[g] as number;
+    start[g] = pos + 1;
+    const wi = weight[i] as number;
+    const xi = frequency[i] as number;
+    const j = tIndex[i] as number;
+    w[pos] = wi;
+    jT[pos] = j;
+    jTx[pos] = txIndex[i] as number;
+    weightT[j] = (weightT[j] as number) + wi;
+    weightXT[j] = (weightXT[j] as number) + wi * xi;
+    groupWeight[g] = (groupWeight[g] as number) + wi;
+    totals[0] = (totals[0] as number) + wi * (T[i] as number);
+    totals[1] = (totals[1] as number) + wi * xi;
+  }
+  countSortDone(groups, start);
+}
+
+/**
+ * The first half of a counting sort of n rows into `groups` by group[i]: start[g] becomes the
+ * first place of group g (start comes in zeroed). Placing a row counts start[g] up by one;
+ * {@link countSortDone} then sets start[0…groups] back to the groups' first places and the end.
+ */
+function countSort(group: Int32Array, n: number, groups: number, start: Int32Array): void {
+  for (let i = 0; i < n; i++) {
+    const k = (group[i] as number) + 1;
+    start[k] = (start[k] as number) + 1;
+  }
+  for (let k = 0; k < groups; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
+}
+
+/** See {@link countSort}: after placing, start[g] holds group g's end, the next group's start. */
+function countSortDone(groups: number, start: Int32Array): void {
   for (let k = groups; k > 0; k--) start[k] = start[k - 1] as number;
   start[0] = 0;
-  return unit;
 }
 
 /**

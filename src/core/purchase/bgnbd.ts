@@ -4,7 +4,7 @@ import { checkDistinctRows, fitMaximumLikelihood, type FitLimits, type FitResult
 import { workspace } from "../kernels";
 import { hyp2f1 } from "../special/hypergeometric";
 import { ChebyshevPanels } from "../special/chebyshev";
-import { customerMeans, distinctValues, groupedOrder, type CustomerSummary } from "./customers";
+import { distinctValues, type CustomerSummary } from "./customers";
 
 /**
  * The BG/NBD model of repeat buying (Fader, Hardie & Lee 2005, "'Counting Your Customers'
@@ -39,6 +39,11 @@ export const BGNBD_PARAMS = ["r", "alpha", "a", "b"] as const;
  * runs unoptimised.
  */
 export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly number[], withHessian?: boolean) => { value: number; gradient: number[]; hessian?: number[][] } {
+  return bgnbdModel(data).logLikelihood;
+}
+
+/** The likelihood of {@link bgnbdLogLikelihood}, and the customers' mean T and x (for a starting point) from the same pass over the rows. */
+function bgnbdModel(data: CustomerSummary) {
   // Every customer's r ln α − (r+x) ln(α+T) comes from sums over the distinct T (of the weights w and of w·x).
   const ts = distinctValues(data.T);
   const nT = ts.values.length;
@@ -47,37 +52,43 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
   const xs = distinctValues(data.frequency);
   const txs = distinctValues(data.recency);
   const nx = xs.values.length;
-  const { start, order } = groupedOrder(xs.index, nx);
   const nTx = txs.values.length;
   // ln Γ(s+x) − ln Γ(s) and its derivatives by recurrence to the largest x, or directly where that is far larger than the number of distinct x.
   let largest = 0;
   for (let k = 0; k < nx; k++) largest = Math.max(largest, xs.values[k] as number);
   const direct = largest > 64 && largest > 8 * nx;
   const tableSize = direct ? 0 : 9 * (largest + 1);
-  // The arrays the kernels read and write: rows in group order, the distinct T, t_x and x, ln(α+·) and 1/(α+·) of each.
-  const ws = workspace(data.rows + 5 * nT + 3 * nTx + 2 * nx + tableSize + 32 + 15, 2 * data.rows + nx + 1);
+  // The arrays the kernels read and write: the rows as given and in group order, the distinct T, t_x and x, ln(α+·) and 1/(α+·) of each.
+  const ws = workspace(4 * data.rows + 5 * nT + 3 * nTx + 2 * nx + tableSize + 32 + 15 + 2, 5 * data.rows + nx + 1);
   const weight = ws.f64(data.rows);
   const jT = ws.i32(data.rows);
   const jTx = ws.i32(data.rows);
   const tValues = ws.readF64(ts.values);
   const txValues = ws.readF64(txs.values);
   const xValues = ws.readF64(xs.values);
-  const starts = ws.readI32(start);
+  const starts = ws.i32(nx + 1);
   const weightT = ws.f64(nT);
   const weightXT = ws.f64(nT);
   const groupWeight = ws.f64(nx);
-  for (let at = 0; at < data.rows; at++) {
-    const i = order[at] as number;
-    const w = data.weight[i] as number;
-    const j = ts.index[i] as number;
-    weight[at] = w;
-    jT[at] = j;
-    jTx[at] = txs.index[i] as number;
-    weightT[j] = (weightT[j] as number) + w;
-    weightXT[j] = (weightXT[j] as number) + w * (data.frequency[i] as number);
-    const k = xs.index[i] as number;
-    groupWeight[k] = (groupWeight[k] as number) + w;
-  }
+  const totals = ws.f64(2);
+  ws.bgnbdPrepare(
+    ws.readF64(data.weight),
+    ws.readF64(data.frequency),
+    ws.readF64(data.T),
+    ws.readI32(xs.index),
+    ws.readI32(ts.index),
+    ws.readI32(txs.index),
+    data.rows,
+    nx,
+    starts,
+    weight,
+    jT,
+    jTx,
+    weightT,
+    weightXT,
+    groupWeight,
+    totals,
+  );
   const logT = ws.f64(nT);
   const invT = ws.f64(nT);
   const logTx = ws.f64(nTx);
@@ -86,7 +97,7 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
   const scratch = ws.f64(32);
   const out = ws.f64(15);
 
-  return (params, withHessian) => {
+  const logLikelihood = (params: readonly number[], withHessian?: boolean): { value: number; gradient: number[]; hessian?: number[][] } => {
     const [r, alpha, a, b] = params as [number, number, number, number];
     if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return { value: Number.NaN, gradient: [Number.NaN, Number.NaN, Number.NaN, Number.NaN] };
     ws.bgnbdTerms(r, alpha, a, b, total, nT, tValues, weightT, weightXT, logT, invT, nTx, txValues, logTx, invTx, nx, xValues, groupWeight, starts, weight, jT, jTx, largest, direct ? 1 : 0, tables, scratch, out);
@@ -105,15 +116,16 @@ export function bgnbdLogLikelihood(data: CustomerSummary): (params: readonly num
       ],
     };
   };
+  return { logLikelihood, meanT: (totals[0] as number) / total, meanX: (totals[1] as number) / total };
 }
 
 /** Fits BG/NBD by maximum likelihood. */
 export function fitBgNbd(data: CustomerSummary, limits: FitLimits = {}): FitResult<(typeof BGNBD_PARAMS)[number]> {
   requireRepeatPurchases(data);
   checkDistinctRows(data.rows, data.customers, limits);
-  const { meanT, meanX } = customerMeans(data);
+  const { logLikelihood, meanT, meanX } = bgnbdModel(data);
   // Start with the mean purchase rate r/α at the observed rate and dropout odds near 1.
-  return fitMaximumLikelihood(BGNBD_PARAMS, bgnbdLogLikelihood(data), [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 1, 1], {
+  return fitMaximumLikelihood(BGNBD_PARAMS, logLikelihood, [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 1, 1], {
     ...limits,
     analyticHessian: true,
     describe: () => `${formatCount(data.customers)} customers (${formatCount(data.rows)} distinct)`,

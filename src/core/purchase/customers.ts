@@ -245,26 +245,3 @@ export function distinctValues(column: Float64Array): DistinctValues {
   }
   return { values: values.slice(0, count), index };
 }
-
-/**
- * The rows ordered by group (a counting sort): group k's rows are order[start[k]] …
- * order[start[k+1] − 1], in their original order. Likelihoods sum over a group in a tight
- * loop and do the group's own work (its x) once.
- */
-export function groupedOrder(index: Int32Array, groups: number): { start: Int32Array; order: Int32Array } {
-  const start = new Int32Array(groups + 1);
-  for (let i = 0; i < index.length; i++) {
-    const k = (index[i] as number) + 1;
-    start[k] = (start[k] as number) + 1;
-  }
-  for (let k = 0; k < groups; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
-  const next = start.slice(0, groups);
-  const order = new Int32Array(index.length);
-  for (let i = 0; i < index.length; i++) {
-    const k = index[i] as number;
-    const at = next[k] as number;
-    order[at] = i;
-    next[k] = at + 1;
-  }
-  return { start, order };
-}
