@@ -261,7 +261,7 @@ describe("likelihood kernels: WebAssembly and script", () => {
     for (const x of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0, 709.79, 709.782712893384, -745.13, -745.2, -720, 1e-300]) {
       assert.ok(ulps(kernels.exp(x), Math.exp(x)) <= 1, `exp ${x}: ${kernels.exp(x)}, Math.exp ${Math.exp(x)}`);
     }
-    assert.ok(Object.is(kernels.log1p(0), 0) && kernels.log1p(1e-300) === 1e-300);
+    assert.ok(Object.is(kernels.log1p(0), 0) && kernels.log1p(1e-300) === 1e-300 && kernels.log1p(Number.POSITIVE_INFINITY) === Number.POSITIVE_INFINITY);
   });
 
   it("compute ln Γ and ψ as stdlib (Boost) does, to 1e-14 of max(1, |value|), and ψ′ as trigamma does, from 1e-8 to 1e8", () => {

@@ -26,6 +26,21 @@ describe("the functions bundle with and without WebAssembly", () => {
     assert.equal(sandbox.instances, 2);
   });
 
+  it("where the runtime refuses to compile the module at once (Chromium before 114 on the main thread), fits in script, then in WebAssembly once it compiled apart", async () => {
+    let sandbox: Record<string, unknown> = {};
+    const refuse =
+      "const Made = WebAssembly.Instance; globalThis.instances = 0; WebAssembly.Instance = function (m, i) { globalThis.instances++; return new Made(m, i); };" +
+      "WebAssembly.Module = function () { throw new RangeError('WebAssembly.Module is disallowed on the main thread, if the buffer size is larger than 4KB'); };";
+    const fns = loadBuiltFunctions(refuse, (s) => (sandbox = s));
+    const [id, args] = fits[0]!;
+    const first = call(fns, id, ...args) as number[][];
+    assert.equal(sandbox.instances, 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = call(fns, id, ...args) as number[][];
+    assert.equal(sandbox.instances, 1);
+    first[0]!.forEach((v, i) => assert.ok(Math.abs(v - second[0]![i]!) <= 1e-9 * Math.abs(v)));
+  });
+
   it("fits CDNOW without WebAssembly to 1e-9 of the fits with it, standard errors and log-likelihood too", () => {
     const withKernels = loadBuiltFunctions();
     const without = loadBuiltFunctions("delete globalThis.WebAssembly;");

@@ -1,6 +1,7 @@
 /**
  * The likelihoods' inner loops (kernels.wat), compiled once to WebAssembly where the engine
- * has it, and otherwise their twins in script (scriptKernels.ts), which give the same bits.
+ * has it, and otherwise their twins in script (scriptKernels.ts), which agree with them to
+ * about an ulp (the module has its own ln, exp and ln(1+x); the script uses Math's).
  *
  * Why: a workbook's first fit runs before the engine has compiled the script to machine
  * code, so every row of every evaluation is interpreted and every intermediate double
@@ -54,10 +55,19 @@ export function setKernelMode(next: "auto" | "script"): void {
 
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
+    compiled = null;
+    if (typeof WebAssembly !== "object") return compiled;
+    const bytes = new Uint8Array(KERNEL_WASM);
     try {
-      compiled = typeof WebAssembly === "object" ? new WebAssembly.Module(new Uint8Array(KERNEL_WASM)) : null;
+      compiled = new WebAssembly.Module(bytes);
     } catch {
-      compiled = null; // no WebAssembly here, or a policy that forbids compiling it
+      // A policy that forbids compiling it, or (Chromium before 114) a main thread that may
+      // compile at most 4 KB at once: this fit runs in script, and later ones in WebAssembly
+      // should the same module compile off the thread.
+      WebAssembly.compile(bytes).then(
+        (module) => (compiled = module),
+        () => undefined,
+      );
     }
   }
   return compiled;

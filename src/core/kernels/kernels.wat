@@ -72,11 +72,12 @@
         (f64.const 2)))))
     (f64.mul (local.get $y) (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $k) (i32.const 1023))) (i64.const 52)))))
 
-  ;; ln(1 + x) for x ≥ 0 to a few ulps: with u = 1 + x rounded, ln u · x/(u − 1) corrects the
+  ;; ln(1 + x) for x ≥ 0 (+∞ too) to a few ulps: with u = 1 + x rounded, ln u · x/(u − 1) corrects the
   ;; rounding of u (Goldberg 1991, "What every computer scientist should know about
   ;; floating-point arithmetic", theorem 4); x when u rounds to 1.
   (func $log1p (export "log1p") (param $x f64) (result f64)
     (local $u f64)
+    (if (f64.eq (local.get $x) (f64.const inf)) (then (return (local.get $x))))
     (local.set $u (f64.add (f64.const 1) (local.get $x)))
     (if (result f64) (f64.eq (local.get $u) (f64.const 1))
       (then (local.get $x))

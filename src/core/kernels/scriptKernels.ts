@@ -1,8 +1,9 @@
 /**
  * The kernels of kernels.wat in script, for engines without WebAssembly (or where its module
- * cannot be made). Each computes what its WebAssembly twin computes, in the same order of
- * operations and with the same Math.log, Math.exp and Math.log1p, so both give the same bits
- * (test/core/kernels.test.ts holds them to that). Arrays are ordinary typed arrays here.
+ * cannot be made), and for large data. Each computes what its WebAssembly twin computes, in
+ * the same order of operations, with Math.log, Math.exp and Math.log1p where the module has
+ * its own; both agree to about an ulp (test/core/kernels.test.ts holds them to each other).
+ * Arrays are ordinary typed arrays here.
  */
 
 /** Gamma-Gamma: per group k of rows start[k]…start[k+1]−1, Σ w ln b, Σ w/b, Σ w/b² (b = γ + mx) into out[3k…3k+2]; no weights: every w is 1. */
