@@ -26,6 +26,7 @@ export interface Workspace {
   readI32(source: Int32Array): Int32Array;
   spendSums: typeof script.spendSums;
   spendPrepare: typeof script.spendPrepare;
+  spendTerms: typeof script.spendTerms;
   gammaFamily: typeof script.gammaFamily;
   shiftedLogs: typeof script.shiftedLogs;
   repeatBuyerSums: typeof script.repeatBuyerSums;
@@ -37,6 +38,7 @@ interface KernelExports {
   memory: WebAssembly.Memory;
   spendSums(mx: number, weight: number, start: number, groups: number, gamma: number, out: number): void;
   spendPrepare(m: number, weight: number, group: number, n: number, groups: number, xs: number, start: number, mx: number, w: number, sums: number): number;
+  spendTerms(...args: number[]): void;
   gammaFamily(args: number, n: number, out: number): void;
   shiftedLogs(values: number, n: number, shift: number, logs: number, invs: number): void;
   repeatBuyerSums(weight: number, jT: number, jTx: number, logT: number, invT: number, logTx: number, invTx: number, from: number, end: number, rx: number, logA4: number, out: number): void;
@@ -99,6 +101,7 @@ export function workspace(doubles: number, ints: number): Workspace {
     readI32: (source) => source,
     spendSums: script.spendSums,
     spendPrepare: script.spendPrepare,
+    spendTerms: script.spendTerms,
     gammaFamily: script.gammaFamily,
     shiftedLogs: script.shiftedLogs,
     repeatBuyerSums: script.repeatBuyerSums,
@@ -149,6 +152,25 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
     spendSums: (mx, weight, start, groups, gamma, out) => exports.spendSums(mx.byteOffset, weight ? weight.byteOffset : -1, start.byteOffset, groups, gamma, out.byteOffset),
     spendPrepare: (m, weight, group, n, groups, xs, start, mx, w, sums) =>
       exports.spendPrepare(m.byteOffset, weight.byteOffset, group.byteOffset, n, groups, xs.byteOffset, start.byteOffset, mx.byteOffset, w.byteOffset, sums.byteOffset),
+    spendTerms: (p, q, gamma, total, slopeP, constant, groups, xs, groupWeight, start, mx, weight, args, family, sums, out) =>
+      exports.spendTerms(
+        p,
+        q,
+        gamma,
+        total,
+        slopeP,
+        constant,
+        groups,
+        xs.byteOffset,
+        groupWeight.byteOffset,
+        start.byteOffset,
+        mx.byteOffset,
+        weight ? weight.byteOffset : -1,
+        args.byteOffset,
+        family.byteOffset,
+        sums.byteOffset,
+        out.byteOffset,
+      ),
     gammaFamily: (args, n, out) => exports.gammaFamily(args.byteOffset, n, out.byteOffset),
     shiftedLogs: (values, n, shift, logs, invs) => exports.shiftedLogs(values.byteOffset, n, shift, logs.byteOffset, invs.byteOffset),
     repeatBuyerSums: (weight, jT, jTx, logT, invT, logTx, invTx, from, end, rx, logA4, out) =>

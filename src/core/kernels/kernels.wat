@@ -86,7 +86,7 @@
   ;; Gamma-Gamma: for each group k of rows start[k] … start[k+1] − 1, with b = gamma + mx[i],
   ;; out[3k] = Σ w ln b, out[3k+1] = Σ w/b, out[3k+2] = Σ w/b². With weight < 0 every w is 1
   ;; (then u = 1/b and the last sum adds u·u; otherwise u = w/b and it adds u/b).
-  (func (export "spendSums") (param $mx i32) (param $weight i32) (param $start i32) (param $groups i32) (param $gamma f64) (param $out i32)
+  (func $spendSums (export "spendSums") (param $mx i32) (param $weight i32) (param $start i32) (param $groups i32) (param $gamma f64) (param $out i32)
     (local $k i32) (local $i i32) (local $end i32) (local $at i32)
     (local $lb f64) (local $inv f64) (local $inv2 f64) (local $b f64) (local $u f64) (local $w f64)
     (block $groupsDone
@@ -226,6 +226,72 @@
         (br $shift)))
     (i32.store (local.get $start) (i32.const 0)))
 
+    ;; Gamma-Gamma: the whole log-likelihood, its gradient in (p, q, γ) and its Hessian, as
+  ;; src/core/purchase/gammaGamma.ts describes them, into out[0 … 9]: value; ∂p, ∂q, ∂γ; then
+  ;; pp, pq, pγ, qq, qγ, γγ. The rows come grouped by spendPrepare (weight < 0: every weight 1);
+  ;; slopeP = Σ w x (ln m + ln x) and constant = Σ w ln m. args (2·groups+1 doubles), family
+  ;; (three times as many) and sums (3·groups) are work space.
+  (func (export "spendTerms")
+    (param $p f64) (param $q f64) (param $gamma f64) (param $total f64) (param $slopeP f64) (param $constant f64)
+    (param $groups i32) (param $xs i32) (param $groupWeight i32) (param $start i32) (param $mx i32) (param $weight i32)
+    (param $args i32) (param $family i32) (param $sums i32) (param $out i32)
+    (local $k i32) (local $x f64) (local $w f64) (local $px f64) (local $lb f64) (local $inv f64) (local $psiPxq f64) (local $tri f64) (local $logGammaParam f64) (local $at i32)
+    (local $value f64) (local $dp f64) (local $dq f64) (local $dg f64) (local $hpp f64) (local $hpq f64) (local $hpg f64) (local $hqq f64) (local $hqg f64) (local $hgg f64)
+    (block $argsDone
+      (loop $arg
+        (br_if $argsDone (i32.ge_s (local.get $k) (local.get $groups)))
+        (local.set $px (f64.mul (local.get $p) (f64.load offset=0 (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 3))))))
+        (local.set $at (i32.add (local.get $args) (i32.shl (local.get $k) (i32.const 4))))
+        (f64.store (local.get $at) (f64.add (local.get $px) (local.get $q)))
+        (f64.store offset=8 (local.get $at) (local.get $px))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $arg)))
+    (f64.store (i32.add (local.get $args) (i32.shl (local.get $groups) (i32.const 4))) (local.get $q))
+    (call $gammaFamily (local.get $args) (i32.add (i32.shl (local.get $groups) (i32.const 1)) (i32.const 1)) (local.get $family))
+    (call $spendSums (local.get $mx) (local.get $weight) (local.get $start) (local.get $groups) (local.get $gamma) (local.get $sums))
+    (local.set $logGammaParam (call $log (local.get $gamma)))
+    (local.set $at (i32.add (local.get $family) (i32.mul (local.get $groups) (i32.const 48))))
+    (local.set $value (f64.add (f64.sub (f64.mul (local.get $p) (local.get $slopeP)) (local.get $constant)) (f64.mul (local.get $total) (f64.sub (f64.mul (local.get $q) (local.get $logGammaParam)) (f64.load (local.get $at))))))
+    (local.set $dp (local.get $slopeP))
+    (local.set $dq (f64.mul (local.get $total) (f64.sub (local.get $logGammaParam) (f64.load offset=8 (local.get $at)))))
+    (local.set $dg (f64.div (f64.mul (local.get $total) (local.get $q)) (local.get $gamma)))
+    (local.set $hqq (f64.mul (f64.neg (local.get $total)) (f64.load offset=16 (local.get $at))))
+    (local.set $hqg (f64.div (local.get $total) (local.get $gamma)))
+    (local.set $hgg (f64.div (f64.mul (f64.neg (local.get $total)) (local.get $q)) (f64.mul (local.get $gamma) (local.get $gamma))))
+    (local.set $k (i32.const 0))
+    (block $groupsDone
+      (loop $group
+        (br_if $groupsDone (i32.ge_s (local.get $k) (local.get $groups)))
+        (local.set $lb (f64.load offset=0 (i32.add (local.get $sums) (i32.mul (local.get $k) (i32.const 24)))))
+        (local.set $inv (f64.load offset=8 (i32.add (local.get $sums) (i32.mul (local.get $k) (i32.const 24)))))
+        (local.set $x (f64.load offset=0 (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 3)))))
+        (local.set $w (f64.load offset=0 (i32.add (local.get $groupWeight) (i32.shl (local.get $k) (i32.const 3)))))
+        (local.set $px (f64.mul (local.get $p) (local.get $x)))
+        (local.set $psiPxq (f64.load offset=8 (i32.add (local.get $family) (i32.mul (local.get $k) (i32.const 48)))))
+        (local.set $value (f64.add (local.get $value) (f64.sub (f64.mul (local.get $w) (f64.sub (f64.load offset=0 (i32.add (local.get $family) (i32.mul (local.get $k) (i32.const 48)))) (f64.load offset=24 (i32.add (local.get $family) (i32.mul (local.get $k) (i32.const 48)))))) (f64.mul (f64.add (local.get $px) (local.get $q)) (local.get $lb)))))
+        (local.set $dp (f64.add (local.get $dp) (f64.mul (local.get $x) (f64.sub (f64.mul (local.get $w) (f64.sub (local.get $psiPxq) (f64.load offset=32 (i32.add (local.get $family) (i32.mul (local.get $k) (i32.const 48)))))) (local.get $lb)))))
+        (local.set $dq (f64.add (local.get $dq) (f64.sub (f64.mul (local.get $w) (local.get $psiPxq)) (local.get $lb))))
+        (local.set $dg (f64.sub (local.get $dg) (f64.mul (f64.add (local.get $px) (local.get $q)) (local.get $inv))))
+        (local.set $tri (f64.load offset=16 (i32.add (local.get $family) (i32.mul (local.get $k) (i32.const 48)))))
+        (local.set $hpp (f64.add (local.get $hpp) (f64.mul (f64.mul (f64.mul (local.get $w) (local.get $x)) (local.get $x)) (f64.sub (local.get $tri) (f64.load offset=40 (i32.add (local.get $family) (i32.mul (local.get $k) (i32.const 48))))))))
+        (local.set $hpq (f64.add (local.get $hpq) (f64.mul (f64.mul (local.get $w) (local.get $x)) (local.get $tri))))
+        (local.set $hpg (f64.sub (local.get $hpg) (f64.mul (local.get $x) (local.get $inv))))
+        (local.set $hqq (f64.add (local.get $hqq) (f64.mul (local.get $w) (local.get $tri))))
+        (local.set $hqg (f64.sub (local.get $hqg) (local.get $inv)))
+        (local.set $hgg (f64.add (local.get $hgg) (f64.mul (f64.add (local.get $px) (local.get $q)) (f64.load offset=16 (i32.add (local.get $sums) (i32.mul (local.get $k) (i32.const 24)))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $group)))
+    (f64.store offset=0 (local.get $out) (local.get $value))
+    (f64.store offset=8 (local.get $out) (local.get $dp))
+    (f64.store offset=16 (local.get $out) (local.get $dq))
+    (f64.store offset=24 (local.get $out) (local.get $dg))
+    (f64.store offset=32 (local.get $out) (local.get $hpp))
+    (f64.store offset=40 (local.get $out) (local.get $hpq))
+    (f64.store offset=48 (local.get $out) (local.get $hpg))
+    (f64.store offset=56 (local.get $out) (local.get $hqq))
+    (f64.store offset=64 (local.get $out) (local.get $hqg))
+    (f64.store offset=72 (local.get $out) (local.get $hgg)))
+
   ;; For each of n arguments x > 0: out[3i] = ln Γ(x), out[3i+1] = ψ(x), out[3i+2] = ψ′(x).
   ;; The recurrences Γ(x+1) = x Γ(x), ψ(x+1) = ψ(x) + 1/x and ψ′(x+1) = ψ′(x) − 1/x² carry x
   ;; to y ≥ 10, where Stirling's series and its derivatives to B₁₄ (Abramowitz & Stegun 6.1.40,
@@ -292,7 +358,7 @@
         (f64.store offset=8 (local.get $at) (f64.const nan))
         (f64.store offset=16 (local.get $at) (f64.const nan)))))
 
-  (func (export "gammaFamily") (param $args i32) (param $n i32) (param $out i32)
+  (func $gammaFamily (export "gammaFamily") (param $args i32) (param $n i32) (param $out i32)
     (local $i i32)
     (block $done
       (loop $next

@@ -38,6 +38,82 @@ export function spendSums(mx: Float64Array, weight: Float64Array | undefined, st
 }
 
 /**
+ * Gamma-Gamma: the whole log-likelihood, its gradient in (p, q, γ) and its Hessian, as
+ * src/core/purchase/gammaGamma.ts describes them, into out[0…9]: value; ∂p, ∂q, ∂γ; then pp, pq,
+ * pγ, qq, qγ, γγ. The rows come grouped by {@link spendPrepare} (no weights: every weight 1);
+ * slopeP = Σ w x (ln m + ln x) and constant = Σ w ln m. args (2·groups+1 doubles), family (three
+ * times as many) and sums (3·groups) are work space.
+ */
+export function spendTerms(
+  p: number,
+  q: number,
+  gamma: number,
+  total: number,
+  slopeP: number,
+  constant: number,
+  groups: number,
+  xs: Float64Array,
+  groupWeight: Float64Array,
+  start: Int32Array,
+  mx: Float64Array,
+  weight: Float64Array | undefined,
+  args: Float64Array,
+  family: Float64Array,
+  sums: Float64Array,
+  out: Float64Array,
+): void {
+  for (let k = 0; k < groups; k++) {
+    const px = p * (xs[k] as number);
+    args[2 * k] = px + q;
+    args[2 * k + 1] = px;
+  }
+  args[2 * groups] = q;
+  gammaFamily(args, 2 * groups + 1, family);
+  spendSums(mx, weight, start, groups, gamma, sums);
+  const logGammaParam = Math.log(gamma);
+  const ofQ = 6 * groups;
+  let value = p * slopeP - constant + total * (q * logGammaParam - (family[ofQ] as number));
+  let dp = slopeP;
+  let dq = total * (logGammaParam - (family[ofQ + 1] as number));
+  let dg = (total * q) / gamma;
+  let hpp = 0;
+  let hpq = 0;
+  let hpg = 0;
+  let hqq = -total * (family[ofQ + 2] as number);
+  let hqg = total / gamma;
+  let hgg = (-total * q) / (gamma * gamma);
+  for (let k = 0; k < groups; k++) {
+    const lb = sums[3 * k] as number;
+    const inv = sums[3 * k + 1] as number;
+    const x = xs[k] as number;
+    const w = groupWeight[k] as number;
+    const px = p * x;
+    const psiPxq = family[6 * k + 1] as number;
+    value += w * ((family[6 * k] as number) - (family[6 * k + 3] as number)) - (px + q) * lb;
+    dp += x * (w * (psiPxq - (family[6 * k + 4] as number)) - lb);
+    dq += w * psiPxq - lb;
+    dg -= (px + q) * inv;
+    const tri = family[6 * k + 2] as number;
+    hpp += w * x * x * (tri - (family[6 * k + 5] as number));
+    hpq += w * x * tri;
+    hpg -= x * inv;
+    hqq += w * tri;
+    hqg -= inv;
+    hgg += (px + q) * (sums[3 * k + 2] as number);
+  }
+  out[0] = value;
+  out[1] = dp;
+  out[2] = dq;
+  out[3] = dg;
+  out[4] = hpp;
+  out[5] = hpq;
+  out[6] = hpg;
+  out[7] = hqq;
+  out[8] = hqg;
+  out[9] = hgg;
+}
+
+/**
  * Gamma-Gamma's rows, grouped: row i (mean spend m[i], weight[i]) is in group group[i] of
  * `groups`, whose frequencies are xs. Sorts the rows by group (start[0…groups] gets each group's
  * first place, then the end), writing m·x into mx and the weights into w in group order, and

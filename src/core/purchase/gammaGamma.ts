@@ -98,7 +98,7 @@ function spendModel(data: SpendData) {
   const n = data.x.length;
   // The arrays the kernels read and write, and the gamma-family arguments: px+q and px per group, then q.
   const arguments_ = 2 * groups + 1;
-  const ws = workspace(4 * n + 8 * groups + 4 * arguments_, n + groups + 1);
+  const ws = workspace(4 * n + 9 * groups + 4 * arguments_ + 10, n + groups + 1);
   const m = ws.readF64(data.m);
   const rowWeight = ws.readF64(data.weight);
   const rowGroup = ws.readI32(xs.index);
@@ -132,57 +132,21 @@ function spendModel(data: SpendData) {
   mean /= total;
   // Customers one to a row (no weights, or all 1): the rows' sums need no weights.
   const rowWeights = unit ? undefined : weight;
+  const groupWeights = ws.readF64(groupWeight);
+  const out = ws.f64(10);
   const logLikelihood = (params: readonly number[], withHessian?: boolean) => {
-    const [p, q, gamma] = params as [number, number, number];
-    for (let k = 0; k < groups; k++) {
-      const px = p * (xs.values[k] as number);
-      args[2 * k] = px + q;
-      args[2 * k + 1] = px;
-    }
-    args[2 * groups] = q;
-    ws.gammaFamily(args, arguments_, family);
-    ws.spendSums(mx, rowWeights, starts, groups, gamma, sums);
-    const logGammaParam = Math.log(gamma);
-    const ofQ = 6 * groups;
-    let value = p * slopeP - constant + total * (q * logGammaParam - (family[ofQ] as number));
-    let dp = slopeP;
-    let dq = total * (logGammaParam - (family[ofQ + 1] as number));
-    let dg = (total * q) / gamma;
-    let hpp = 0;
-    let hpq = 0;
-    let hpg = 0;
-    let hqq = withHessian ? -total * (family[ofQ + 2] as number) : 0;
-    let hqg = total / gamma;
-    let hgg = (-total * q) / (gamma * gamma);
-    for (let k = 0; k < groups; k++) {
-      const lb = sums[3 * k] as number;
-      const inv = sums[3 * k + 1] as number;
-      const x = xs.values[k] as number;
-      const w = groupWeight[k] as number;
-      const px = p * x;
-      const psiPxq = family[6 * k + 1] as number;
-      value += w * ((family[6 * k] as number) - (family[6 * k + 3] as number)) - (px + q) * lb;
-      dp += x * (w * (psiPxq - (family[6 * k + 4] as number)) - lb);
-      dq += w * psiPxq - lb;
-      dg -= (px + q) * inv;
-      if (withHessian) {
-        const tri = family[6 * k + 2] as number;
-        hpp += w * x * x * (tri - (family[6 * k + 5] as number));
-        hpq += w * x * tri;
-        hpg -= x * inv;
-        hqq += w * tri;
-        hqg -= inv;
-        hgg += (px + q) * (sums[3 * k + 2] as number);
-      }
-    }
-    if (!withHessian) return { value, gradient: [dp, dq, dg] };
+    ws.spendTerms(params[0] as number, params[1] as number, params[2] as number, total, slopeP, constant, groups, xValues, groupWeights, starts, mx, rowWeights, args, family, sums, out);
+    const gradient = [out[1] as number, out[2] as number, out[3] as number];
+    if (!withHessian) return { value: out[0] as number, gradient };
+    // out[4…9]: pp, pq, pγ, qq, qγ, γγ
+    const h = (i: number) => out[4 + i] as number;
     return {
-      value,
-      gradient: [dp, dq, dg],
+      value: out[0] as number,
+      gradient,
       hessian: [
-        [hpp, hpq, hpg],
-        [hpq, hqq, hqg],
-        [hpg, hqg, hgg],
+        [h(0), h(1), h(2)],
+        [h(1), h(3), h(4)],
+        [h(2), h(4), h(5)],
       ],
     };
   };
