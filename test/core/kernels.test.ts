@@ -344,6 +344,26 @@ describe("likelihood kernels: WebAssembly and script", () => {
     }
   });
 
+  it("reuse a released workspace's instance, zeroed, and never one still in use", () => {
+    setKernelMode("auto");
+    const first = workspace(100, 10);
+    const a = first.f64(100);
+    a.fill(7);
+    first.i32(10).fill(-1);
+    first.release();
+    const second = workspace(200, 20); // larger: the reused memory grows
+    const b = second.f64(200);
+    const c = second.i32(20);
+    assert.ok(b.every((v) => v === 0) && c.every((v) => v === 0));
+    const third = workspace(100, 10); // the spare is taken: a new instance
+    const d = third.f64(100);
+    d.fill(3);
+    assert.ok(b.every((v) => v === 0), "a workspace in use is not handed out again");
+    second.release();
+    second.release(); // twice is once
+    assert.notEqual(workspace(10, 0).f64(10).buffer, workspace(10, 0).f64(10).buffer);
+  });
+
   it("keep to the arrays a workspace was made for, and run in script for large data", () => {
     const [wasm] = pair(4, 2);
     wasm.f64(3);

@@ -18,12 +18,19 @@ const fits: [string, unknown[]][] = [
 ];
 
 describe("the functions bundle with and without WebAssembly", () => {
-  it("makes one WebAssembly instance per Gamma-Gamma or BG/NBD fit where the runtime has WebAssembly", () => {
+  it("fits Gamma-Gamma and BG/NBD with the WebAssembly kernels where the runtime has WebAssembly, one instance serving fit after fit", () => {
     let sandbox: Record<string, unknown> = {};
-    const watch = "const Made = WebAssembly.Instance; globalThis.instances = 0; WebAssembly.Instance = function (m, i) { globalThis.instances++; return new Made(m, i); };";
+    const watch =
+      "const Made = WebAssembly.Instance; globalThis.instances = 0; globalThis.calls = {};" +
+      "WebAssembly.Instance = function (m, i) { globalThis.instances++; const made = new Made(m, i);" +
+      " return { exports: new Proxy(made.exports, { get(target, key) { globalThis.calls[key] = (globalThis.calls[key] || 0) + 1; return target[key]; } }) }; };";
     const fns = loadBuiltFunctions(watch, (s) => (sandbox = s));
     for (const [id, args] of fits) assert.ok(Array.isArray(call(fns, id, ...args)), id);
-    assert.equal(sandbox.instances, 2);
+    assert.ok(Array.isArray(call(fns, "GG_FIT", ...fits[0]![1])));
+    const calls = sandbox.calls as Record<string, number>;
+    assert.ok(calls.spendPrepare === 2 && calls.spendTerms! >= 10, JSON.stringify(calls));
+    assert.ok(calls.bgnbdPrepare === 1 && calls.bgnbdTerms! >= 5, JSON.stringify(calls));
+    assert.equal(sandbox.instances, 1);
   });
 
   it("where the runtime refuses to compile the module at once (Chromium before 114 on the main thread), fits in script, then in WebAssembly once it compiled apart", async () => {

@@ -24,6 +24,12 @@ export interface Workspace {
   readF64(source: Float64Array): Float64Array;
   /** As readF64, for integers. */
   readI32(source: Int32Array): Int32Array;
+  /**
+   * Hands the workspace back when its fit is done: its arrays must not be used after. A later
+   * workspace may then reuse the instance (making one costs about as much as a warm fit). A
+   * workspace never released is simply collected.
+   */
+  release(): void;
   spendSums: typeof script.spendSums;
   spendPrepare: typeof script.spendPrepare;
   spendTerms: typeof script.spendTerms;
@@ -99,6 +105,7 @@ export function workspace(doubles: number, ints: number): Workspace {
     i32: (n) => new Int32Array(n),
     readF64: (source) => source,
     readI32: (source) => source,
+    release: () => undefined,
     spendSums: script.spendSums,
     spendPrepare: script.spendPrepare,
     spendTerms: script.spendTerms,
@@ -112,17 +119,27 @@ export function workspace(doubles: number, ints: number): Workspace {
 
 const PAGE = 65536;
 
+/** An instance whose workspace was released, kept for the next (one is enough: fits run one at a time). */
+let spare: KernelExports | undefined;
+
 function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number): Workspace | undefined {
   const bytes = 8 * doubles + 4 * ints;
   let exports: KernelExports;
   try {
-    exports = new WebAssembly.Instance(module).exports as unknown as KernelExports;
+    if (spare) {
+      exports = spare;
+      spare = undefined;
+      new Uint8Array(exports.memory.buffer, 0, Math.min(bytes, exports.memory.buffer.byteLength)).fill(0); // as a new memory: the kernels expect zeros
+    } else {
+      exports = new WebAssembly.Instance(module).exports as unknown as KernelExports;
+    }
     const pages = Math.ceil(bytes / PAGE) - exports.memory.buffer.byteLength / PAGE;
     if (pages > 0) exports.memory.grow(pages);
   } catch {
     return undefined; // too large for this engine's memory: the script kernels need no more than the arrays
   }
-  const buffer = exports.memory.buffer; // final: the memory never grows again, so the views stay valid
+  const buffer = exports.memory.buffer; // final while the workspace is in use: the memory grows only between workspaces, so the views stay valid
+  let released = false;
   let nextDouble = 0; // doubles from the start of memory, then integers
   let nextInt = 2 * doubles;
   return {
@@ -138,6 +155,11 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
       const view = new Int32Array(buffer, 4 * nextInt, n);
       nextInt += n;
       return view;
+    },
+    release() {
+      if (released) return;
+      released = true;
+      spare = exports;
     },
     readF64(source) {
       const view = this.f64(source.length);

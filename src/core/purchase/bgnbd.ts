@@ -116,21 +116,25 @@ function bgnbdModel(data: CustomerSummary) {
       ],
     };
   };
-  return { logLikelihood, meanT: (totals[0] as number) / total, meanX: (totals[1] as number) / total };
+  return { logLikelihood, meanT: (totals[0] as number) / total, meanX: (totals[1] as number) / total, release: () => ws.release() };
 }
 
 /** Fits BG/NBD by maximum likelihood. */
 export function fitBgNbd(data: CustomerSummary, limits: FitLimits = {}): FitResult<(typeof BGNBD_PARAMS)[number]> {
   requireRepeatPurchases(data);
   checkDistinctRows(data.rows, data.customers, limits);
-  const { logLikelihood, meanT, meanX } = bgnbdModel(data);
-  // Start with the mean purchase rate r/α at the observed rate and dropout odds near 1.
-  return fitMaximumLikelihood(BGNBD_PARAMS, logLikelihood, [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 1, 1], {
-    ...limits,
-    analyticHessian: true,
-    describe: () => `${formatCount(data.customers)} customers (${formatCount(data.rows)} distinct)`,
-    totalWeight: data.customers,
-  });
+  const { logLikelihood, meanT, meanX, release } = bgnbdModel(data);
+  try {
+    // Start with the mean purchase rate r/α at the observed rate and dropout odds near 1.
+    return fitMaximumLikelihood(BGNBD_PARAMS, logLikelihood, [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 1, 1], {
+      ...limits,
+      analyticHessian: true,
+      describe: () => `${formatCount(data.customers)} customers (${formatCount(data.rows)} distinct)`,
+      totalWeight: data.customers,
+    });
+  } finally {
+    release();
+  }
 }
 
 /** Refuses data from which no purchase model can be learned, with the reason. */

@@ -150,7 +150,7 @@ function spendModel(data: SpendData) {
       ],
     };
   };
-  return { logLikelihood, start: spendStart(xs.values, groupWeight, groupLog, groupLog2, total, mean) };
+  return { logLikelihood, start: spendStart(xs.values, groupWeight, groupLog, groupLog2, total, mean), release: () => ws.release() };
 }
 
 /** The moment start of {@link spendModel}, or p = 1, q = 2, pγ/(q−1) = the mean spend where the moments give nothing sensible. */
@@ -202,16 +202,20 @@ export function fitGammaGamma(input: SpendInput, limits: FitLimits = {}): FitRes
 /** Fits the model to spend data already checked (by spendData, or read from cells as spendData reads them). */
 export function fitSpendData(data: SpendData, limits: FitLimits = {}): FitResult<(typeof GAMMA_GAMMA_PARAMS)[number]> {
   if (data.customers < 2) throw invalidValue("the spend model needs at least two customers with repeat purchases");
-  const { logLikelihood, start } = spendModel(data);
-  return fitMaximumLikelihood(GAMMA_GAMMA_PARAMS, logLikelihood, start, {
-    ...limits,
-    analyticHessian: true,
-    // From the moment start Newton's method takes another path than from p = 1, q = 2: one more
-    // step where it still pays makes the fit the same, to about 1e−10, whichever path it took.
-    polishTolerance: 1e-11,
-    describe: () => `${formatCount(data.customers)} repeat customers`,
-    totalWeight: data.customers,
-  });
+  const { logLikelihood, start, release } = spendModel(data);
+  try {
+    return fitMaximumLikelihood(GAMMA_GAMMA_PARAMS, logLikelihood, start, {
+      ...limits,
+      analyticHessian: true,
+      // From the moment start Newton's method takes another path than from p = 1, q = 2: one more
+      // step where it still pays makes the fit the same, to about 1e−10, whichever path it took.
+      polishTolerance: 1e-11,
+      describe: () => `${formatCount(data.customers)} repeat customers`,
+      totalWeight: data.customers,
+    });
+  } finally {
+    release();
+  }
 }
 
 export function requireGammaGammaParams(params: readonly number[]): GammaGammaParams {
