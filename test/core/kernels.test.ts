@@ -10,6 +10,7 @@ import { KERNEL_WASM } from "../../src/core/kernels/wasmBytes";
 import { fitBgNbd } from "../../src/core/purchase/bgnbd";
 import { summarizeCustomers } from "../../src/core/purchase/customers";
 import { fitGammaGamma } from "../../src/core/purchase/gammaGamma";
+import { paretoNbdLogLikelihood } from "../../src/core/purchase/paretoNbd";
 import { mulberry32 } from "../../src/core/random";
 import { trigamma } from "../../src/core/special/gamma";
 import { readCsvColumns } from "../support/fixtures";
@@ -272,6 +273,41 @@ describe("likelihood kernels: WebAssembly and script", () => {
     assertClose(results[0]!, results[1]!, 1e-13, "by recurrence, WebAssembly and script");
     assertClose(results[2]!, results[3]!, 1e-13, "directly, WebAssembly and script");
     assertClose(results[0]!, results[2]!, 1e-11, "by recurrence and directly");
+  });
+
+  it("agree to 1e-12 in both: Pareto/NBD's log-likelihood and gradient, by the series and by the death integral, α ≥ β and α < β, β/α to 1e6, heavy buyers, t_x = T", () => {
+    const seed = mulberry32(13);
+    const frequency: number[] = [];
+    const recency: number[] = [];
+    const T: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const age = 1 + 100 * seed();
+      const x = i % 50 === 0 ? 200 + Math.floor(100 * seed()) : Math.floor(-Math.log(1 - seed()) * 2);
+      frequency.push(x);
+      T.push(age);
+      recency.push(x === 0 ? 0 : i % 7 === 0 ? age : age * seed());
+    }
+    const data = summarizeCustomers({ frequency, recency, T });
+    const points = [
+      [0.55, 10.6, 0.61, 11.7],
+      [0.55, 10.6, 0.61, 3],
+      [2, 0.5, 1.5, 5e5],
+      [0.3, 4e4, 0.2, 0.01],
+      [5, 1, 0.05, 1],
+      [0.01, 0.02, 30, 200],
+    ];
+    const values = (["auto", "script"] as const).map((mode) => {
+      setKernelMode(mode);
+      const ll = paretoNbdLogLikelihood(data);
+      return points.flatMap((p) => {
+        const { value, gradient } = ll(p);
+        return [value, ...gradient];
+      });
+    });
+    setKernelMode("auto");
+    assert.ok(values[0]!.every(Number.isFinite));
+    const relative = values[0]!.map((v, i) => (v - values[1]![i]!) / Math.max(1, Math.abs(values[1]![i]!)));
+    assertClose(relative, relative.map(() => 0), 1e-12, "Pareto/NBD");
   });
 
   it("compute ln x, e^x and ln(1 + x) within 1, 1 and 2 ulps of Math.log, Math.exp and Math.log1p, and their edge cases as they do", () => {

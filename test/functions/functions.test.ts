@@ -137,6 +137,9 @@ describe("the functions bundle", () => {
     const file = path.join(DIST, "functions.js");
     const source = readFileSync(file, "utf8");
     assert.doesNotMatch(source, /react|fluentui|__SECRET_INTERNALS/i);
-    assert.ok(statSync(file).size < 128 * 1024, `functions.js is ${statSync(file).size} bytes`);
+    // 160 KiB: about 110 KiB of script and the likelihoods' WebAssembly kernels, 8 KB written as an
+    // array literal of 24 KB (a literal costs the first fit nothing; decoding denser text, 0.3–0.5 ms).
+    // React alone would add several times as much.
+    assert.ok(statSync(file).size < 160 * 1024, `functions.js is ${statSync(file).size} bytes`);
   });
 });

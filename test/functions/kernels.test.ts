@@ -18,7 +18,7 @@ const fits: [string, unknown[]][] = [
 ];
 
 describe("the functions bundle with and without WebAssembly", () => {
-  it("fits Gamma-Gamma and BG/NBD with the WebAssembly kernels where the runtime has WebAssembly, one instance serving fit after fit", () => {
+  it("fits Gamma-Gamma, BG/NBD and Pareto/NBD with the WebAssembly kernels where the runtime has WebAssembly, one instance serving fit after fit", () => {
     let sandbox: Record<string, unknown> = {};
     const watch =
       "const Made = WebAssembly.Instance; globalThis.instances = 0; globalThis.calls = {};" +
@@ -30,6 +30,7 @@ describe("the functions bundle with and without WebAssembly", () => {
     const calls = sandbox.calls as Record<string, number>;
     assert.ok(calls.spendPrepare === 2 && calls.spendTerms! >= 10, JSON.stringify(calls));
     assert.ok(calls.bgnbdPrepare === 1 && calls.bgnbdTerms! >= 5, JSON.stringify(calls));
+    assert.ok(calls.pnbdBrackets! >= 10, JSON.stringify(calls));
     assert.equal(sandbox.instances, 1);
   });
 

@@ -38,6 +38,35 @@ export interface Workspace {
   repeatBuyerSums: typeof script.repeatBuyerSums;
   bgnbdTerms: typeof script.bgnbdTerms;
   bgnbdPrepare: typeof script.bgnbdPrepare;
+  /**
+   * Pareto/NBD: Σ w ln(bracket) over the rows and its gradient (see kernels.wat). Only in
+   * WebAssembly: its script twin is src/core/purchase/paretoNbd.ts's own bracketSums, which the
+   * model calls where this is missing.
+   */
+  pnbdBrackets?: (
+    r: number,
+    alpha: number,
+    s: number,
+    beta: number,
+    logS: number,
+    rows: number,
+    weight: Float64Array,
+    frequency: Float64Array,
+    recency: Float64Array,
+    T: Float64Array,
+    xIndex: Int32Array,
+    tIndex: Int32Array,
+    txIndex: Int32Array,
+    alphaT: Float64Array,
+    betaT: Float64Array,
+    base1: Float64Array,
+    base2: Float64Array,
+    logA: Float64Array,
+    nodes: Float64Array,
+    weights: Float64Array,
+    scratch: Float64Array,
+    out: Float64Array,
+  ) => void;
 }
 
 interface KernelExports {
@@ -50,6 +79,7 @@ interface KernelExports {
   repeatBuyerSums(weight: number, jT: number, jTx: number, logT: number, invT: number, logTx: number, invTx: number, from: number, end: number, rx: number, logA4: number, out: number): void;
   bgnbdTerms(...args: number[]): void;
   bgnbdPrepare(...args: number[]): void;
+  pnbdBrackets(...args: number[]): void;
 }
 
 let mode: "auto" | "script" = "auto";
@@ -197,6 +227,31 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
     shiftedLogs: (values, n, shift, logs, invs) => exports.shiftedLogs(values.byteOffset, n, shift, logs.byteOffset, invs.byteOffset),
     repeatBuyerSums: (weight, jT, jTx, logT, invT, logTx, invTx, from, end, rx, logA4, out) =>
       exports.repeatBuyerSums(weight.byteOffset, jT.byteOffset, jTx.byteOffset, logT.byteOffset, invT.byteOffset, logTx.byteOffset, invTx.byteOffset, from, end, rx, logA4, out.byteOffset),
+    pnbdBrackets: (r, alpha, s, beta, logS, rows, weight, frequency, recency, T, xIndex, tIndex, txIndex, alphaT, betaT, base1, base2, logA, nodes, weights, scratch, out) =>
+      exports.pnbdBrackets(
+        r,
+        alpha,
+        s,
+        beta,
+        logS,
+        rows,
+        weight.byteOffset,
+        frequency.byteOffset,
+        recency.byteOffset,
+        T.byteOffset,
+        xIndex.byteOffset,
+        tIndex.byteOffset,
+        txIndex.byteOffset,
+        alphaT.byteOffset,
+        betaT.byteOffset,
+        base1.byteOffset,
+        base2.byteOffset,
+        logA.byteOffset,
+        nodes.byteOffset,
+        weights.byteOffset,
+        scratch.byteOffset,
+        out.byteOffset,
+      ),
     bgnbdPrepare: (weight, frequency, T, xIndex, tIndex, txIndex, n, groups, start, w, jT, jTx, weightT, weightXT, groupWeight, totals) =>
       exports.bgnbdPrepare(
         weight.byteOffset,

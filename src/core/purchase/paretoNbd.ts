@@ -2,6 +2,7 @@ import { positiveParams } from "../validate";
 import { formatCount } from "../errors";
 import { checkDistinctRows, fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
 import { GammaRatios } from "../special/gammaRatios";
+import { workspace } from "../kernels";
 import { customerMeans, distinctValues, type CustomerSummary } from "./customers";
 import { requireRepeatPurchases } from "./bgnbd";
 
@@ -290,17 +291,37 @@ function customerBracket(r: number, alpha: number, s: number, beta: number, x: n
  * unoptimised, a customer's work is then mostly its two short series.
  */
 export function paretoNbdLogLikelihood(data: CustomerSummary) {
+  return paretoNbdModel(data).logLikelihood;
+}
+
+/** The likelihood of {@link paretoNbdLogLikelihood}, and the hand-back of its kernels' workspace once the fit is done. */
+function paretoNbdModel(data: CustomerSummary) {
   const xs = distinctValues(data.frequency);
   const ts = distinctValues(data.T);
   const txs = distinctValues(data.recency);
   const ratios = new GammaRatios(xs.values, 1);
-  const scratch = new Float64Array(4);
-  const d = new Float64Array(5);
-  const logAlphaT = new Float64Array(ts.values.length);
-  const logBetaT = new Float64Array(ts.values.length);
-  const logBase2 = new Float64Array(ts.values.length);
-  const logBase1 = new Float64Array(txs.values.length);
-  const logA = new Float64Array(xs.values.length);
+  const [nT, nTx, nx, rows] = [ts.values.length, txs.values.length, xs.values.length, data.rows];
+  // The arrays the brackets' kernel reads: the rows, the shared logarithms, the quadrature rule.
+  const ws = workspace(4 * rows + 3 * nT + nTx + nx + 2 * RULE.nodes.length + 16 + 5, 3 * rows);
+  const scratch = ws.f64(16);
+  const d = ws.f64(5);
+  const logAlphaT = ws.f64(nT);
+  const logBetaT = ws.f64(nT);
+  const logBase2 = ws.f64(nT);
+  const logBase1 = ws.f64(nTx);
+  const logA = ws.f64(nx);
+  const kernel = ws.pnbdBrackets;
+  const rowData = kernel && {
+    weight: ws.readF64(data.weight),
+    frequency: ws.readF64(data.frequency),
+    recency: ws.readF64(data.recency),
+    T: ws.readF64(data.T),
+    x: ws.readI32(xs.index),
+    t: ws.readI32(ts.index),
+    tx: ws.readI32(txs.index),
+    nodes: ws.readF64(RULE.nodes),
+    weights: ws.readF64(RULE.weights),
+  };
   // The customers (weights) of each distinct x: the terms of a customer that depend on x and the parameters alone are summed per x.
   const weightX = new Float64Array(xs.values.length);
   for (let i = 0; i < data.rows; i++) {
@@ -311,7 +332,7 @@ export function paretoNbdLogLikelihood(data: CustomerSummary) {
   const indices: DistinctIndices = { x: xs.index, T: ts.index, tx: txs.index };
   const logs: SharedLogs = { alphaT: logAlphaT, betaT: logBetaT, base1: logBase1, base2: logBase2, a: logA };
 
-  return (params: readonly number[]) => {
+  const logLikelihood = (params: readonly number[]) => {
     const [r, alpha, s, beta] = params as [number, number, number, number];
     if (!(r > 0 && alpha > 0 && s > 0 && beta > 0)) return { value: Number.NaN, gradient: [Number.NaN, Number.NaN, Number.NaN, Number.NaN] };
     ratios.update(r);
@@ -338,7 +359,12 @@ export function paretoNbdLogLikelihood(data: CustomerSummary) {
       dr += (weightX[j] as number) * ratios.psi(0, x);
     }
     // Each customer's bracket.
-    bracketSums(data, indices, logs, r, alpha, s, beta, Math.log(s), scratch, d);
+    if (kernel && rowData) {
+      const k = rowData;
+      kernel(r, alpha, s, beta, Math.log(s), rows, k.weight, k.frequency, k.recency, k.T, k.x, k.t, k.tx, logAlphaT, logBetaT, logBase1, logBase2, logA, k.nodes, k.weights, scratch, d);
+    } else {
+      bracketSums(data, indices, logs, r, alpha, s, beta, Math.log(s), scratch, d);
+    }
     value += d[4] as number;
     dr += d[0] as number;
     dAlpha += d[1] as number;
@@ -346,6 +372,7 @@ export function paretoNbdLogLikelihood(data: CustomerSummary) {
     dBeta += d[3] as number;
     return { value, gradient: [dr, dAlpha, ds, dBeta] };
   };
+  return { logLikelihood, release: () => ws.release() };
 }
 
 /** For each customer (row), the index of its x, T and t_x among the distinct ones. */
@@ -415,12 +442,17 @@ export function fitParetoNbd(data: CustomerSummary, limits: FitLimits = {}): Fit
   requireRepeatPurchases(data);
   checkDistinctRows(data.rows, data.customers, limits);
   const { meanT, meanX } = customerMeans(data);
-  // Start with the mean purchase rate r/α at the observed rate, and dropout rates on the scale of T.
-  return fitMaximumLikelihood(PARETO_NBD_PARAMS, paretoNbdLogLikelihood(data), [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 0.5, meanT / 2], {
-    ...limits,
-    describe: () => `${formatCount(data.customers)} customers (${formatCount(data.rows)} distinct)`,
-    totalWeight: data.customers,
-  });
+  const { logLikelihood, release } = paretoNbdModel(data);
+  try {
+    // Start with the mean purchase rate r/α at the observed rate, and dropout rates on the scale of T.
+    return fitMaximumLikelihood(PARETO_NBD_PARAMS, logLikelihood, [0.5, (0.5 * meanT) / Math.max(meanX, 0.01), 0.5, meanT / 2], {
+      ...limits,
+      describe: () => `${formatCount(data.customers)} customers (${formatCount(data.rows)} distinct)`,
+      totalWeight: data.customers,
+    });
+  } finally {
+    release();
+  }
 }
 
 export function requireParetoNbdParams(params: readonly number[]): ParetoNbdParams {
