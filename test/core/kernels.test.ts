@@ -310,8 +310,8 @@ describe("likelihood kernels: WebAssembly and script", () => {
     assertClose(relative, relative.map(() => 0), 1e-12, "Pareto/NBD");
   });
 
-  it("compute ln x, e^x and ln(1 + x) within 1, 1 and 2 ulps of Math.log, Math.exp and Math.log1p, and their edge cases as they do", () => {
-    const kernels = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(KERNEL_WASM))).exports as unknown as Record<"log" | "exp" | "log1p", (x: number) => number>;
+  it("compute ln x, e^x, ln(1 + x) and e^x − 1 within 1, 1, 2 and 3 ulps of Math.log, Math.exp, Math.log1p and Math.expm1, and their edge cases as they do", () => {
+    const kernels = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(KERNEL_WASM))).exports as unknown as Record<"log" | "exp" | "log1p" | "expm1", (x: number) => number>;
     const cases: [string, (x: number) => number, (x: number) => number, () => number, number][] = [
       ["ln, 1e-308 to 1e308", kernels.log, Math.log, () => 10 ** (616 * random() - 308), 1],
       ["ln near 1", kernels.log, Math.log, () => 1 + 0.8 * (random() - 0.5), 1],
@@ -320,6 +320,8 @@ describe("likelihood kernels: WebAssembly and script", () => {
       ["exp near 0", kernels.exp, Math.exp, () => 2 * random() - 1, 1],
       ["ln(1 + x), 0 to 1", kernels.log1p, Math.log1p, () => random(), 2],
       ["ln(1 + x), 1e-20 to 1", kernels.log1p, Math.log1p, () => 10 ** (-20 * random()), 2],
+      ["ln(1 − z), z from 0 to 0.8 (the hypergeometric series' prefactor)", kernels.log1p, Math.log1p, () => -0.8 * random(), 2],
+      ["e^x − 1, x from −40 to −0.01 (Pareto/NBD's difference of two terms)", kernels.expm1, Math.expm1, () => -0.01 - 40 * random() ** 3, 3],
     ];
     for (const [what, ours, theirs, draw, bound] of cases) {
       let worst = 0;

@@ -149,6 +149,8 @@ export function workspace(doubles: number, ints: number): Workspace {
 
 const PAGE = 65536;
 
+/** The largest memory kept for reuse (1 MiB): warm fits on more data than that barely notice making an instance. */
+const SPARE_LARGEST = 1 << 20;
 /** An instance whose workspace was released, kept for the next (one is enough: fits run one at a time). */
 let spare: KernelExports | undefined;
 
@@ -189,7 +191,7 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
     release() {
       if (released) return;
       released = true;
-      spare = exports;
+      if (buffer.byteLength <= SPARE_LARGEST) spare = exports; // a larger memory is let go rather than held for good
     },
     readF64(source) {
       const view = this.f64(source.length);

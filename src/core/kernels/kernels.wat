@@ -72,7 +72,7 @@
         (f64.const 2)))))
     (f64.mul (local.get $y) (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $k) (i32.const 1023))) (i64.const 52)))))
 
-  ;; ln(1 + x) for x ≥ 0 (+∞ too) to a few ulps: with u = 1 + x rounded, ln u · x/(u − 1) corrects the
+  ;; ln(1 + x) for x > −1 (+∞ too) to a few ulps: with u = 1 + x rounded, ln u · x/(u − 1) corrects the
   ;; rounding of u (Goldberg 1991, "What every computer scientist should know about
   ;; floating-point arithmetic", theorem 4); x when u rounds to 1.
   (func $log1p (export "log1p") (param $x f64) (result f64)
@@ -595,7 +595,7 @@
     (f64.store offset=112 (local.get $out) (local.get $hBB)))
 
   ;; e^x − 1 to a few ulps (Kahan: (u − 1)·x/ln u with u = e^x rounded corrects u's rounding).
-  (func $expm1 (param $x f64) (result f64)
+  (func $expm1 (export "expm1") (param $x f64) (result f64)
     (local $u f64) (local $um1 f64)
     (local.set $u (call $exp (local.get $x)))
     (if (f64.eq (local.get $u) (f64.const 1)) (then (return (local.get $x))))
