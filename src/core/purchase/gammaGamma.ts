@@ -111,7 +111,7 @@ function spendModel(data: SpendData) {
   const sums = ws.f64(3 * groups); // per group Σ w ln B, Σ w/B, Σ w/B²
   const args = ws.f64(arguments_);
   const family = ws.f64(3 * arguments_); // ln Γ, ψ, ψ′ of each argument
-  const groupWeight = new Float64Array(groups);
+  const groupWeight = ws.f64(groups); // Σ w, where spendTerms reads it
   const groupLog = new Float64Array(groups); // Σ w ln m
   const groupLog2 = new Float64Array(groups); // Σ w (ln m)²
   let constant = 0; // Σ w ln m
@@ -132,10 +132,9 @@ function spendModel(data: SpendData) {
   mean /= total;
   // Customers one to a row (no weights, or all 1): the rows' sums need no weights.
   const rowWeights = unit ? undefined : weight;
-  const groupWeights = ws.readF64(groupWeight);
   const out = ws.f64(10);
   const logLikelihood = (params: readonly number[], withHessian?: boolean) => {
-    ws.spendTerms(params[0] as number, params[1] as number, params[2] as number, total, slopeP, constant, groups, xValues, groupWeights, starts, mx, rowWeights, args, family, sums, out);
+    ws.spendTerms(params[0] as number, params[1] as number, params[2] as number, total, slopeP, constant, groups, xValues, groupWeight, starts, mx, rowWeights, args, family, sums, out);
     const gradient = [out[1] as number, out[2] as number, out[3] as number];
     if (!withHessian) return { value: out[0] as number, gradient };
     // out[4…9]: pp, pq, pγ, qq, qγ, γγ
