@@ -4,12 +4,12 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import digammaStdlib from "@stdlib/math-base-special-digamma";
 import gammalnStdlib from "@stdlib/math-base-special-gammaln";
-import { LARGEST_WASM_WORKSPACE, setKernelMode, workspace, type Workspace } from "../../src/core/kernels";
+import { hashSlots, LARGEST_WASM_WORKSPACE, setKernelMode, workspace, type Workspace } from "../../src/core/kernels";
 import * as script from "../../src/core/kernels/scriptKernels";
 import { KERNEL_WASM } from "../../src/core/kernels/wasmBytes";
 import { fitBgNbd } from "../../src/core/purchase/bgnbd";
 import { summarizeCustomers } from "../../src/core/purchase/customers";
-import { fitGammaGamma } from "../../src/core/purchase/gammaGamma";
+import { fitGammaGamma, type SpendInput } from "../../src/core/purchase/gammaGamma";
 import { paretoNbdLogLikelihood } from "../../src/core/purchase/paretoNbd";
 import { mulberry32 } from "../../src/core/random";
 import { trigamma } from "../../src/core/special/gamma";
@@ -96,6 +96,34 @@ describe("likelihood kernels: WebAssembly and script", () => {
       (ws as Workspace & { results?: number[] }).results = results;
     }
     assertClose((a as Workspace & { results: number[] }).results, (b as Workspace & { results: number[] }).results, 1e-14, "sums");
+  });
+
+  it("find a column's distinct values in both, in order of first appearance, as a Map does, whatever the column holds", () => {
+    const seed = mulberry32(11);
+    const columns: number[][] = [
+      [],
+      [5],
+      Array.from({ length: 3000 }, () => 1 + Math.floor(40 * seed() ** 3)), // frequencies: few, uneven
+      Array.from({ length: 3000 }, () => Math.round(1e4 * seed()) / 100), // amounts: most distinct
+      Array.from({ length: 500 }, (_, i) => [0, -0, 1e-300, -1e300, 2 ** 52, 0.1 + 0.2, 0.3][i % 7]!),
+      Array.from({ length: 4096 }, (_, i) => i * 2 ** 20), // low words all zero: the high word must spread them
+    ];
+    for (const column of columns) {
+      const n = column.length;
+      const size = hashSlots(n);
+      // Expected: a Map keyed by value, 0 and −0 apart (their bits differ; a group of each is harmless).
+      const first = new Map<string, number>();
+      const key = (v: number) => (Object.is(v, -0) ? "-0" : String(v));
+      const index = column.map((v) => (first.has(key(v)) ? first.get(key(v))! : (first.set(key(v), first.size), first.size - 1)));
+      for (const ws of pair(2 * n + 1, n + size)) {
+        const values = ws.f64(n);
+        const rows = ws.i32(n);
+        const count = ws.distinct(ws.readF64(Float64Array.from(column)), n, values, rows, ws.i32(size), size);
+        assert.equal(count, first.size, `${ws.engine}: ${n} values`);
+        assert.deepEqual(Array.from(values.subarray(0, count), key), [...first.keys()], ws.engine);
+        assert.deepEqual(Array.from(rows), index, ws.engine);
+      }
+    }
   });
 
   it("group Gamma-Gamma's rows in both as a plain sort and sums do", () => {
@@ -380,6 +408,72 @@ describe("likelihood kernels: WebAssembly and script", () => {
       const relative = fits[0]![k]!.map((v, i) => v / Math.abs(fits[1]![k]![i]!));
       assertClose(relative, fits[1]![k]!.map((v) => v / Math.abs(v)), tolerance, "fit");
     }
+  });
+
+  it("fit Gamma-Gamma whole in WebAssembly as the script's Newton search does on the same kernels: the same verdict, iterations and parameters (to 1e-10, or 1e-8 of a standard error)", () => {
+    const spend = readCsvColumns("cdnow_customers_summary_with_transactions.csv");
+    const sets: SpendInput[] = [{ frequency: spend.x!, monetaryValue: spend.zbar! }];
+    for (let k = 0; k < 300; k++) {
+      const n = 2 + Math.floor(random() * (k % 3 === 0 ? 8 : 400));
+      const frequencies = 1 + Math.floor(random() * 40);
+      const shape = 0.5 + 10 * random();
+      const frequency: number[] = [];
+      const monetaryValue: number[] = [];
+      const weights: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const x = 1 + Math.floor(random() * frequencies);
+        frequency.push(x);
+        // Spend about 30 a transaction, spread by the shape; every tenth set has identical customers.
+        monetaryValue.push(k % 10 === 9 ? 25 : Math.round(100 * 30 * Math.exp((random() - 0.5) * (4 / shape + 2 / x))) / 100);
+        weights.push(1 + Math.floor(random() * 5));
+      }
+      sets.push(k % 2 === 0 ? { frequency, monetaryValue } : { frequency, monetaryValue, weights });
+    }
+    let kernel = 0;
+    let sameIterations = 0;
+    let worst = 0;
+    for (const [i, input] of sets.entries()) {
+      const outcome = (mode: "auto" | "terms") => {
+        setKernelMode(mode);
+        try {
+          return fitGammaGamma(input);
+        } catch (error) {
+          return error as Error;
+        }
+      };
+      const whole = outcome("auto");
+      const stepwise = outcome("terms");
+      setKernelMode("auto");
+      if (whole instanceof Error || stepwise instanceof Error) {
+        assert.equal(String(whole), String(stepwise), `set ${i}`);
+        continue;
+      }
+      // Degenerate either way (each may stop at another point on the way to the edge, and say so in its own words).
+      assert.equal(whole.degenerate === undefined, stepwise.degenerate === undefined, `set ${i}: ${whole.degenerate} / ${stepwise.degenerate}`);
+      if (whole.degenerate) continue;
+      assert.equal(whole.converged, stepwise.converged, `set ${i}`);
+      if (!whole.converged) continue;
+      kernel++;
+      // On a nearly flat likelihood the last bits can decide whether one more polishing step pays.
+      assert.ok(Math.abs(whole.iterations - stepwise.iterations) <= 1, `set ${i}: ${whole.iterations} and ${stepwise.iterations} iterations`);
+      if (whole.iterations === stepwise.iterations) sameIterations++;
+      const a = Object.values(whole.params);
+      const b = Object.values(stepwise.params);
+      const ea = Object.values(whole.standardErrors!);
+      const eb = Object.values(stepwise.standardErrors!);
+      // Where the likelihood is nearly flat (q = 110 ± 284) a difference in its last bits moves the
+      // maximum further: there the two agree to 1e-8 of the standard error.
+      a.forEach((v, j) => {
+        const difference = Math.abs(v - b[j]!);
+        assert.ok(difference <= Math.max(1e-10 * b[j]!, 1e-8 * eb[j]!), `set ${i}: ${v} and ${b[j]} ± ${eb[j]}`);
+        worst = Math.max(worst, difference / b[j]!);
+      });
+      // (On six customers ln Γ terms of about 6,000 cancel to a log-likelihood of −37: 1e-10 absolute.)
+      assert.ok(Math.abs(whole.logLikelihood - stepwise.logLikelihood) <= 1e-12 * Math.abs(stepwise.logLikelihood) + 1e-10, `set ${i}: log-likelihood`);
+      assertClose(ea.map((v, j) => v / eb[j]!), ea.map(() => 1), 1e-5, `set ${i}: standard errors`);
+    }
+    assert.ok(kernel > 150 && sameIterations >= 0.95 * kernel, `${kernel} fits compared, ${sameIterations} in as many iterations`);
+    assert.ok(worst > 0, "the two searches are not the same code"); // they differ by ln and exp's last bits
   });
 
   it("reuse a released workspace's instance, zeroed, and never one still in use", () => {

@@ -60,6 +60,9 @@ export function checkDistinctRows(rows: number, customers: number, limits: FitLi
   );
 }
 
+/** A fit has converged when no entry of the gradient of the log-likelihood per customer in ln θ exceeds this. */
+export const GRADIENT_TOLERANCE = 1e-8;
+
 export interface FitOptions extends MinimizeOptions, FitLimits {
   /**
    * The likelihood gives its Hessian: the search is then Newton's method, a handful of
@@ -141,7 +144,7 @@ export function fitMaximumLikelihood<Name extends string>(
       }
       return { value: -r.value * scale, gradient, hessian };
     };
-    result = minimizeNewton(curved, phi0, { maxIterations: options.maxIterations ?? 300, gradientTolerance: options.gradientTolerance ?? 1e-8, polishTolerance: options.polishTolerance });
+    result = minimizeNewton(curved, phi0, { maxIterations: options.maxIterations ?? 300, gradientTolerance: options.gradientTolerance ?? GRADIENT_TOLERANCE, polishTolerance: options.polishTolerance });
   } else {
     // A curvature estimate at the start (n gradient evaluations) lets BFGS take Newton-sized
     // steps from the first iteration: on the CDNOW fits it halves the evaluations.
@@ -149,41 +152,74 @@ export function fitMaximumLikelihood<Name extends string>(
       options.inverseHessian ?? invertPositiveDefinite(forwardDifferenceHessian(objective, phi0, phi0.map((v) => 1e-6 * Math.max(1, Math.abs(v)))));
     result = minimizeBfgs(objective, phi0, {
       maxIterations: options.maxIterations ?? 300,
-      gradientTolerance: options.gradientTolerance ?? 1e-8,
+      gradientTolerance: options.gradientTolerance ?? GRADIENT_TOLERANCE,
       inverseHessian,
     });
   }
   const theta = exponentials(result.x);
+  let standardErrors: number[] | undefined;
+  if (result.converged && options.analyticHessian) {
+    let same = last !== undefined;
+    for (let i = 0; same && i < theta.length; i++) same = last!.theta[i] === theta[i];
+    standardErrors = errorsFromHessian(same ? last!.hessian : (timed(theta, true).hessian as number[][]));
+  } else if (result.converged) standardErrors = observedStandardErrors(timed, theta);
+  return reportFit(names, theta, -result.value / scale, result.converged, result.iterations, result.reason, standardErrors);
+}
+
+/**
+ * A fit a kernel ran by Newton's method itself (Gamma-Gamma's spendFit, src/core/kernels), as
+ * {@link fitMaximumLikelihood} reports one that converged: from ln θ at the maximum, the
+ * objective there (the negated log-likelihood per customer), the iterations, and the
+ * log-likelihood's Hessian in θ there (`hessian[3i + j]`).
+ */
+export function convergedNewtonFit<Name extends string>(
+  names: readonly Name[],
+  phi: ArrayLike<number>,
+  objective: number,
+  iterations: number,
+  hessian: ArrayLike<number>,
+  totalWeight: number,
+): FitResult<Name> {
+  const n = names.length;
+  const rows: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row = new Array<number>(n);
+    for (let j = 0; j < n; j++) row[j] = hessian[n * i + j] as number;
+    rows.push(row);
+  }
+  return reportFit(names, exponentials(phi), -objective / (1 / totalWeight), true, iterations, "gradient below tolerance", errorsFromHessian(rows));
+}
+
+/** Standard errors from the log-likelihood's Hessian in θ: of the information, its negation. */
+function errorsFromHessian(hessian: readonly (readonly number[])[]): number[] | undefined {
+  const information: number[][] = [];
+  for (const row of hessian) {
+    const negated = new Array<number>(row.length);
+    for (let j = 0; j < row.length; j++) negated[j] = -(row[j] as number);
+    information.push(negated);
+  }
+  return standardErrorsFromInformation(information);
+}
+
+/** The result of a search that ended at θ, named, with why it is no answer where it is not. */
+function reportFit<Name extends string>(
+  names: readonly Name[],
+  theta: readonly number[],
+  logLikelihood: number,
+  converged: boolean,
+  iterations: number,
+  reason: string,
+  standardErrors: number[] | undefined,
+): FitResult<Name> {
   const named = (values: readonly number[]) => {
     const out = {} as Record<Name, number>;
     for (let i = 0; i < names.length; i++) out[names[i] as Name] = values[i] as number;
     return out;
   };
-  let standardErrors: number[] | undefined;
-  if (result.converged && options.analyticHessian) {
-    let same = last !== undefined;
-    for (let i = 0; same && i < theta.length; i++) same = last!.theta[i] === theta[i];
-    const hessian = same ? last!.hessian : (timed(theta, true).hessian as number[][]);
-    const information: number[][] = [];
-    for (const row of hessian) {
-      const negated = new Array<number>(row.length);
-      for (let j = 0; j < row.length; j++) negated[j] = -(row[j] as number);
-      information.push(negated);
-    }
-    standardErrors = standardErrorsFromInformation(information);
-  } else if (result.converged) standardErrors = observedStandardErrors(timed, theta);
   // A search that stopped short with a parameter at an edge stopped because the likelihood
   // rises that way without end (or too little to tell from rounding): that, not the stop, is the news.
-  const degenerate = result.converged ? degeneracy(names, theta, standardErrors) : atEdge(names, theta);
-  return {
-    degenerate,
-    params: named(theta),
-    logLikelihood: -result.value / scale,
-    converged: result.converged,
-    iterations: result.iterations,
-    standardErrors: standardErrors && named(standardErrors),
-    reason: result.reason,
-  };
+  const degenerate = converged ? degeneracy(names, theta, standardErrors) : atEdge(names, theta);
+  return { degenerate, params: named(theta), logLikelihood, converged, iterations, standardErrors: standardErrors && named(standardErrors), reason };
 }
 
 /** Symmetrised forward-difference Hessian of a function with an analytic gradient. */
@@ -219,7 +255,7 @@ function outsideDomain(phi: readonly number[]): boolean {
 }
 
 /** e^φ, element by element. */
-function exponentials(phi: readonly number[]): number[] {
+function exponentials(phi: ArrayLike<number>): number[] {
   const out = new Array<number>(phi.length);
   for (let i = 0; i < phi.length; i++) out[i] = Math.exp(phi[i] as number);
   return out;

@@ -147,7 +147,7 @@ export function minimizeBfgs(objective: Objective, start: readonly number[], opt
 }
 
 /** Newton's method gives up after this many iterations, or a failed line search, and hands over to BFGS. */
-const NEWTON_ITERATIONS = 25;
+export const NEWTON_ITERATIONS = 25;
 
 /**
  * Minimisation by Newton's method with the analytic Hessian (Nocedal & Wright 2006, §3.4):

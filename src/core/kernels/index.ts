@@ -13,6 +13,8 @@
 import { KERNEL_WASM } from "./wasmBytes";
 import * as script from "./scriptKernels";
 
+export { hashSlots } from "./scriptKernels";
+
 export interface Workspace {
   /** "wasm" or "script": which kernels this workspace runs. */
   readonly engine: "wasm" | "script";
@@ -30,6 +32,7 @@ export interface Workspace {
    * workspace never released is simply collected.
    */
   release(): void;
+  distinct: typeof script.distinct;
   spendSums: typeof script.spendSums;
   spendPrepare: typeof script.spendPrepare;
   spendTerms: typeof script.spendTerms;
@@ -38,6 +41,33 @@ export interface Workspace {
   repeatBuyerSums: typeof script.repeatBuyerSums;
   bgnbdTerms: typeof script.bgnbdTerms;
   bgnbdPrepare: typeof script.bgnbdPrepare;
+  /**
+   * Gamma-Gamma's whole fit by Newton's method (kernels.wat's spendFit): phi (3 doubles) holds
+   * ln θ at the start and at the end, work (86 doubles) the point there. Returns the iterations
+   * to converge, or −1 where the script's minimizeNewton must take over. Only in WebAssembly:
+   * where it is missing, the fit runs as script (src/core/fitting) on spendTerms.
+   */
+  spendFit?: (
+    phi: Float64Array,
+    work: Float64Array,
+    scale: number,
+    tolerance: number,
+    polish: number,
+    maxIterations: number,
+    total: number,
+    slopeP: number,
+    constant: number,
+    groups: number,
+    xs: Float64Array,
+    groupWeight: Float64Array,
+    start: Int32Array,
+    mx: Float64Array,
+    weight: Float64Array | undefined,
+    args: Float64Array,
+    family: Float64Array,
+    sums: Float64Array,
+    out: Float64Array,
+  ) => number;
   /**
    * Pareto/NBD: Σ w ln(bracket) over the rows and its gradient (see kernels.wat). Only in
    * WebAssembly: its script twin is src/core/purchase/paretoNbd.ts's own bracketSums, which the
@@ -71,9 +101,11 @@ export interface Workspace {
 
 interface KernelExports {
   memory: WebAssembly.Memory;
+  distinct(column: number, n: number, values: number, index: number, slots: number, size: number): number;
   spendSums(mx: number, weight: number, start: number, groups: number, gamma: number, out: number): void;
   spendPrepare(m: number, weight: number, group: number, n: number, groups: number, xs: number, start: number, mx: number, w: number, sums: number): number;
   spendTerms(...args: number[]): void;
+  spendFit(...args: number[]): number;
   gammaFamily(args: number, n: number, out: number): void;
   shiftedLogs(values: number, n: number, shift: number, logs: number, invs: number): void;
   repeatBuyerSums(weight: number, jT: number, jTx: number, logT: number, invT: number, logTx: number, invTx: number, from: number, end: number, rx: number, logA4: number, out: number): void;
@@ -82,12 +114,18 @@ interface KernelExports {
   pnbdBrackets(...args: number[]): void;
 }
 
-let mode: "auto" | "script" = "auto";
+let mode: KernelMode = "auto";
 /** The compiled module: undefined until first asked for, null where it cannot be made. */
 let compiled: WebAssembly.Module | null | undefined;
 
-/** "script" runs every workspace on the script kernels (for tests, and to compare); "auto" uses WebAssembly where it can. */
-export function setKernelMode(next: "auto" | "script"): void {
+/**
+ * "auto" uses WebAssembly where it can; "script" runs every workspace on the script kernels, and
+ * "terms" runs WebAssembly's but leaves whole fits (spendFit) to the script's search (for tests,
+ * and to compare).
+ */
+export type KernelMode = "auto" | "script" | "terms";
+
+export function setKernelMode(next: KernelMode): void {
   mode = next;
 }
 
@@ -124,7 +162,7 @@ export const LARGEST_WASM_WORKSPACE = 1 << 20;
 /** A workspace for arrays of `doubles` doubles and `ints` integers in all. */
 export function workspace(doubles: number, ints: number): Workspace {
   const large = doubles + ints / 2 > LARGEST_WASM_WORKSPACE;
-  const module = mode === "auto" && !large ? kernelModule() : null;
+  const module = mode !== "script" && !large ? kernelModule() : null;
   if (module) {
     const made = wasmWorkspace(module, doubles, ints);
     if (made) return made;
@@ -136,6 +174,7 @@ export function workspace(doubles: number, ints: number): Workspace {
     readF64: (source) => source,
     readI32: (source) => source,
     release: () => undefined,
+    distinct: script.distinct,
     spendSums: script.spendSums,
     spendPrepare: script.spendPrepare,
     spendTerms: script.spendTerms,
@@ -203,6 +242,7 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
       view.set(source);
       return view;
     },
+    distinct: (column, n, values, index, slots, size) => exports.distinct(column.byteOffset, n, values.byteOffset, index.byteOffset, slots.byteOffset, size),
     spendSums: (mx, weight, start, groups, gamma, out) => exports.spendSums(mx.byteOffset, weight ? weight.byteOffset : -1, start.byteOffset, groups, gamma, out.byteOffset),
     spendPrepare: (m, weight, group, n, groups, xs, start, mx, w, sums) =>
       exports.spendPrepare(m.byteOffset, weight.byteOffset, group.byteOffset, n, groups, xs.byteOffset, start.byteOffset, mx.byteOffset, w.byteOffset, sums.byteOffset),
@@ -211,6 +251,28 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
         p,
         q,
         gamma,
+        total,
+        slopeP,
+        constant,
+        groups,
+        xs.byteOffset,
+        groupWeight.byteOffset,
+        start.byteOffset,
+        mx.byteOffset,
+        weight ? weight.byteOffset : -1,
+        args.byteOffset,
+        family.byteOffset,
+        sums.byteOffset,
+        out.byteOffset,
+      ),
+    spendFit: mode === "terms" ? undefined : (phi, work, scale, tolerance, polish, maxIterations, total, slopeP, constant, groups, xs, groupWeight, start, mx, weight, args, family, sums, out) =>
+      exports.spendFit(
+        phi.byteOffset,
+        work.byteOffset,
+        scale,
+        tolerance,
+        polish,
+        maxIterations,
         total,
         slopeP,
         constant,

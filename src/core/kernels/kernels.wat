@@ -123,6 +123,51 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $group))))
 
+;; The distinct values of column[0 … n−1], in order of first appearance, into values, and for
+  ;; each row the number of its value among them into index; returns how many there are. slots
+  ;; (size of them, a power of two at least 2n) is the hash table. As scriptKernels.ts's distinct:
+  ;; the same hash of the value's two 32-bit words, so the same order.
+  (func (export "distinct") (param $column i32) (param $n i32) (param $values i32) (param $index i32) (param $slots i32) (param $size i32) (result i32)
+    (local $i i32) (local $count i32) (local $mask i32) (local $v f64) (local $bits i64) (local $h i32) (local $slot i32) (local $at i32)
+    (local.set $mask (i32.sub (local.get $size) (i32.const 1)))
+    (block $filled
+      (loop $fill
+        (br_if $filled (i32.ge_s (local.get $i) (local.get $size)))
+        (i32.store (i32.add (local.get $slots) (i32.shl (local.get $i) (i32.const 2))) (i32.const -1))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $fill)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $v (f64.load (i32.add (local.get $column) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $bits (i64.reinterpret_f64 (local.get $v)))
+        (local.set $h (i32.mul (i32.xor (i32.wrap_i64 (local.get $bits)) (i32.const 0x9e3779b9)) (i32.const 0xcc9e2d51)))
+        (local.set $h (i32.mul
+          (i32.xor (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 15))) (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 32))))
+          (i32.const 0x85ebca6b)))
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))))
+        (local.set $slot (i32.and (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (local.get $mask)))
+        (block $placed
+          (loop $probe
+            (local.set $at (i32.load (i32.add (local.get $slots) (i32.shl (local.get $slot) (i32.const 2)))))
+            (if (i32.eq (local.get $at) (i32.const -1))
+              (then
+                (i32.store (i32.add (local.get $slots) (i32.shl (local.get $slot) (i32.const 2))) (local.get $count))
+                (f64.store (i32.add (local.get $values) (i32.shl (local.get $count) (i32.const 3))) (local.get $v))
+                (i32.store (i32.add (local.get $index) (i32.shl (local.get $i) (i32.const 2))) (local.get $count))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))
+                (br $placed)))
+            (if (f64.eq (f64.load (i32.add (local.get $values) (i32.shl (local.get $at) (i32.const 3)))) (local.get $v))
+              (then
+                (i32.store (i32.add (local.get $index) (i32.shl (local.get $i) (i32.const 2))) (local.get $at))
+                (br $placed)))
+            (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (local.get $mask)))
+            (br $probe)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row)))
+    (local.get $count))
+
   ;; Gamma-Gamma's rows, grouped: row i (mean spend m[i], weight[i]) is in group group[i] of n
   ;; groups with frequencies xs. Sorts the rows by group (counting them into start[0 … groups],
   ;; then placing each), writing m·x into mx and the weights into w in group order, and per
@@ -231,7 +276,7 @@
   ;; pp, pq, pγ, qq, qγ, γγ. The rows come grouped by spendPrepare (weight < 0: every weight 1);
   ;; slopeP = Σ w x (ln m + ln x) and constant = Σ w ln m. args (2·groups+1 doubles), family
   ;; (three times as many) and sums (3·groups) are work space.
-  (func (export "spendTerms")
+  (func $spendTerms (export "spendTerms")
     (param $p f64) (param $q f64) (param $gamma f64) (param $total f64) (param $slopeP f64) (param $constant f64)
     (param $groups i32) (param $xs i32) (param $groupWeight i32) (param $start i32) (param $mx i32) (param $weight i32)
     (param $args i32) (param $family i32) (param $sums i32) (param $out i32)
@@ -292,7 +337,326 @@
     (f64.store offset=64 (local.get $out) (local.get $hqg))
     (f64.store offset=72 (local.get $out) (local.get $hgg)))
 
-  ;; For each of n arguments x > 0: out[3i] = ln Γ(x), out[3i+1] = ψ(x), out[3i+2] = ψ′(x).
+;; Gamma-Gamma's fit, whole: Newton's method as src/core/fitting/minimize.ts's minimizeNewton
+  ;; runs it on the objective fitMaximumLikelihood (src/core/fitting/maximumLikelihood.ts) makes
+  ;; of the likelihood, step for step and in the same order of operations: the negated
+  ;; log-likelihood per customer (× scale) in φ = ln θ, its gradient and Hessian in φ, steps by
+  ;; $newtonDirection, capped at 3, backtracked (Armijo, or within the value's rounding a
+  ;; shrinking gradient) at most 30 times, polished once converged. On a first fit the script
+  ;; version of that loop, compiled on its first call and interpreted, cost more than the
+  ;; likelihood itself. phi holds the start (ln θ) and on return the end; work (86 doubles) gets
+  ;; at work[0 … 24] the point there: the objective, its gradient and Hessian in φ, θ, and the
+  ;; log-likelihood's Hessian in θ. Returns the Newton iterations taken to converge, or −1 where
+  ;; the script must take over: a start outside the domain, or no convergence within
+  ;; maxIterations (minimizeNewton then goes on by BFGS). polish = +∞: no polishing.
+  (func (export "spendFit")
+    (param $phi i32) (param $work i32) (param $scale f64) (param $tolerance f64) (param $polish f64) (param $maxIterations i32)
+    (param $total f64) (param $slopeP f64) (param $constant f64)
+    (param $groups i32) (param $xs i32) (param $groupWeight i32) (param $start i32) (param $mx i32) (param $weight i32)
+    (param $args i32) (param $family i32) (param $sums i32) (param $out i32)
+    (result i32)
+    (local $cur i32) (local $next i32) (local $swap i32) (local $at i32) (local $d i32) (local $i i32) (local $iteration i32)
+    (local $trial i32) (local $trials i32) (local $accepted i32) (local $converged i32)
+    (local $value f64) (local $bound f64) (local $steepest f64) (local $slope f64) (local $longest f64) (local $t f64) (local $rounding f64) (local $v f64)
+    (local.set $cur (local.get $work))
+    (local.set $next (i32.add (local.get $work) (i32.const 200)))
+    (local.set $at (i32.add (local.get $work) (i32.const 400)))
+    (local.set $d (i32.add (local.get $work) (i32.const 424)))
+    (if (i32.eqz (call $spendPoint (local.get $phi) (local.get $cur) (local.get $scale) (local.get $total) (local.get $slopeP) (local.get $constant)
+          (local.get $groups) (local.get $xs) (local.get $groupWeight) (local.get $start) (local.get $mx) (local.get $weight) (local.get $args) (local.get $family) (local.get $sums) (local.get $out)))
+      (then (return (i32.const -1))))
+    (block $stop
+      (loop $iterate
+        (br_if $stop (i32.ge_s (local.get $iteration) (local.get $maxIterations)))
+        (local.set $value (f64.load (local.get $cur)))
+        (local.set $bound (f64.max (f64.const 1) (f64.abs (local.get $value))))
+        (local.set $steepest (call $maxAbs (i32.add (local.get $cur) (i32.const 8)) (i32.const 3)))
+        (local.set $converged (f64.le (local.get $steepest) (f64.mul (local.get $tolerance) (local.get $bound))))
+        (if (i32.and (local.get $converged) (f64.le (local.get $steepest) (f64.mul (local.get $polish) (local.get $bound))))
+          (then (br $stop)))
+        (call $newtonDirection (i32.add (local.get $cur) (i32.const 32)) (i32.add (local.get $cur) (i32.const 8)) (local.get $d) (i32.add (local.get $work) (i32.const 448)) (i32.const 3))
+        (local.set $slope (call $dot (local.get $d) (i32.add (local.get $cur) (i32.const 8)) (i32.const 3)))
+        (br_if $stop (i32.eqz (f64.lt (local.get $slope) (f64.const 0))))
+        (local.set $longest (call $maxAbs (local.get $d) (i32.const 3)))
+        (local.set $t (if (result f64) (f64.gt (local.get $longest) (f64.const 3)) (then (f64.div (f64.const 3) (local.get $longest))) (else (f64.const 1))))
+        (local.set $rounding (f64.mul (f64.const 1e-12) (local.get $bound)))
+        (local.set $accepted (i32.const 0))
+        (local.set $trial (i32.const 0))
+        (local.set $trials (select (i32.const 1) (i32.const 30) (local.get $converged)))
+        (block $tried
+          (loop $backtrack
+            (br_if $tried (i32.or (i32.ge_s (local.get $trial) (local.get $trials)) (local.get $accepted)))
+            (local.set $i (i32.const 0))
+            (block $stepped
+              (loop $step
+                (br_if $stepped (i32.ge_s (local.get $i) (i32.const 3)))
+                (f64.store (i32.add (local.get $at) (i32.shl (local.get $i) (i32.const 3)))
+                  (f64.add (f64.load (i32.add (local.get $phi) (i32.shl (local.get $i) (i32.const 3))))
+                    (f64.mul (local.get $t) (f64.load (i32.add (local.get $d) (i32.shl (local.get $i) (i32.const 3)))))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $step)))
+            (if (call $spendPoint (local.get $at) (local.get $next) (local.get $scale) (local.get $total) (local.get $slopeP) (local.get $constant)
+                  (local.get $groups) (local.get $xs) (local.get $groupWeight) (local.get $start) (local.get $mx) (local.get $weight) (local.get $args) (local.get $family) (local.get $sums) (local.get $out))
+              (then
+                (local.set $v (f64.load (local.get $next)))
+                (if (i32.or
+                      (f64.le (local.get $v) (f64.add (local.get $value) (f64.mul (f64.mul (f64.const 1e-4) (local.get $t)) (local.get $slope))))
+                      (i32.and
+                        (i32.and
+                          (f64.le (f64.mul (f64.neg (local.get $t)) (local.get $slope)) (local.get $rounding))
+                          (f64.le (local.get $v) (f64.add (local.get $value) (local.get $rounding))))
+                        (f64.lt (call $maxAbs (i32.add (local.get $next) (i32.const 8)) (i32.const 3)) (local.get $steepest))))
+                  (then (local.set $accepted (i32.const 1))))))
+            (local.set $trial (i32.add (local.get $trial) (i32.const 1)))
+            (local.set $t (f64.mul (local.get $t) (f64.const 0.5)))
+            (br $backtrack)))
+        ;; Polishing a converged point takes the full step if it shrinks the gradient, or stops.
+        (if (local.get $converged)
+          (then
+            (br_if $stop (i32.eqz (i32.and (local.get $accepted) (f64.lt (call $maxAbs (i32.add (local.get $next) (i32.const 8)) (i32.const 3)) (local.get $steepest)))))))
+        (br_if $stop (i32.eqz (local.get $accepted)))
+        (f64.store (local.get $phi) (f64.load (local.get $at)))
+        (f64.store offset=8 (local.get $phi) (f64.load offset=8 (local.get $at)))
+        (f64.store offset=16 (local.get $phi) (f64.load offset=16 (local.get $at)))
+        (local.set $swap (local.get $cur))
+        (local.set $cur (local.get $next))
+        (local.set $next (local.get $swap))
+        (local.set $iteration (i32.add (local.get $iteration) (i32.const 1)))
+        (br $iterate)))
+    (if (i32.eqz (f64.le (call $maxAbs (i32.add (local.get $cur) (i32.const 8)) (i32.const 3))
+                         (f64.mul (local.get $tolerance) (f64.max (f64.const 1) (f64.abs (f64.load (local.get $cur)))))))
+      (then (return (i32.const -1))))
+    (if (i32.ne (local.get $cur) (local.get $work))
+      (then
+        (local.set $i (i32.const 0))
+        (block $copied
+          (loop $copy
+            (br_if $copied (i32.ge_s (local.get $i) (i32.const 200)))
+            (f64.store (i32.add (local.get $work) (local.get $i)) (f64.load (i32.add (local.get $cur) (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 8)))
+            (br $copy)))))
+    (local.get $iteration))
+
+  ;; The objective of spendFit at φ = phi[0 … 2] into point[0 … 24] (see spendFit), as
+  ;; fitMaximumLikelihood's curved objective makes it: 0 where |φ| > 30 (outside the domain) or
+  ;; anything is not finite (minimizeNewton's finitePoint), else 1.
+  (func $spendPoint
+    (param $phi i32) (param $point i32) (param $scale f64)
+    (param $total f64) (param $slopeP f64) (param $constant f64)
+    (param $groups i32) (param $xs i32) (param $groupWeight i32) (param $start i32) (param $mx i32) (param $weight i32)
+    (param $args i32) (param $family i32) (param $sums i32) (param $out i32)
+    (result i32)
+    (local $i i32) (local $j i32) (local $ti f64) (local $gi f64) (local $v f64) (local $finite i32) (local $raw i32) (local $at i32)
+    (block $inside
+      (loop $check
+        (br_if $inside (i32.ge_s (local.get $i) (i32.const 3)))
+        (if (f64.gt (f64.abs (f64.load (i32.add (local.get $phi) (i32.shl (local.get $i) (i32.const 3))))) (f64.const 30))
+          (then (return (i32.const 0))))
+        (f64.store offset=104 (i32.add (local.get $point) (i32.shl (local.get $i) (i32.const 3)))
+          (call $exp (f64.load (i32.add (local.get $phi) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $check)))
+    (call $spendTerms (f64.load offset=104 (local.get $point)) (f64.load offset=112 (local.get $point)) (f64.load offset=120 (local.get $point))
+      (local.get $total) (local.get $slopeP) (local.get $constant) (local.get $groups) (local.get $xs) (local.get $groupWeight) (local.get $start)
+      (local.get $mx) (local.get $weight) (local.get $args) (local.get $family) (local.get $sums) (local.get $out))
+    ;; The log-likelihood's Hessian in θ, whole: out[4 … 9] are pp, pq, pγ, qq, qγ, γγ.
+    (local.set $raw (i32.add (local.get $point) (i32.const 128)))
+    (f64.store offset=0 (local.get $raw) (f64.load offset=32 (local.get $out)))
+    (f64.store offset=8 (local.get $raw) (f64.load offset=40 (local.get $out)))
+    (f64.store offset=16 (local.get $raw) (f64.load offset=48 (local.get $out)))
+    (f64.store offset=24 (local.get $raw) (f64.load offset=40 (local.get $out)))
+    (f64.store offset=32 (local.get $raw) (f64.load offset=56 (local.get $out)))
+    (f64.store offset=40 (local.get $raw) (f64.load offset=64 (local.get $out)))
+    (f64.store offset=48 (local.get $raw) (f64.load offset=48 (local.get $out)))
+    (f64.store offset=56 (local.get $raw) (f64.load offset=64 (local.get $out)))
+    (f64.store offset=64 (local.get $raw) (f64.load offset=72 (local.get $out)))
+    (local.set $v (f64.mul (f64.neg (f64.load (local.get $out))) (local.get $scale)))
+    (f64.store (local.get $point) (local.get $v))
+    (local.set $finite (f64.eq (f64.sub (local.get $v) (local.get $v)) (f64.const 0)))
+    (local.set $i (i32.const 0))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_s (local.get $i) (i32.const 3)))
+        (local.set $ti (f64.load offset=104 (i32.add (local.get $point) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $gi (f64.load offset=8 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $v (f64.mul (f64.mul (f64.neg (local.get $gi)) (local.get $ti)) (local.get $scale)))
+        (f64.store offset=8 (i32.add (local.get $point) (i32.shl (local.get $i) (i32.const 3))) (local.get $v))
+        (local.set $finite (i32.and (local.get $finite) (f64.eq (f64.sub (local.get $v) (local.get $v)) (f64.const 0))))
+        (local.set $j (i32.const 0))
+        (block $colsDone
+          (loop $col
+            (br_if $colsDone (i32.ge_s (local.get $j) (i32.const 3)))
+            (local.set $at (i32.shl (i32.add (i32.mul (local.get $i) (i32.const 3)) (local.get $j)) (i32.const 3)))
+            (local.set $v
+              (f64.mul (f64.neg (local.get $scale))
+                (f64.add
+                  (f64.mul (f64.mul (local.get $ti) (f64.load offset=104 (i32.add (local.get $point) (i32.shl (local.get $j) (i32.const 3)))))
+                    (f64.load (i32.add (local.get $raw) (local.get $at))))
+                  (if (result f64) (i32.eq (local.get $i) (local.get $j)) (then (f64.mul (local.get $ti) (local.get $gi))) (else (f64.const 0))))))
+            (f64.store offset=32 (i32.add (local.get $point) (local.get $at)) (local.get $v))
+            (local.set $finite (i32.and (local.get $finite) (f64.eq (f64.sub (local.get $v) (local.get $v)) (f64.const 0))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $col)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row)))
+    (local.get $finite))
+
+  ;; minimize.ts's newtonDirection for an n × n Hessian h and gradient g: d = −(h + μI)⁻¹ g with
+  ;; μ = 0, then 1e-8 · max |h_ii| growing tenfold until h + μI is positive definite (below
+  ;; 1e12 · max |h_ii|), else d = −g. scratch: 3n² + n doubles.
+  (func $newtonDirection (param $h i32) (param $g i32) (param $d i32) (param $scratch i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $scale f64) (local $mu f64) (local $shifted i32) (local $L i32) (local $inverse i32) (local $y i32) (local $nn i32)
+    (local.set $nn (i32.shl (i32.mul (local.get $n) (local.get $n)) (i32.const 3)))
+    (local.set $shifted (local.get $scratch))
+    (local.set $L (i32.add (local.get $shifted) (local.get $nn)))
+    (local.set $inverse (i32.add (local.get $L) (local.get $nn)))
+    (local.set $y (i32.add (local.get $inverse) (local.get $nn)))
+    (block $scaled
+      (loop $diagonal
+        (br_if $scaled (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $scale (f64.max (local.get $scale) (f64.abs (f64.load (i32.add (local.get $h) (i32.shl (i32.mul (local.get $i) (i32.add (local.get $n) (i32.const 1))) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $diagonal)))
+    ;; scale || 1: 0 and NaN are falsy
+    (if (i32.eqz (f64.ne (local.get $scale) (f64.const 0))) (then (local.set $scale (f64.const 1))))
+    (if (f64.ne (local.get $scale) (local.get $scale)) (then (local.set $scale (f64.const 1))))
+    (block $steepest
+      (loop $shift
+        (br_if $steepest (i32.eqz (f64.lt (local.get $mu) (f64.mul (f64.const 1e12) (local.get $scale)))))
+        (local.set $i (i32.const 0))
+        (block $copied
+          (loop $copy
+            (br_if $copied (i32.ge_s (local.get $i) (i32.mul (local.get $n) (local.get $n))))
+            (f64.store (i32.add (local.get $shifted) (i32.shl (local.get $i) (i32.const 3))) (f64.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 3)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $copy)))
+        (local.set $i (i32.const 0))
+        (block $shifted_
+          (loop $add
+            (br_if $shifted_ (i32.ge_s (local.get $i) (local.get $n)))
+            (local.set $j (i32.add (local.get $shifted) (i32.shl (i32.mul (local.get $i) (i32.add (local.get $n) (i32.const 1))) (i32.const 3))))
+            (f64.store (local.get $j) (f64.add (f64.load (local.get $j)) (local.get $mu)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $add)))
+        (if (call $invertPositiveDefinite (local.get $shifted) (local.get $L) (local.get $inverse) (local.get $y) (local.get $n))
+          (then
+            (local.set $i (i32.const 0))
+            (block $solved
+              (loop $each
+                (br_if $solved (i32.ge_s (local.get $i) (local.get $n)))
+                (f64.store (i32.add (local.get $d) (i32.shl (local.get $i) (i32.const 3)))
+                  (f64.neg (call $dot (i32.add (local.get $inverse) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))) (local.get $g) (local.get $n))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $each)))
+            (return)))
+        (local.set $mu (if (result f64) (f64.eq (local.get $mu) (f64.const 0)) (then (f64.mul (f64.const 1e-8) (local.get $scale))) (else (f64.mul (local.get $mu) (f64.const 10)))))
+        (br $shift)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (f64.store (i32.add (local.get $d) (i32.shl (local.get $i) (i32.const 3))) (f64.neg (f64.load (i32.add (local.get $g) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each))))
+
+  ;; minimize.ts's invertPositiveDefinite: the Cholesky factor L of the n × n matrix m (0 where m
+  ;; is not positive definite), then L Lᵀ X = I solved column by column into inverse; 1.
+  (func $invertPositiveDefinite (param $m i32) (param $L i32) (param $inverse i32) (param $y i32) (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $col i32) (local $sum f64)
+    (block $factored
+      (loop $rows
+        (br_if $factored (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $j (i32.const 0))
+        (block $rowDone
+          (loop $cols
+            (br_if $rowDone (i32.gt_s (local.get $j) (local.get $i)))
+            (local.set $sum (f64.load (i32.add (local.get $m) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3)))))
+            (local.set $k (i32.const 0))
+            (block $summed
+              (loop $terms
+                (br_if $summed (i32.ge_s (local.get $k) (local.get $j)))
+                (local.set $sum (f64.sub (local.get $sum)
+                  (f64.mul (f64.load (i32.add (local.get $L) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $k)) (i32.const 3))))
+                           (f64.load (i32.add (local.get $L) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $n)) (local.get $k)) (i32.const 3)))))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $terms)))
+            (if (i32.eq (local.get $i) (local.get $j))
+              (then
+                (if (i32.eqz (f64.gt (local.get $sum) (f64.const 0))) (then (return (i32.const 0))))
+                (f64.store (i32.add (local.get $L) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $i)) (i32.const 3))) (f64.sqrt (local.get $sum))))
+              (else
+                (f64.store (i32.add (local.get $L) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3)))
+                  (f64.div (local.get $sum) (f64.load (i32.add (local.get $L) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $n)) (local.get $j)) (i32.const 3))))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $cols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+    (block $columnsDone
+      (loop $columns
+        (br_if $columnsDone (i32.ge_s (local.get $col) (local.get $n)))
+        (local.set $i (i32.const 0))
+        (block $forward
+          (loop $down
+            (br_if $forward (i32.ge_s (local.get $i) (local.get $n)))
+            (local.set $sum (select (f64.const 1) (f64.const 0) (i32.eq (local.get $i) (local.get $col))))
+            (local.set $k (i32.const 0))
+            (block $summed
+              (loop $terms
+                (br_if $summed (i32.ge_s (local.get $k) (local.get $i)))
+                (local.set $sum (f64.sub (local.get $sum)
+                  (f64.mul (f64.load (i32.add (local.get $L) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $k)) (i32.const 3))))
+                           (f64.load (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 3)))))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $terms)))
+            (f64.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))
+              (f64.div (local.get $sum) (f64.load (i32.add (local.get $L) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $i)) (i32.const 3))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $down)))
+        (local.set $i (i32.sub (local.get $n) (i32.const 1)))
+        (block $backward
+          (loop $up
+            (br_if $backward (i32.lt_s (local.get $i) (i32.const 0)))
+            (local.set $sum (f64.load (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))))
+            (local.set $k (i32.add (local.get $i) (i32.const 1)))
+            (block $summed
+              (loop $terms
+                (br_if $summed (i32.ge_s (local.get $k) (local.get $n)))
+                (local.set $sum (f64.sub (local.get $sum)
+                  (f64.mul (f64.load (i32.add (local.get $L) (i32.shl (i32.add (i32.mul (local.get $k) (local.get $n)) (local.get $i)) (i32.const 3))))
+                           (f64.load (i32.add (local.get $inverse) (i32.shl (i32.add (i32.mul (local.get $k) (local.get $n)) (local.get $col)) (i32.const 3)))))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $terms)))
+            (f64.store (i32.add (local.get $inverse) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $col)) (i32.const 3)))
+              (f64.div (local.get $sum) (f64.load (i32.add (local.get $L) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $i)) (i32.const 3))))))
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (br $up)))
+        (local.set $col (i32.add (local.get $col) (i32.const 1)))
+        (br $columns)))
+    (i32.const 1))
+
+  ;; Σ a[i] b[i], i < n, summed in order.
+  (func $dot (param $a i32) (param $b i32) (param $n i32) (result f64)
+    (local $i i32) (local $s f64)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))) (f64.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each)))
+    (local.get $s))
+
+  ;; max |a[i]|, i < n (0 for none; NaN if any is NaN, as Math.max).
+  (func $maxAbs (param $a i32) (param $n i32) (result f64)
+    (local $i i32) (local $m f64)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $m (f64.max (local.get $m) (f64.abs (f64.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each)))
+    (local.get $m))
+
+    ;; For each of n arguments x > 0: out[3i] = ln Γ(x), out[3i+1] = ψ(x), out[3i+2] = ψ′(x).
   ;; The recurrences Γ(x+1) = x Γ(x), ψ(x+1) = ψ(x) + 1/x and ψ′(x+1) = ψ′(x) − 1/x² carry x
   ;; to y ≥ 10, where Stirling's series and its derivatives to B₁₄ (Abramowitz & Stegun 6.1.40,
   ;; 6.3.18, 6.4.12) leave a next term below 1e-16 of the value. Not x > 0: three NaN.

@@ -113,6 +113,50 @@ export function spendTerms(
   out[9] = hgg;
 }
 
+/** The size of {@link distinct}'s hash table for n values: a power of two, at least 16 and 2n. */
+export function hashSlots(n: number): number {
+  let size = 16;
+  while (size < n * 2) size *= 2;
+  return size;
+}
+
+/**
+ * The distinct values of column[0…n−1], in order of first appearance, into values, and for each
+ * row the number of its value among them into index; returns how many there are. slots (size of
+ * them, from {@link hashSlots}) is the hash table. O(n) expected.
+ */
+export function distinct(column: Float64Array, n: number, values: Float64Array, index: Int32Array, slots: Int32Array, size: number): number {
+  slots.fill(-1, 0, size);
+  const mask = size - 1;
+  const bits = new Float64Array(1);
+  const words = new Int32Array(bits.buffer);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const v = column[i] as number;
+    bits[0] = v;
+    // The value's two 32-bit words mixed as in customers.ts's CollapseTable.add, written out.
+    let h = Math.imul((words[0] as number) ^ 0x9e3779b9, 0xcc9e2d51);
+    h = Math.imul(h ^ (h >>> 15) ^ (words[1] as number), 0x85ebca6b);
+    h ^= h >>> 13;
+    let slot = (h ^ (h >>> 16)) & mask;
+    for (;;) {
+      const at = slots[slot] as number;
+      if (at === -1) {
+        slots[slot] = count;
+        values[count] = v;
+        index[i] = count++;
+        break;
+      }
+      if (values[at] === v) {
+        index[i] = at;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return count;
+}
+
 /**
  * Gamma-Gamma's rows, grouped: row i (mean spend m[i], weight[i]) is in group group[i] of
  * `groups`, whose frequencies are xs. Sorts the rows by group (start[0…groups] gets each group's

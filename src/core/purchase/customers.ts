@@ -1,4 +1,5 @@
 import { describeNumber, invalidValue } from "../errors";
+import { distinct, hashSlots } from "../kernels/scriptKernels";
 
 /**
  * Repeat-buyer data in the RFM form of the buy-till-you-die models: per customer,
@@ -211,37 +212,9 @@ export interface DistinctValues {
 /** Distinct values in order of first appearance; O(n) expected. */
 export function distinctValues(column: Float64Array): DistinctValues {
   const n = column.length;
-  let size = 16;
-  while (size < n * 2) size *= 2;
-  const slots = new Int32Array(size).fill(-1);
-  const mask = size - 1;
+  const size = hashSlots(n);
   const values = new Float64Array(n);
   const index = new Int32Array(n);
-  const bits = new Float64Array(1);
-  const words = new Int32Array(bits.buffer);
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const v = column[i] as number;
-    bits[0] = v;
-    // The value's two 32-bit words mixed as in CollapseTable.add, written out.
-    let h = Math.imul((words[0] as number) ^ 0x9e3779b9, 0xcc9e2d51);
-    h = Math.imul(h ^ (h >>> 15) ^ (words[1] as number), 0x85ebca6b);
-    h ^= h >>> 13;
-    let slot = (h ^ (h >>> 16)) & mask;
-    for (;;) {
-      const at = slots[slot] as number;
-      if (at === -1) {
-        slots[slot] = count;
-        values[count] = v;
-        index[i] = count++;
-        break;
-      }
-      if (values[at] === v) {
-        index[i] = at;
-        break;
-      }
-      slot = (slot + 1) & mask;
-    }
-  }
+  const count = distinct(column, n, values, index, new Int32Array(size), size);
   return { values: values.slice(0, count), index };
 }

@@ -1,8 +1,8 @@
 import { formatCount, describeNumber, invalidValue, notANumber } from "../errors";
 import { positiveParams } from "../validate";
-import { fitMaximumLikelihood, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
-import { workspace } from "../kernels";
-import { distinctValues } from "./customers";
+import { convergedNewtonFit, fitMaximumLikelihood, GRADIENT_TOLERANCE, type FitLimits, type FitResult } from "../fitting/maximumLikelihood";
+import { NEWTON_ITERATIONS } from "../fitting/minimize";
+import { hashSlots, workspace } from "../kernels";
 
 /**
  * The Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005, "RFM and CLV:
@@ -93,16 +93,19 @@ export function gammaGammaLogLikelihood(data: SpendData) {
  * at the observed mean. On CDNOW it saves three of nine evaluations.
  */
 function spendModel(data: SpendData) {
-  const xs = distinctValues(data.x);
-  const groups = xs.values.length;
   const n = data.x.length;
-  // The arrays the kernels read and write, and the gamma-family arguments: px+q and px per group, then q.
+  // The arrays the kernels read and write, sized for as many groups (distinct x) as rows: the
+  // rows are grouped in the workspace. The gamma-family arguments are px+q and px per group, then q.
+  const size = hashSlots(n);
+  const ws = workspace(22 * n + 103, 2 * n + 1 + size);
+  const x = ws.readF64(data.x);
+  const distinctX = ws.f64(n);
+  const rowGroup = ws.i32(n);
+  const groups = ws.distinct(x, n, distinctX, rowGroup, ws.i32(size), size);
+  const xValues = distinctX.subarray(0, groups);
   const arguments_ = 2 * groups + 1;
-  const ws = workspace(4 * n + 9 * groups + 4 * arguments_ + 10, n + groups + 1);
   const m = ws.readF64(data.m);
   const rowWeight = ws.readF64(data.weight);
-  const rowGroup = ws.readI32(xs.index);
-  const xValues = ws.readF64(xs.values);
   const starts = ws.i32(groups + 1);
   const mx = ws.f64(n); // m x, in group order
   const weight = ws.f64(n); // in group order
@@ -120,7 +123,7 @@ function spendModel(data: SpendData) {
   for (let k = 0; k < groups; k++) {
     const w = groupSums[4 * k] as number;
     const sum = groupSums[4 * k + 1] as number;
-    const x = xs.values[k] as number;
+    const x = xValues[k] as number;
     groupWeight[k] = w;
     groupLog[k] = sum;
     groupLog2[k] = groupSums[4 * k + 2] as number;
@@ -149,8 +152,29 @@ function spendModel(data: SpendData) {
       ],
     };
   };
-  return { logLikelihood, start: spendStart(xs.values, groupWeight, groupLog, groupLog2, total, mean), release: () => ws.release() };
+  // The whole fit in the kernel where it is WebAssembly and the data are small enough that its
+  // every evaluation (at most 25 Newton steps of 31) stays well within a custom function's budget.
+  const kernelFit =
+    ws.spendFit && n <= KERNEL_FIT_ROWS && groups <= KERNEL_FIT_GROUPS
+      ? (start: readonly number[], polish: number) => {
+          const phi = ws.f64(3);
+          for (let i = 0; i < 3; i++) phi[i] = Math.log(start[i] as number);
+          const work = ws.f64(86);
+          const iterations = ws.spendFit!(phi, work, 1 / total, GRADIENT_TOLERANCE, polish, NEWTON_ITERATIONS, total, slopeP, constant, groups, xValues, groupWeight, starts, mx, rowWeights, args, family, sums, out);
+          return iterations < 0 ? undefined : convergedNewtonFit(GAMMA_GAMMA_PARAMS, phi, work[0] as number, iterations, work.subarray(16, 25), total);
+        }
+      : undefined;
+  return { logLikelihood, kernelFit, start: spendStart(xValues, groupWeight, groupLog, groupLog2, total, mean), release: () => ws.release() };
 }
+
+/**
+ * The most rows and groups (distinct x) whose fit runs whole in the kernel: an evaluation then
+ * takes at most about 0.3 ms, so even 25 Newton steps backtracked 30 times each end within
+ * 0.25 s, with no clock to look at. Larger data take the script's search, which checks the
+ * deadline before every evaluation.
+ */
+const KERNEL_FIT_ROWS = 20_000;
+const KERNEL_FIT_GROUPS = 1_000;
 
 /** The moment start of {@link spendModel}, or p = 1, q = 2, pγ/(q−1) = the mean spend where the moments give nothing sensible. */
 function spendStart(xs: Float64Array, groupWeight: Float64Array, groupLog: Float64Array, groupLog2: Float64Array, total: number, mean: number): number[] {
@@ -201,14 +225,19 @@ export function fitGammaGamma(input: SpendInput, limits: FitLimits = {}): FitRes
 /** Fits the model to spend data already checked (by spendData, or read from cells as spendData reads them). */
 export function fitSpendData(data: SpendData, limits: FitLimits = {}): FitResult<(typeof GAMMA_GAMMA_PARAMS)[number]> {
   if (data.customers < 2) throw invalidValue("the spend model needs at least two customers with repeat purchases");
-  const { logLikelihood, start, release } = spendModel(data);
+  const { logLikelihood, kernelFit, start, release } = spendModel(data);
   try {
+    // From the moment start Newton's method takes another path than from p = 1, q = 2: one more
+    // step where it still pays makes the fit the same, to about 1e−10, whichever path it took.
+    const polishTolerance = 1e-11;
+    // The same search run whole in WebAssembly, where it is; the script's where it is not, or where
+    // the kernel's search did not converge by Newton's method alone (the script goes on by BFGS).
+    const fast = kernelFit?.(start, polishTolerance);
+    if (fast) return fast;
     return fitMaximumLikelihood(GAMMA_GAMMA_PARAMS, logLikelihood, start, {
       ...limits,
       analyticHessian: true,
-      // From the moment start Newton's method takes another path than from p = 1, q = 2: one more
-      // step where it still pays makes the fit the same, to about 1e−10, whichever path it took.
-      polishTolerance: 1e-11,
+      polishTolerance,
       describe: () => `${formatCount(data.customers)} repeat customers`,
       totalWeight: data.customers,
     });
