@@ -157,6 +157,36 @@ describe("likelihood kernels: WebAssembly and script", () => {
     }
   });
 
+  it("agree to 1e-13 in both: Gamma-Gamma's totals and moment start, and fall back alike where the moments give nothing", () => {
+    const seed = mulberry32(7);
+    const cases: { xs: number[]; sums: number[] }[] = [];
+    for (let k = 0; k < 40; k++) {
+      const groups = 1 + Math.floor(seed() * (k < 5 ? 2 : 30)); // a few with one or two groups: the fallback
+      const xs = Array.from({ length: groups }, (_, g) => g + 1 + Math.floor(seed() * 3));
+      const sums = xs.flatMap((x) => {
+        const w = k % 7 === 0 ? 1 : 1 + Math.floor(seed() * 50); // every seventh: one customer a group, no variance
+        const meanLog = 3 + seed();
+        const spread = 0.2 + seed() / x;
+        return [w, w * meanLog, w * (meanLog * meanLog + spread), w * Math.exp(meanLog)];
+      });
+      cases.push({ xs, sums });
+    }
+    let fallbacks = 0;
+    for (const { xs, sums } of cases) {
+      const groups = xs.length;
+      const total = sums.filter((_, i) => i % 4 === 0).reduce((a, b) => a + b, 0);
+      const results = pair(6 * groups + 5, 0).map((ws) => {
+        const [x, s, weight, out] = [ws.readF64(Float64Array.from(xs)), ws.readF64(Float64Array.from(sums)), ws.f64(groups), ws.f64(5)];
+        ws.spendMoments(x, s, groups, total, weight, out);
+        assert.deepEqual(Array.from(weight), sums.filter((_, i) => i % 4 === 0), ws.engine);
+        return Array.from(out);
+      });
+      assertClose(results[0]!, results[1]!, 1e-13, "moments");
+      if (results[1]![2] === 1 && results[1]![3] === 2) fallbacks++;
+    }
+    assert.ok(fallbacks >= 5 && fallbacks < 30, `${fallbacks} of ${cases.length} fell back to p = 1, q = 2`);
+  });
+
   it("agree to 1e-13 in both: Gamma-Gamma's whole likelihood, weighted and not", () => {
     const n = 500;
     const groups = 6;

@@ -169,25 +169,18 @@ export function fitMaximumLikelihood<Name extends string>(
 /**
  * A fit a kernel ran by Newton's method itself (Gamma-Gamma's spendFit, src/core/kernels), as
  * {@link fitMaximumLikelihood} reports one that converged: from ln θ at the maximum, the
- * objective there (the negated log-likelihood per customer), the iterations, and the
- * log-likelihood's Hessian in θ there (`hessian[3i + j]`).
+ * objective there (the negated log-likelihood per customer), the iterations, and the standard
+ * errors (none where the information is not positive definite).
  */
 export function convergedNewtonFit<Name extends string>(
   names: readonly Name[],
   phi: ArrayLike<number>,
   objective: number,
   iterations: number,
-  hessian: ArrayLike<number>,
+  standardErrors: number[] | undefined,
   totalWeight: number,
 ): FitResult<Name> {
-  const n = names.length;
-  const rows: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const row = new Array<number>(n);
-    for (let j = 0; j < n; j++) row[j] = hessian[n * i + j] as number;
-    rows.push(row);
-  }
-  return reportFit(names, exponentials(phi), -objective / (1 / totalWeight), true, iterations, "gradient below tolerance", errorsFromHessian(rows));
+  return reportFit(names, exponentials(phi), -objective / (1 / totalWeight), true, iterations, "gradient below tolerance", standardErrors);
 }
 
 /** Standard errors from the log-likelihood's Hessian in θ: of the information, its negation. */

@@ -36,6 +36,7 @@ export interface Workspace {
   spendSums: typeof script.spendSums;
   spendPrepare: typeof script.spendPrepare;
   spendTerms: typeof script.spendTerms;
+  spendMoments: typeof script.spendMoments;
   gammaFamily: typeof script.gammaFamily;
   shiftedLogs: typeof script.shiftedLogs;
   repeatBuyerSums: typeof script.repeatBuyerSums;
@@ -43,7 +44,8 @@ export interface Workspace {
   bgnbdPrepare: typeof script.bgnbdPrepare;
   /**
    * Gamma-Gamma's whole fit by Newton's method (kernels.wat's spendFit): phi (3 doubles) holds
-   * ln θ at the start and at the end, work (86 doubles) the point there. Returns the iterations
+   * ln θ at the start and at the end, work (86 doubles) the point there and the standard errors
+   * (work[25…27], NaN where there are none). Returns the iterations
    * to converge, or −1 where the script's minimizeNewton must take over. Only in WebAssembly:
    * where it is missing, the fit runs as script (src/core/fitting) on spendTerms.
    */
@@ -106,6 +108,7 @@ interface KernelExports {
   spendPrepare(m: number, weight: number, group: number, n: number, groups: number, xs: number, start: number, mx: number, w: number, sums: number): number;
   spendTerms(...args: number[]): void;
   spendFit(...args: number[]): number;
+  spendMoments(xs: number, sums: number, groups: number, total: number, groupWeight: number, out: number): void;
   gammaFamily(args: number, n: number, out: number): void;
   shiftedLogs(values: number, n: number, shift: number, logs: number, invs: number): void;
   repeatBuyerSums(weight: number, jT: number, jTx: number, logT: number, invT: number, logTx: number, invTx: number, from: number, end: number, rx: number, logA4: number, out: number): void;
@@ -178,6 +181,7 @@ export function workspace(doubles: number, ints: number): Workspace {
     spendSums: script.spendSums,
     spendPrepare: script.spendPrepare,
     spendTerms: script.spendTerms,
+    spendMoments: script.spendMoments,
     gammaFamily: script.gammaFamily,
     shiftedLogs: script.shiftedLogs,
     repeatBuyerSums: script.repeatBuyerSums,
@@ -287,6 +291,7 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
         sums.byteOffset,
         out.byteOffset,
       ),
+    spendMoments: (xs, sums, groups, total, groupWeight, out) => exports.spendMoments(xs.byteOffset, sums.byteOffset, groups, total, groupWeight.byteOffset, out.byteOffset),
     gammaFamily: (args, n, out) => exports.gammaFamily(args.byteOffset, n, out.byteOffset),
     shiftedLogs: (values, n, shift, logs, invs) => exports.shiftedLogs(values.byteOffset, n, shift, logs.byteOffset, invs.byteOffset),
     repeatBuyerSums: (weight, jT, jTx, logT, invT, logTx, invTx, from, end, rx, logA4, out) =>

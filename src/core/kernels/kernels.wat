@@ -123,7 +123,7 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $group))))
 
-;; The distinct values of column[0 … n−1], in order of first appearance, into values, and for
+  ;; The distinct values of column[0 … n−1], in order of first appearance, into values, and for
   ;; each row the number of its value among them into index; returns how many there are. slots
   ;; (size of them, a power of two at least 2n) is the hash table. As scriptKernels.ts's distinct:
   ;; the same hash of the value's two 32-bit words, so the same order.
@@ -337,7 +337,84 @@
     (f64.store offset=64 (local.get $out) (local.get $hqg))
     (f64.store offset=72 (local.get $out) (local.get $hgg)))
 
-;; Gamma-Gamma's fit, whole: Newton's method as src/core/fitting/minimize.ts's minimizeNewton
+  ;; Gamma-Gamma's totals and moment start, as scriptKernels.ts's spendMoments (see there), from
+  ;; spendPrepare's sums per group: groupWeight[k] = Σ w of group k; out[0 … 4] = Σ w ln m,
+  ;; Σ w x (ln m + ln x), then the start p, q, γ.
+  (func (export "spendMoments") (param $xs i32) (param $groupSums i32) (param $groups i32) (param $total f64) (param $groupWeight i32) (param $out i32)
+    (local $k i32) (local $at i32) (local $w f64) (local $x f64) (local $sum f64) (local $variance f64) (local $du f64)
+    (local $constant f64) (local $slopeP f64) (local $mean f64) (local $c f64) (local $cu f64) (local $cv f64) (local $uBar f64) (local $vBar f64)
+    (local $suu f64) (local $suv f64) (local $sumLog f64) (local $sumHalf f64) (local $slope f64) (local $intercept f64) (local $p f64) (local $q f64) (local $gamma f64)
+    (block $totalled
+      (loop $totals
+        (br_if $totalled (i32.ge_s (local.get $k) (local.get $groups)))
+        (local.set $at (i32.add (local.get $groupSums) (i32.shl (local.get $k) (i32.const 5))))
+        (local.set $w (f64.load (local.get $at)))
+        (local.set $sum (f64.load offset=8 (local.get $at)))
+        (local.set $x (f64.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 3)))))
+        (f64.store (i32.add (local.get $groupWeight) (i32.shl (local.get $k) (i32.const 3))) (local.get $w))
+        (local.set $constant (f64.add (local.get $constant) (local.get $sum)))
+        (local.set $slopeP (f64.add (local.get $slopeP) (f64.mul (local.get $x) (f64.add (local.get $sum) (f64.mul (local.get $w) (call $log (local.get $x)))))))
+        (local.set $mean (f64.add (local.get $mean) (f64.load offset=24 (local.get $at))))
+        ;; the variance of ln m within each x with two customers or more, weighted by its degrees of freedom, against 1/x
+        (if (f64.ge (local.get $w) (f64.const 2))
+          (then
+            (local.set $variance (f64.div (f64.sub (f64.load offset=16 (local.get $at)) (f64.div (f64.mul (local.get $sum) (local.get $sum)) (local.get $w))) (f64.sub (local.get $w) (f64.const 1))))
+            (local.set $c (f64.add (local.get $c) (f64.sub (local.get $w) (f64.const 1))))
+            (local.set $cu (f64.add (local.get $cu) (f64.div (f64.sub (local.get $w) (f64.const 1)) (local.get $x))))
+            (local.set $cv (f64.add (local.get $cv) (f64.mul (f64.sub (local.get $w) (f64.const 1)) (local.get $variance))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $totals)))
+    (local.set $mean (f64.div (local.get $mean) (local.get $total)))
+    (local.set $uBar (f64.div (local.get $cu) (local.get $c)))
+    (local.set $vBar (f64.div (local.get $cv) (local.get $c)))
+    (local.set $k (i32.const 0))
+    (block $regressed
+      (loop $regress
+        (br_if $regressed (i32.ge_s (local.get $k) (local.get $groups)))
+        (local.set $at (i32.add (local.get $groupSums) (i32.shl (local.get $k) (i32.const 5))))
+        (local.set $w (f64.load (local.get $at)))
+        (local.set $sum (f64.load offset=8 (local.get $at)))
+        (local.set $x (f64.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 3)))))
+        (local.set $sumLog (f64.add (local.get $sumLog) (local.get $sum)))
+        (local.set $sumHalf (f64.add (local.get $sumHalf) (f64.div (local.get $w) (f64.mul (f64.const 2) (local.get $x)))))
+        (if (f64.ge (local.get $w) (f64.const 2))
+          (then
+            (local.set $du (f64.sub (f64.div (f64.const 1) (local.get $x)) (local.get $uBar)))
+            (local.set $variance (f64.div (f64.sub (f64.load offset=16 (local.get $at)) (f64.div (f64.mul (local.get $sum) (local.get $sum)) (local.get $w))) (f64.sub (local.get $w) (f64.const 1))))
+            (local.set $suu (f64.add (local.get $suu) (f64.mul (f64.mul (f64.sub (local.get $w) (f64.const 1)) (local.get $du)) (local.get $du))))
+            (local.set $suv (f64.add (local.get $suv) (f64.mul (f64.mul (f64.sub (local.get $w) (f64.const 1)) (local.get $du)) (f64.sub (local.get $variance) (local.get $vBar)))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $regress)))
+    (local.set $slope (f64.div (local.get $suv) (local.get $suu)))
+    (local.set $intercept (f64.sub (local.get $vBar) (f64.mul (local.get $slope) (local.get $uBar))))
+    (f64.store (local.get $out) (local.get $constant))
+    (f64.store offset=8 (local.get $out) (local.get $slopeP))
+    ;; where the moments give nothing sensible: p = 1, q = 2, pγ/(q − 1) at the mean
+    (f64.store offset=16 (local.get $out) (f64.const 1))
+    (f64.store offset=24 (local.get $out) (f64.const 2))
+    (f64.store offset=32 (local.get $out) (local.get $mean))
+    (if (i32.and (f64.gt (local.get $slope) (f64.const 0)) (f64.gt (local.get $intercept) (f64.const 0)))
+      (then
+        (local.set $p (f64.div (f64.const 1) (local.get $slope)))
+        (local.set $q (f64.add (f64.div (f64.const 1) (local.get $intercept)) (f64.const 0.5)))
+        (local.set $gamma (call $exp
+          (f64.sub
+            (f64.add
+              (f64.add
+                (f64.sub (f64.div (local.get $sumLog) (local.get $total)) (call $log (local.get $p)))
+                (f64.div (local.get $sumHalf) (f64.mul (local.get $p) (local.get $total))))
+              (call $log (local.get $q)))
+            (f64.div (f64.const 1) (f64.mul (f64.const 2) (local.get $q))))))
+        (if (i32.and
+              (i32.and (i32.and (f64.gt (local.get $p) (f64.const 1e-3)) (f64.lt (local.get $p) (f64.const 1e3)))
+                       (i32.and (f64.gt (local.get $q) (f64.const 1e-3)) (f64.lt (local.get $q) (f64.const 1e3))))
+              (i32.and (f64.gt (local.get $gamma) (f64.const 0)) (f64.lt (local.get $gamma) (f64.const inf))))
+          (then
+            (f64.store offset=16 (local.get $out) (local.get $p))
+            (f64.store offset=24 (local.get $out) (local.get $q))
+            (f64.store offset=32 (local.get $out) (local.get $gamma)))))))
+
+  ;; Gamma-Gamma's fit, whole: Newton's method as src/core/fitting/minimize.ts's minimizeNewton
   ;; runs it on the objective fitMaximumLikelihood (src/core/fitting/maximumLikelihood.ts) makes
   ;; of the likelihood, step for step and in the same order of operations: the negated
   ;; log-likelihood per customer (× scale) in φ = ln θ, its gradient and Hessian in φ, steps by
@@ -346,7 +423,7 @@
   ;; version of that loop, compiled on its first call and interpreted, cost more than the
   ;; likelihood itself. phi holds the start (ln θ) and on return the end; work (86 doubles) gets
   ;; at work[0 … 24] the point there: the objective, its gradient and Hessian in φ, θ, and the
-  ;; log-likelihood's Hessian in θ. Returns the Newton iterations taken to converge, or −1 where
+  ;; log-likelihood's Hessian in θ; then the standard errors at work[25 … 27]. Returns the Newton iterations taken to converge, or −1 where
   ;; the script must take over: a start outside the domain, or no convergence within
   ;; maxIterations (minimizeNewton then goes on by BFGS). polish = +∞: no polishing.
   (func (export "spendFit")
@@ -435,6 +512,34 @@
             (f64.store (i32.add (local.get $work) (local.get $i)) (f64.load (i32.add (local.get $cur) (local.get $i))))
             (local.set $i (i32.add (local.get $i) (i32.const 8)))
             (br $copy)))))
+    ;; The standard errors into work[25 … 27] (NaN in work[25] where there are none), as
+    ;; maximumLikelihood.ts's standardErrorsFromInformation: √ of the diagonal of the inverse of
+    ;; the information, the log-likelihood's Hessian in θ negated.
+    (f64.store offset=200 (local.get $work) (f64.const nan))
+    (local.set $accepted (i32.const 1)) ;; here: every entry of the information finite
+    (local.set $i (i32.const 0))
+    (block $negated
+      (loop $negate
+        (br_if $negated (i32.ge_s (local.get $i) (i32.const 72)))
+        (local.set $v (f64.neg (f64.load offset=128 (i32.add (local.get $work) (local.get $i)))))
+        (f64.store offset=448 (i32.add (local.get $work) (local.get $i)) (local.get $v))
+        (local.set $accepted (i32.and (local.get $accepted) (f64.eq (f64.sub (local.get $v) (local.get $v)) (f64.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $negate)))
+    (if (i32.and (local.get $accepted)
+          (call $invertPositiveDefinite (i32.add (local.get $work) (i32.const 448)) (i32.add (local.get $work) (i32.const 520)) (i32.add (local.get $work) (i32.const 592)) (i32.add (local.get $work) (i32.const 664)) (i32.const 3)))
+      (then
+        (local.set $value (f64.sqrt (f64.load offset=592 (local.get $work))))
+        (local.set $bound (f64.sqrt (f64.load offset=624 (local.get $work))))
+        (local.set $steepest (f64.sqrt (f64.load offset=656 (local.get $work))))
+        (if (i32.and (i32.and
+              (f64.eq (f64.sub (local.get $value) (local.get $value)) (f64.const 0))
+              (f64.eq (f64.sub (local.get $bound) (local.get $bound)) (f64.const 0)))
+              (f64.eq (f64.sub (local.get $steepest) (local.get $steepest)) (f64.const 0)))
+          (then
+            (f64.store offset=200 (local.get $work) (local.get $value))
+            (f64.store offset=208 (local.get $work) (local.get $bound))
+            (f64.store offset=216 (local.get $work) (local.get $steepest))))))
     (local.get $iteration))
 
   ;; The objective of spendFit at φ = phi[0 … 2] into point[0 … 24] (see spendFit), as
@@ -967,7 +1072,7 @@
     (if (f64.eq (local.get $um1) (f64.const -1)) (then (return (f64.const -1))))
     (f64.div (f64.mul (local.get $um1) (local.get $x)) (call $log (local.get $u))))
 
-;; Pareto/NBD: ln 2F1(a, b; a+1; z) and its derivatives in a, b, z into out[0 … 2], as
+  ;; Pareto/NBD: ln 2F1(a, b; a+1; z) and its derivatives in a, b, z into out[0 … 2], as
   ;; logHyp2f1AOnePlusA in src/core/purchase/paretoNbd.ts.
   (func $hyp (param $a f64) (param $b f64) (param $z f64) (param $out i32) (result f64)
     (local $c1 f64) (local $c2 f64) (local $term f64) (local $sum f64) (local $dC1 f64) (local $dC2 f64) (local $dZ f64) (local $h1 f64) (local $h2 f64)
@@ -1063,7 +1168,7 @@
     (f64.store offset=32 (local.get $out) (f64.sub (local.get $b1) (local.get $value)))
     (local.get $value))
 
-;; Pareto/NBD: ln of the death integral and its logarithmic derivatives into out[0 … 3], as
+  ;; Pareto/NBD: ln of the death integral and its logarithmic derivatives into out[0 … 3], as
   ;; logDeathIntegral in src/core/purchase/paretoNbd.ts; nodes and weights: its 12-point rule.
   (func $deathIntegral (param $k f64) (param $S f64) (param $alpha f64) (param $beta f64) (param $tx f64) (param $T f64)
     (param $nodes i32) (param $weights i32) (param $out i32) (result f64)
@@ -1110,7 +1215,7 @@
     (f64.store offset=24 (local.get $out) (f64.div (local.get $sBeta) (local.get $sum)))
     (f64.sub (call $log (local.get $sum)) (local.get $g0)))
 
-;; Pareto/NBD: ln of a customer's bracket and its gradient, ln P(alive) in out[4], as
+  ;; Pareto/NBD: ln of a customer's bracket and its gradient, ln P(alive) in out[4], as
   ;; logBracket in src/core/purchase/paretoNbd.ts; scratch: 10 doubles.
   (func $logBracket (param $r f64) (param $alpha f64) (param $s f64) (param $beta f64) (param $x f64) (param $tx f64) (param $T f64)
     (param $logBase1 f64) (param $logBase2 f64) (param $logAT f64) (param $logBT f64) (param $logS f64) (param $logA f64)
@@ -1134,7 +1239,7 @@
     (f64.store offset=32 (local.get $out) (f64.sub (local.get $logE) (local.get $value)))
     (local.get $value))
 
-;; Pareto/NBD: Σ w ln(bracket) over the rows and its gradient into out[0 … 4] (∂r, ∂α, ∂s, ∂β,
+  ;; Pareto/NBD: Σ w ln(bracket) over the rows and its gradient into out[0 … 4] (∂r, ∂α, ∂s, ∂β,
   ;; then the sum), as bracketSums in src/core/purchase/paretoNbd.ts: the logarithms the rows
   ;; share come per distinct T (alphaT, betaT, base2), t_x (base1) and x (logA); scratch: 16 doubles.
   (func (export "pnbdBrackets")

@@ -158,6 +158,79 @@ export function distinct(column: Float64Array, n: number, values: Float64Array, 
 }
 
 /**
+ * Gamma-Gamma's totals and the start of its fit, from spendPrepare's sums per group
+ * (Σ w, Σ w ln m, Σ w (ln m)², Σ w m for group k at sums[4k…4k+3], of x = xs[k]): groupWeight[k]
+ * = Σ w of group k, and out[0…4] = Σ w ln m, Σ w x (ln m + ln x) (the coefficient of p in the
+ * log-likelihood), then the start p, q, γ by moments of ln m. Among the customers with x
+ * transactions, m | ν ~ Gamma(px, xν) and ν ~ Gamma(q, γ), so ln m has variance ψ′(px) + ψ′(q)
+ * ≈ 1/(px) + ψ′(q) and mean ψ(px) − ln x − ψ(q) + ln γ. A weighted regression of the variance
+ * within each x on 1/x gives p (from the slope) and q (from the intercept), the mean then γ.
+ * Logarithms, unlike moments of m itself, stay steady under the long right tail of spend.
+ * Where the regression gives nothing sensible (one x, too few customers, a slope or an
+ * intercept not above 0), the start is p = 1, q = 2 with pγ/(q−1) at the observed mean.
+ */
+export function spendMoments(xs: Float64Array, sums: Float64Array, groups: number, total: number, groupWeight: Float64Array, out: Float64Array): void {
+  let constant = 0;
+  let slopeP = 0;
+  let mean = 0;
+  // The variance of ln m within each x with two customers or more, weighted by its degrees of freedom, against 1/x.
+  let c = 0;
+  let cu = 0;
+  let cv = 0;
+  for (let k = 0; k < groups; k++) {
+    const w = sums[4 * k] as number;
+    const sum = sums[4 * k + 1] as number;
+    const x = xs[k] as number;
+    groupWeight[k] = w;
+    constant += sum;
+    slopeP += x * (sum + w * Math.log(x));
+    mean += sums[4 * k + 3] as number;
+    if (!(w >= 2)) continue;
+    const variance = ((sums[4 * k + 2] as number) - (sum * sum) / w) / (w - 1);
+    c += w - 1;
+    cu += (w - 1) / x;
+    cv += (w - 1) * variance;
+  }
+  mean /= total;
+  const uBar = cu / c;
+  const vBar = cv / c;
+  let suu = 0;
+  let suv = 0;
+  let sumLog = 0; // Σ w ln m
+  let sumHalf = 0; // Σ w/(2x)
+  for (let k = 0; k < groups; k++) {
+    const w = sums[4 * k] as number;
+    const sum = sums[4 * k + 1] as number;
+    const x = xs[k] as number;
+    sumLog += sum;
+    sumHalf += w / (2 * x);
+    if (!(w >= 2)) continue;
+    const du = 1 / x - uBar;
+    const variance = ((sums[4 * k + 2] as number) - (sum * sum) / w) / (w - 1);
+    suu += (w - 1) * du * du;
+    suv += (w - 1) * du * (variance - vBar);
+  }
+  const slope = suv / suu;
+  const intercept = vBar - slope * uBar;
+  out[0] = constant;
+  out[1] = slopeP;
+  out[2] = 1;
+  out[3] = 2;
+  out[4] = mean;
+  if (slope > 0 && intercept > 0) {
+    const p = 1 / slope;
+    const q = 1 / intercept + 0.5; // ψ′(q) ≈ 1/q + 1/(2q²), inverted roughly
+    // ln γ = mean(ln m − ψ(px) + ln x) + ψ(q), with ψ(z) ≈ ln z − 1/(2z).
+    const gamma = Math.exp(sumLog / total - Math.log(p) + sumHalf / (p * total) + Math.log(q) - 1 / (2 * q));
+    if (p > 1e-3 && p < 1e3 && q > 1e-3 && q < 1e3 && gamma > 0 && gamma < Number.POSITIVE_INFINITY) {
+      out[2] = p;
+      out[3] = q;
+      out[4] = gamma;
+    }
+  }
+}
+
+/**
  * Gamma-Gamma's rows, grouped: row i (mean spend m[i], weight[i]) is in group group[i] of
  * `groups`, whose frequencies are xs. Sorts the rows by group (start[0…groups] gets each group's
  * first place, then the end), writing m·x into mx and the weights into w in group order, and
