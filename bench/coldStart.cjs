@@ -15,6 +15,12 @@
  * files, every column, stay alive, as they always have here): the young objects a
  * collection must copy are then the arguments alone, as in Excel's runtime.
  *
+ * `--after-start` makes the call 20 ms after the bundle has loaded instead of at once. Excel
+ * sends a call in a message once its runtime has started, so the bundle has had a moment to
+ * itself by then, which it uses to compile its WebAssembly (src/core/kernels' prepareKernels).
+ * How long that moment is in Excel was not measured here; without the variant the first call
+ * comes straight after the load, the worst case, as the figures the requirements quote.
+ *
  * `--without-webassembly` takes WebAssembly away before the bundle loads, as in a runtime
  * without it: the likelihoods' kernels then run as script (src/core/kernels).
  */
@@ -25,6 +31,7 @@ const { PerformanceObserver } = require("node:perf_hooks");
 
 const id = process.argv[2] || "BGNBD_FIT";
 const argumentsOnly = process.argv.includes("--arguments-only");
+const afterStart = process.argv.includes("--after-start");
 if (process.argv.includes("--without-webassembly")) delete globalThis.WebAssembly;
 const collections = [];
 new PerformanceObserver((list) => {
@@ -73,13 +80,17 @@ const args = JSON.parse(JSON.stringify(callArguments()));
 const loadStart = performance.now();
 vm.runInThisContext(readFileSync(path.join(__dirname, "..", "dist", "functions.js"), "utf8"), { filename: "functions.js" });
 const loadMs = performance.now() - loadStart;
-const start = performance.now();
-const result = registered.get(id)(...args);
-const ms = performance.now() - start;
-const ok = Array.isArray(result) && result[0].every(Number.isFinite);
-// Collections are reported asynchronously: wait for them before counting those within the call.
-setTimeout(() => {
-  const during = collections.filter(([at]) => at >= start && at <= start + ms);
-  const gcMs = during.reduce((sum, [, duration]) => sum + duration, 0);
-  console.log(JSON.stringify({ id, ms, loadMs, gcMs, scavenges: during.length, ok }));
-}, 20);
+/** The first call, timed; then, once the collections are reported (asynchronously), the line. */
+function firstCall() {
+  const start = performance.now();
+  const result = registered.get(id)(...args);
+  const ms = performance.now() - start;
+  const ok = Array.isArray(result) && result[0].every(Number.isFinite);
+  setTimeout(() => {
+    const during = collections.filter(([at]) => at >= start && at <= start + ms);
+    const gcMs = during.reduce((sum, [, duration]) => sum + duration, 0);
+    console.log(JSON.stringify({ id, ms, loadMs, gcMs, scavenges: during.length, ok }));
+  }, 20);
+}
+if (afterStart) setTimeout(firstCall, 20);
+else firstCall();

@@ -63,6 +63,7 @@ export function benchFits(): void {
   const variants: [string, string[]][] = [
     ["as shipped", []],
     ["only the arguments alive", ["--arguments-only"]],
+    ["20 ms after the load", ["--after-start"]],
     ["without WebAssembly", ["--without-webassembly"]],
   ];
   const lifetimesCold = { BGNBD_FIT: 98, PNBD_FIT: 293, GG_FIT: 28 }; // lifetimes' first fit in a fresh process on this machine, as the requirements quote it (ms)

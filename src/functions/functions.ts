@@ -6,3 +6,7 @@ import "./clv";
 import "./retentionModels";
 import "./purchaseModels";
 import "./commissions";
+import { prepareKernels } from "../core/kernels";
+
+// The likelihoods' WebAssembly kernels compile while Excel's runtime starts, not on the first fit.
+prepareKernels();

@@ -17,6 +17,12 @@ const fits: [string, unknown[]][] = [
   ["PNBD_FIT", [asColumn(cdnow.frequency!), asColumn(cdnow.recency!), asColumn(cdnow.T!), null, true]],
 ];
 
+/** A prelude that counts the instances WebAssembly.instantiate makes and the calls into their exports. */
+const INSTANTIATED =
+  "globalThis.instances ??= 0; globalThis.calls = {}; const instantiate = WebAssembly.instantiate;" +
+  "WebAssembly.instantiate = (...a) => instantiate(...a).then(({ module, instance }) => { globalThis.instances++;" +
+  " return { module, instance: { exports: new Proxy(instance.exports, { get(target, key) { globalThis.calls[key] = (globalThis.calls[key] || 0) + 1; return target[key]; } }) } }; });";
+
 describe("the functions bundle with and without WebAssembly", () => {
   it("fits Gamma-Gamma, BG/NBD and Pareto/NBD with the WebAssembly kernels where the runtime has WebAssembly, one instance serving fit after fit", () => {
     let sandbox: Record<string, unknown> = {};
@@ -39,15 +45,30 @@ describe("the functions bundle with and without WebAssembly", () => {
     let sandbox: Record<string, unknown> = {};
     const refuse =
       "const Made = WebAssembly.Instance; globalThis.instances = 0; WebAssembly.Instance = function (m, i) { globalThis.instances++; return new Made(m, i); };" +
-      "WebAssembly.Module = function () { throw new RangeError('WebAssembly.Module is disallowed on the main thread, if the buffer size is larger than 4KB'); };";
+      "WebAssembly.Module = function () { throw new RangeError('WebAssembly.Module is disallowed on the main thread, if the buffer size is larger than 4KB'); };" +
+      INSTANTIATED;
     const fns = loadBuiltFunctions(refuse, (s) => (sandbox = s));
     const [id, args] = fits[0]!;
     const first = call(fns, id, ...args) as number[][];
     assert.equal(sandbox.instances, 0);
+    assert.equal(Object.keys(sandbox.calls as object).length, 0, "the first fit ran in script");
     await new Promise((resolve) => setTimeout(resolve, 50));
     const second = call(fns, id, ...args) as number[][];
+    assert.equal((sandbox.calls as Record<string, number>).spendFit, 1, "the second fit ran in WebAssembly");
     assert.equal(sandbox.instances, 1);
     first[0]!.forEach((v, i) => assert.ok(Math.abs(v - second[0]![i]!) <= 1e-9 * Math.abs(v)));
+  });
+
+  it("compiles and instantiates its WebAssembly off the main thread as it loads, so a first fit that comes a moment later makes none", async () => {
+    let sandbox: Record<string, unknown> = {};
+    const fns = loadBuiltFunctions("const Made = WebAssembly.Module; globalThis.compiled = 0; WebAssembly.Module = function (b) { globalThis.compiled++; return new Made(b); };" + INSTANTIATED, (s) => (sandbox = s));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(sandbox.instances, 1, "instantiated as the bundle loaded");
+    const [id, args] = fits[0]!;
+    assert.ok(Array.isArray(call(fns, id, ...args)));
+    assert.equal(sandbox.compiled, 0, "no compiling on the first fit");
+    assert.equal(sandbox.instances, 1);
+    assert.equal((sandbox.calls as Record<string, number>).spendFit, 1, "the fit ran on the instance made as the bundle loaded");
   });
 
   it("fits CDNOW without WebAssembly to 1e-9 of the fits with it, standard errors and log-likelihood too", () => {
