@@ -125,7 +125,7 @@
 
   ;; The distinct values of column[0 … n−1], in order of first appearance, into values, and for
   ;; each row the number of its value among them into index; returns how many there are. slots
-  ;; (size of them, a power of two at least 2n) is the hash table. As scriptKernels.ts's distinct:
+  ;; (size of them, a power of two at least twice as many as there are values) is the hash table. As scriptKernels.ts's distinct:
   ;; the same hash of the value's two 32-bit words, so the same order.
   (func (export "distinct") (param $column i32) (param $n i32) (param $values i32) (param $index i32) (param $slots i32) (param $size i32) (result i32)
     (local $i i32) (local $count i32) (local $mask i32) (local $v f64) (local $bits i64) (local $h i32) (local $slot i32) (local $at i32)
@@ -761,7 +761,7 @@
         (br $each)))
     (local.get $m))
 
-    ;; For each of n arguments x > 0: out[3i] = ln Γ(x), out[3i+1] = ψ(x), out[3i+2] = ψ′(x).
+  ;; For each of n arguments x > 0: out[3i] = ln Γ(x), out[3i+1] = ψ(x), out[3i+2] = ψ′(x).
   ;; The recurrences Γ(x+1) = x Γ(x), ψ(x+1) = ψ(x) + 1/x and ψ′(x+1) = ψ′(x) − 1/x² carry x
   ;; to y ≥ 10, where Stirling's series and its derivatives to B₁₄ (Abramowitz & Stegun 6.1.40,
   ;; 6.3.18, 6.4.12) leave a next term below 1e-16 of the value. Not x > 0: three NaN.

@@ -113,7 +113,7 @@ export function spendTerms(
   out[9] = hgg;
 }
 
-/** The size of {@link distinct}'s hash table for n values: a power of two, at least 16 and 2n. */
+/** The size of {@link distinct}'s hash table for at most n distinct values: a power of two, at least 16 and 2n. */
 export function hashSlots(n: number): number {
   let size = 16;
   while (size < n * 2) size *= 2;
@@ -123,7 +123,8 @@ export function hashSlots(n: number): number {
 /**
  * The distinct values of column[0…n−1], in order of first appearance, into values, and for each
  * row the number of its value among them into index; returns how many there are. slots (size of
- * them, from {@link hashSlots}) is the hash table. O(n) expected.
+ * them, {@link hashSlots} of at least as many as there are distinct values) is the hash table.
+ * O(n) expected.
  */
 export function distinct(column: Float64Array, n: number, values: Float64Array, index: Int32Array, slots: Int32Array, size: number): number {
   slots.fill(-1, 0, size);

@@ -88,10 +88,21 @@ export function gammaGammaLogLikelihood(data: SpendData) {
  */
 function spendModel(data: SpendData) {
   const n = data.x.length;
-  // The arrays the kernels read and write, sized for as many groups (distinct x) as rows: the
-  // rows are grouped in the workspace. The gamma-family arguments are px+q and px per group, then q.
-  const size = hashSlots(n);
-  const ws = workspace(22 * n + 108, 2 * n + 1 + size);
+  // The rows are grouped by x in the workspace, so it is sized for the most groups there can be:
+  // x are whole numbers from 1, so no more than the largest x (and no more than the rows).
+  let most = 0;
+  for (let i = 0; i < n; i++) {
+    const x = data.x[i] as number;
+    if (!(x % 1 === 0 && x >= 1)) {
+      most = n;
+      break;
+    }
+    if (x > most) most = x;
+  }
+  const atMost = Math.min(n, most);
+  const size = hashSlots(atMost);
+  // The arrays the kernels read and write; the gamma-family arguments are px+q and px per group, then q.
+  const ws = workspace(6 * n + 16 * atMost + 108, n + atMost + 1 + size);
   const x = ws.readF64(data.x);
   const distinctX = ws.f64(n);
   const rowGroup = ws.i32(n);
