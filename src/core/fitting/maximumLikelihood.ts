@@ -180,7 +180,8 @@ export function convergedNewtonFit<Name extends string>(
   standardErrors: number[] | undefined,
   totalWeight: number,
 ): FitResult<Name> {
-  return reportFit(names, exponentials(phi), -objective / (1 / totalWeight), true, iterations, "gradient below tolerance", standardErrors);
+  const scale = 1 / totalWeight; // as fitMaximumLikelihood scales, so that the log-likelihood rounds alike
+  return reportFit(names, exponentials(phi), -objective / scale, true, iterations, "gradient below tolerance", standardErrors);
 }
 
 /** Standard errors from the log-likelihood's Hessian in θ: of the information, its negation. */

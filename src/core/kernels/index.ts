@@ -45,31 +45,11 @@ export interface Workspace {
   /**
    * Gamma-Gamma's whole fit by Newton's method (kernels.wat's spendFit): phi (3 doubles) holds
    * ln θ at the start and at the end, work (86 doubles) the point there and the standard errors
-   * (work[25…27], NaN where there are none). Returns the iterations
-   * to converge, or −1 where the script's minimizeNewton must take over. Only in WebAssembly:
+   * (work[25…27], NaN where there are none); model, what spendTerms takes after p, q and γ.
+   * Returns the iterations to converge, or −1 where the script's minimizeNewton must take over. Only in WebAssembly:
    * where it is missing, the fit runs as script (src/core/fitting) on spendTerms.
    */
-  spendFit?: (
-    phi: Float64Array,
-    work: Float64Array,
-    scale: number,
-    tolerance: number,
-    polish: number,
-    maxIterations: number,
-    total: number,
-    slopeP: number,
-    constant: number,
-    groups: number,
-    xs: Float64Array,
-    groupWeight: Float64Array,
-    start: Int32Array,
-    mx: Float64Array,
-    weight: Float64Array | undefined,
-    args: Float64Array,
-    family: Float64Array,
-    sums: Float64Array,
-    out: Float64Array,
-  ) => number;
+  spendFit?: (phi: Float64Array, work: Float64Array, scale: number, tolerance: number, polish: number, maxIterations: number, model: SpendTermsData) => number;
   /**
    * Pareto/NBD: Σ w ln(bracket) over the rows and its gradient (see kernels.wat). Only in
    * WebAssembly: its script twin is src/core/purchase/paretoNbd.ts's own bracketSums, which the
@@ -99,6 +79,27 @@ export interface Workspace {
     scratch: Float64Array,
     out: Float64Array,
   ) => void;
+}
+
+/**
+ * What Gamma-Gamma's spendTerms takes after p, q and γ (see kernels.wat), as one value, for
+ * spendFit, which evaluates the likelihood with it. spendTerms itself, called once for every
+ * evaluation the script's search makes, takes them one by one.
+ */
+export interface SpendTermsData {
+  total: number;
+  slopeP: number;
+  constant: number;
+  groups: number;
+  xs: Float64Array;
+  groupWeight: Float64Array;
+  start: Int32Array;
+  mx: Float64Array;
+  weight: Float64Array | undefined;
+  args: Float64Array;
+  family: Float64Array;
+  sums: Float64Array;
+  out: Float64Array;
 }
 
 interface KernelExports {
@@ -208,6 +209,11 @@ export function workspace(doubles: number, ints: number): Workspace {
   };
 }
 
+/** spendTerms' arguments after p, q and γ as the module takes them: arrays as their offsets, no weights as −1. */
+function spendTermsArguments(d: SpendTermsData): number[] {
+  return [d.total, d.slopeP, d.constant, d.groups, d.xs.byteOffset, d.groupWeight.byteOffset, d.start.byteOffset, d.mx.byteOffset, d.weight ? d.weight.byteOffset : -1, d.args.byteOffset, d.family.byteOffset, d.sums.byteOffset, d.out.byteOffset];
+}
+
 const PAGE = 65536;
 
 /** The largest memory kept for reuse (1 MiB): warm fits on more data than that barely notice making an instance. */
@@ -287,28 +293,8 @@ function wasmWorkspace(module: WebAssembly.Module, doubles: number, ints: number
         sums.byteOffset,
         out.byteOffset,
       ),
-    spendFit: mode === "terms" ? undefined : (phi, work, scale, tolerance, polish, maxIterations, total, slopeP, constant, groups, xs, groupWeight, start, mx, weight, args, family, sums, out) =>
-      exports.spendFit(
-        phi.byteOffset,
-        work.byteOffset,
-        scale,
-        tolerance,
-        polish,
-        maxIterations,
-        total,
-        slopeP,
-        constant,
-        groups,
-        xs.byteOffset,
-        groupWeight.byteOffset,
-        start.byteOffset,
-        mx.byteOffset,
-        weight ? weight.byteOffset : -1,
-        args.byteOffset,
-        family.byteOffset,
-        sums.byteOffset,
-        out.byteOffset,
-      ),
+    spendFit: mode === "terms" ? undefined : (phi, work, scale, tolerance, polish, maxIterations, model) =>
+      exports.spendFit(phi.byteOffset, work.byteOffset, scale, tolerance, polish, maxIterations, ...spendTermsArguments(model)),
     spendMoments: (xs, sums, groups, total, groupWeight, out) => exports.spendMoments(xs.byteOffset, sums.byteOffset, groups, total, groupWeight.byteOffset, out.byteOffset),
     gammaFamily: (args, n, out) => exports.gammaFamily(args.byteOffset, n, out.byteOffset),
     shiftedLogs: (values, n, shift, logs, invs) => exports.shiftedLogs(values.byteOffset, n, shift, logs.byteOffset, invs.byteOffset),

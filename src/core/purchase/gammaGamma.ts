@@ -152,7 +152,8 @@ function spendModel(data: SpendData) {
           const phi = ws.f64(3);
           for (let i = 0; i < 3; i++) phi[i] = Math.log(start[i] as number);
           const work = ws.f64(86);
-          const iterations = ws.spendFit!(phi, work, 1 / total, GRADIENT_TOLERANCE, polish, NEWTON_ITERATIONS, total, slopeP, constant, groups, xValues, groupWeight, starts, mx, rowWeights, args, family, sums, out);
+          const model = { total, slopeP, constant, groups, xs: xValues, groupWeight, start: starts, mx, weight: rowWeights, args, family, sums, out };
+          const iterations = ws.spendFit!(phi, work, 1 / total, GRADIENT_TOLERANCE, polish, NEWTON_ITERATIONS, model);
           if (iterations < 0) return undefined;
           const errors = Number.isNaN(work[25]) ? undefined : [work[25] as number, work[26] as number, work[27] as number];
           return convergedNewtonFit(GAMMA_GAMMA_PARAMS, phi, work[0] as number, iterations, errors, total);
